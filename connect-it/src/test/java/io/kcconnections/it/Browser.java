@@ -1,0 +1,115 @@
+package io.kcconnections.it;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+/**
+ * A person's browser, reduced to HTTP: keeps cookies, follows redirects one by one, submits Keycloak's login form.
+ * It stops at the first redirect that leaves the Keycloak server (the app's redirect_uri).
+ */
+public final class Browser {
+
+    private static final Pattern LOGIN_FORM = Pattern.compile("<form[^>]*id=\"kc-form-login\"[^>]*action=\"([^\"]+)\"", Pattern.DOTALL);
+
+    private final HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(10)).build();
+    /**
+     * Cookies by name. Browsers send {@code Secure} cookies to http://localhost and 127.0.0.1 (a secure context);
+     * java.net's CookieManager does not, so this jar keeps them itself (one server per browser).
+     */
+    private final Map<String, String> cookies = new java.util.LinkedHashMap<>();
+    private final String serverBase;
+    /** Every URL visited, for assertions about what the browser saw. */
+    public final java.util.List<String> visited = new java.util.ArrayList<>();
+
+    public Browser(String serverBase) {
+        this.serverBase = serverBase;
+    }
+
+    public record Page(int status, String url, String body, String location) {
+    }
+
+    public Page get(String url) {
+        return send(HttpRequest.newBuilder(URI.create(url)).GET(), url);
+    }
+
+    public Page postForm(String url, Map<String, String> form) {
+        return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(Http.form(form))), url);
+    }
+
+    private Page send(HttpRequest.Builder b, String url) {
+        visited.add(url);
+        if (!cookies.isEmpty() && url.startsWith(serverBase)) {
+            StringBuilder c = new StringBuilder();
+            cookies.forEach((k, v) -> c.append(c.length() == 0 ? "" : "; ").append(k).append('=').append(v));
+            b.header("Cookie", c.toString());
+        }
+        try {
+            HttpResponse<String> r = client.send(b.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+            if (url.startsWith(serverBase)) {
+                for (String sc : r.headers().allValues("Set-Cookie")) {
+                    String first = sc.split(";", 2)[0];
+                    int i = first.indexOf('=');
+                    if (i <= 0) {
+                        continue;
+                    }
+                    String lower = sc.toLowerCase(java.util.Locale.ROOT);
+                    if (lower.contains("max-age=0") || lower.contains("expires=thu, 01 jan 1970")) {
+                        cookies.remove(first.substring(0, i).trim());
+                    } else {
+                        cookies.put(first.substring(0, i).trim(), first.substring(i + 1).trim());
+                    }
+                }
+            }
+            return new Page(r.statusCode(), url, r.body(), r.headers().firstValue("Location").orElse(null));
+        } catch (Exception e) {
+            throw new AssertionError("browser request failed: " + e, e);
+        }
+    }
+
+    /** Follows redirects while they stay on the server; returns the last page, or the off-server redirect. */
+    public Page follow(Page p) {
+        int hops = 0;
+        while (p.location() != null && hops++ < 20) {
+            String next = URI.create(p.url()).resolve(p.location()).toString();
+            if (!next.startsWith(serverBase)) {
+                return new Page(p.status(), p.url(), p.body(), next);
+            }
+            p = get(next);
+        }
+        return p;
+    }
+
+    /** Opens a URL that leads to a Keycloak login page, logs in, and returns where the browser is sent off-server. */
+    public String loginAndFollow(String url, String username, String password) {
+        Page page = follow(get(url));
+        assertEquals(200, page.status(), () -> "expected a login page at " + page.url());
+        Matcher m = LOGIN_FORM.matcher(page.body());
+        assertNotNull(m.find() ? m : null, "no login form on " + page.url());
+        String action = m.group(1).replace("&amp;", "&");
+        Page after = follow(postForm(action, Map.of("username", username, "password", password, "credentialId", "")));
+        assertNotNull(after.location(), () -> "login did not redirect off-server; last page " + after.url() + " HTTP " + after.status());
+        return after.location();
+    }
+
+    /** The authorization code in the redirect the provider sent the browser to our callback, noted as a secret. */
+    public String lastCode() {
+        for (int i = visited.size() - 1; i >= 0; i--) {
+            String code = Http.queryParam(visited.get(i), "code");
+            if (code != null) {
+                return SecretLedger.note(code);
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,103 @@
+package io.kcconnections.it;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one Keycloak server of a test JVM, started on first use and stopped when the JVM exits. Tests that must
+ * restart it with other settings use {@link #restartWith} and put the defaults back with {@link #restoreDefaults}.
+ */
+public final class TestServer {
+
+    /** The primary token key of the test server (32 bytes, base64). Noted as a secret: it must never be logged. */
+    public static final String ENCRYPTION_KEY = "q3r0x1kq2cYtW6nF0oVvLh8mJ9aP4sB7dE5gH2jK1lM=";
+    public static final String UPSTREAM_REALM = "upstream";
+    public static final String UPSTREAM_CLIENT = "connect-client";
+    public static final String UPSTREAM_SECRET = "upstream-connect-secret";
+
+    private static KeycloakServer server;
+    private static Admin admin;
+    private static Map<String, String> current;
+
+    private TestServer() {
+    }
+
+    public static synchronized KeycloakServer get() {
+        if (server == null) {
+            try {
+                KeycloakServer s = KeycloakServer.fromSystemProperties("shared");
+                s.choosePorts();
+                s.build(List.of());
+                current = defaultEnv(s);
+                s.startFresh(current, List.of("--cache=local"));
+                server = s;
+                admin = new Admin(s.baseUrl());
+                Runtime.getRuntime().addShutdownHook(new Thread(s::stop, "keycloak-stop"));
+            } catch (Exception e) {
+                throw new IllegalStateException("the test Keycloak did not start: " + e.getMessage(), e);
+            }
+        }
+        return server;
+    }
+
+    public static Admin admin() {
+        get();
+        return admin;
+    }
+
+    public static String baseUrl() {
+        return get().baseUrl();
+    }
+
+    /** The environment every test server starts with. */
+    public static Map<String, String> defaultEnv(KeycloakServer s) {
+        Map<String, String> env = new LinkedHashMap<>();
+        String base = s.baseUrl();
+        env.put("DEMO_PUBLIC_URL", base);
+        env.put("UPSTREAM_CLIENT_SECRET", UPSTREAM_SECRET);
+        env.put("CONNECT_TOKEN_ENCRYPTION_KEY", SecretLedger.note(ENCRYPTION_KEY));
+        env.put("CONNECT_ALLOW_PRIVATE_HOSTS", "true");
+        env.put("CONNECT_REFRESH_MARGIN_SECONDS", "30");
+        env.put("CONNECT_KEYCLOAK_CLIENT_ID", UPSTREAM_CLIENT);
+        env.put("CONNECT_KEYCLOAK_CLIENT_SECRET", SecretLedger.note(UPSTREAM_SECRET));
+        env.put("CONNECT_KEYCLOAK_BASE_URL", base);
+        env.put("CONNECT_KEYCLOAK_REALM", UPSTREAM_REALM);
+        env.put("CONNECT_KEYCLOAK_SCOPES", "openid profile email");
+        // A provider outside the catalog, described only by variables; HTTP Basic client authentication.
+        String oidc = base + "/realms/" + UPSTREAM_REALM + "/protocol/openid-connect";
+        env.put("CONNECT_PROVIDERS", "acme");
+        env.put("CONNECT_ACME_DISPLAY_NAME", "Acme (custom)");
+        env.put("CONNECT_ACME_AUTHORIZE_URL", oidc + "/auth");
+        env.put("CONNECT_ACME_TOKEN_URL", oidc + "/token");
+        env.put("CONNECT_ACME_USERINFO_URL", oidc + "/userinfo");
+        env.put("CONNECT_ACME_REVOKE_URL", oidc + "/revoke");
+        env.put("CONNECT_ACME_CLIENT_AUTH", "client_secret_basic");
+        env.put("CONNECT_ACME_CLIENT_ID", UPSTREAM_CLIENT);
+        env.put("CONNECT_ACME_CLIENT_SECRET", UPSTREAM_SECRET);
+        env.put("CONNECT_ACME_SCOPES", "openid,profile");
+        return env;
+    }
+
+    /** Restarts the shared server with the default environment changed by {@code overrides} (null values remove). */
+    public static synchronized void restartWith(Map<String, String> overrides) throws Exception {
+        get();
+        Map<String, String> env = new LinkedHashMap<>(defaultEnv(server));
+        overrides.forEach((k, v) -> {
+            if (v == null) {
+                env.remove(k);
+            } else {
+                env.put(k, v);
+            }
+        });
+        current = env;
+        server.restart(env);
+        admin = new Admin(server.baseUrl());
+    }
+
+    public static synchronized void restoreDefaults() throws Exception {
+        if (server != null && !current.equals(defaultEnv(server))) {
+            restartWith(Map.of());
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package io.kcconnections.connect;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.kcconnections.connect.catalog.Catalog;
+import io.kcconnections.connect.catalog.HostPolicy;
+import io.kcconnections.connect.catalog.ProviderRegistry;
+import io.kcconnections.connect.crypto.KeyRingSource;
+import io.kcconnections.connect.refresh.Refresher;
+import io.kcconnections.connect.spi.ProviderCatalogSourceFactory;
+import io.kcconnections.connect.spi.ProviderCatalogSource;
+import io.kcconnections.connect.spi.template.ProviderTemplate;
+import io.kcconnections.connect.store.ConnectionStore;
+import org.jboss.logging.Logger;
+import org.keycloak.Config;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.provider.ProviderFactory;
+import org.keycloak.provider.ServerInfoAwareProviderFactory;
+
+/**
+ * Builds the runtime once: options, key ring, provider registry. Reports configuration problems once, at start-up.
+ * Removes a user's or a realm's connections when Keycloak removes them.
+ */
+public class ConnectServiceFactory implements ProviderFactory<ConnectService>, ServerInfoAwareProviderFactory {
+
+    private static final Logger LOG = Logger.getLogger(ConnectServiceFactory.class);
+    public static final String ID = "default";
+
+    private volatile ConnectSettings settings;
+    private volatile KeyRingSource keyRingSource;
+    private volatile ProviderRegistry registry;
+    private volatile Refresher refresher;
+    private Map<String, String> env = System.getenv();
+
+    /** For tests: the environment the factory reads instead of the process's. */
+    void environment(Map<String, String> env) {
+        this.env = env;
+    }
+
+    @Override
+    public ConnectService create(KeycloakSession session) {
+        return new ConnectService(session, this);
+    }
+
+    @Override
+    public void init(Config.Scope config) {
+        settings = ConnectSettings.from(config::get, env);
+        settings.problems().forEach(p -> LOG.warnf("connect option: %s", p));
+        keyRingSource = new KeyRingSource(settings.encryptionKey(), settings.oldEncryptionKeys());
+        String keyProblem = keyRingSource.check();
+        if (keyProblem != null) {
+            LOG.errorf("Token encryption is unavailable: %s. The connect endpoints answer 503 until it is fixed.", keyProblem);
+        }
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+        List<ProviderTemplate> contributed = new ArrayList<>();
+        factory.getProviderFactoriesStream(ProviderCatalogSource.class).forEach(f -> {
+            try {
+                contributed.addAll(((ProviderCatalogSourceFactory) f).templates());
+            } catch (RuntimeException e) {
+                LOG.errorf("catalog source %s failed: %s", f.getId(), e.getMessage());
+            }
+        });
+        HostPolicy policy = new HostPolicy(settings.allowPrivateHosts());
+        if (policy.allowPrivate()) {
+            LOG.warn("allow-private-hosts is on: provider URLs may point at loopback and private addresses over http. Never in production.");
+        }
+        registry = ProviderRegistry.build(Catalog.load(getClass().getClassLoader()), contributed, env, policy);
+        registry.problems().forEach(p -> LOG.warnf("connect configuration: %s", p));
+        registry.providerProblems().forEach((name, problems) ->
+                LOG.warnf("connect provider %s is configured but unusable: %s", name, String.join("; ", problems)));
+        LOG.infof("connect: %d provider templates, configured from the environment: %s",
+                registry.templates().size(), registry.all(null, null).keySet());
+        refresher = new Refresher(factory);
+
+        factory.register(event -> {
+            if (event instanceof UserModel.UserRemovedEvent e) {
+                new ConnectionStore(e.getKeycloakSession()).deleteByUser(e.getRealm().getId(), e.getUser().getId());
+            } else if (event instanceof RealmModel.RealmRemovedEvent e) {
+                new ConnectionStore(e.getKeycloakSession()).deleteByRealm(e.getRealm().getId());
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        if (refresher != null) {
+            refresher.close();
+        }
+    }
+
+    @Override
+    public String getId() {
+        return ID;
+    }
+
+    @Override
+    public List<ProviderConfigProperty> getConfigMetadata() {
+        return ConnectSettings.metadata();
+    }
+
+    @Override
+    public Map<String, String> getOperationalInfo() {
+        Map<String, String> info = new LinkedHashMap<>();
+        info.put("providerTemplates", String.valueOf(registry == null ? 0 : registry.templates().size()));
+        info.put("environmentProviders", registry == null ? "" : String.join(",", registry.all(null, null).keySet()));
+        info.put("configurationProblems", String.valueOf(registry == null ? 0
+                : registry.problems().size() + registry.providerProblems().size() + settings.problems().size()));
+        String keyProblem = keyRingSource == null ? null : keyRingSource.check();
+        info.put("tokenEncryption", keyProblem == null ? (keyRingSource.usesVault() ? "vault" : "ok") : "unavailable");
+        info.put("stateTtlSeconds", String.valueOf(settings.stateTtlSeconds()));
+        info.put("refreshMarginSeconds", String.valueOf(settings.refreshMarginSeconds()));
+        info.put("allowPrivateHosts", String.valueOf(settings.allowPrivateHosts()));
+        return info;
+    }
+
+    ConnectSettings settings() {
+        return settings;
+    }
+
+    KeyRingSource keyRingSource() {
+        return keyRingSource;
+    }
+
+    ProviderRegistry registry() {
+        return registry;
+    }
+
+    Refresher refresher() {
+        return refresher;
+    }
+}

@@ -1,0 +1,190 @@
+package io.kcconnections.connect;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.provider.ProviderConfigurationBuilder;
+
+/**
+ * Deployment-wide options of the extension. Each option is read from the SPI option
+ * {@code --spi-connect--default--<name>} first and from its {@code CONNECT_*} environment variable second; both
+ * sources are handed in, so tests can supply them. Values are validated here; a bad value falls back to its default
+ * and is reported in {@link #problems()}.
+ */
+public final class ConnectSettings {
+
+    /** An option: SPI name, environment variable, default, help text. */
+    public record Option(String name, String env, String defaultValue, String type, String help, boolean secret) {
+    }
+
+    public static final Option TOKEN_ENCRYPTION_KEY = new Option("token-encryption-key", "CONNECT_TOKEN_ENCRYPTION_KEY", null,
+            ProviderConfigProperty.PASSWORD,
+            "Primary AES-256 key (32 bytes, base64 or base64url) encrypting stored tokens, or a ${vault.name} reference. "
+                    + "Without it the connect endpoints answer 503.", true);
+    public static final Option TOKEN_ENCRYPTION_OLD_KEYS = new Option("token-encryption-old-keys", "CONNECT_TOKEN_ENCRYPTION_OLD_KEYS", null,
+            ProviderConfigProperty.PASSWORD,
+            "Comma-separated earlier keys (or ${vault.…} references). They decrypt, never encrypt; rows move to the primary key when rewritten.", true);
+    public static final Option STATE_TTL_SECONDS = new Option("state-ttl-seconds", "CONNECT_STATE_TTL_SECONDS", "600",
+            ProviderConfigProperty.INTEGER_TYPE, "Lifetime of an authorization state (seconds, 30–3600).", false);
+    public static final Option REDIRECT_ALLOW_HOSTS = new Option("redirect-allow-hosts", "CONNECT_REDIRECT_ALLOW_HOSTS", null,
+            ProviderConfigProperty.STRING_TYPE,
+            "Comma-separated hosts an app's redirect_uri may point at, on top of the client's registered redirect URIs. Empty: any registered host.", false);
+    public static final Option DEFAULT_REDIRECT_URI = new Option("default-redirect-uri", "CONNECT_DEFAULT_REDIRECT_URI", null,
+            ProviderConfigProperty.STRING_TYPE, "redirect_uri used when an app sends none (still checked like any other).", false);
+    public static final Option REFRESH_MARGIN_SECONDS = new Option("refresh-margin-seconds", "CONNECT_REFRESH_MARGIN_SECONDS", "300",
+            ProviderConfigProperty.INTEGER_TYPE, "The token endpoint refreshes a token expiring within this many seconds.", false);
+    public static final Option TOKEN_READER_ROLE = new Option("token-reader-role", "CONNECT_TOKEN_READER_ROLE", "connect-token-reader",
+            ProviderConfigProperty.STRING_TYPE, "Realm role whose service accounts may read any connection's token in their realm.", false);
+    public static final Option ALLOW_PRIVATE_HOSTS = new Option("allow-private-hosts", "CONNECT_ALLOW_PRIVATE_HOSTS", "false",
+            ProviderConfigProperty.BOOLEAN_TYPE,
+            "Allow provider URLs and domain values on loopback, private or link-local addresses and over plain http. For tests and labs only.", false);
+    public static final Option REFRESH_LEASE_SECONDS = new Option("refresh-lease-seconds", "CONNECT_REFRESH_LEASE_SECONDS", "60",
+            ProviderConfigProperty.INTEGER_TYPE,
+            "How long a node may hold a connection while refreshing it before another node may take over (seconds).", false);
+    public static final Option REFRESH_WAIT_MILLIS = new Option("refresh-wait-millis", "CONNECT_REFRESH_WAIT_MILLIS", "15000",
+            ProviderConfigProperty.INTEGER_TYPE,
+            "How long a token read waits for a refresh that another request or node is doing (milliseconds).", false);
+
+    public static final Option REFRESH_WINDOW_SECONDS = new Option("refresh-window-seconds", "CONNECT_REFRESH_WINDOW_SECONDS", "600",
+            ProviderConfigProperty.INTEGER_TYPE,
+            "The background refresher renews tokens expiring within this many seconds.", false);
+
+    public static final List<Option> OPTIONS = List.of(TOKEN_ENCRYPTION_KEY, TOKEN_ENCRYPTION_OLD_KEYS, STATE_TTL_SECONDS,
+            REDIRECT_ALLOW_HOSTS, DEFAULT_REDIRECT_URI, REFRESH_MARGIN_SECONDS, REFRESH_WINDOW_SECONDS, TOKEN_READER_ROLE,
+            ALLOW_PRIVATE_HOSTS, REFRESH_LEASE_SECONDS, REFRESH_WAIT_MILLIS);
+
+    private final String encryptionKey;
+    private final List<String> oldEncryptionKeys;
+    private final int stateTtlSeconds;
+    private final Set<String> redirectAllowHosts;
+    private final String defaultRedirectUri;
+    private final int refreshMarginSeconds;
+    private final int refreshWindowSeconds;
+    private final String tokenReaderRole;
+    private final boolean allowPrivateHosts;
+    private final int refreshLeaseSeconds;
+    private final int refreshWaitMillis;
+    private final List<String> problems;
+
+    private ConnectSettings(Function<String, String> spi, Map<String, String> env) {
+        List<String> p = new ArrayList<>();
+        this.encryptionKey = blankToNull(read(spi, env, TOKEN_ENCRYPTION_KEY));
+        this.oldEncryptionKeys = csv(read(spi, env, TOKEN_ENCRYPTION_OLD_KEYS));
+        this.stateTtlSeconds = intIn(spi, env, STATE_TTL_SECONDS, 30, 3600, p);
+        Set<String> hosts = new LinkedHashSet<>();
+        for (String h : csv(read(spi, env, REDIRECT_ALLOW_HOSTS))) {
+            hosts.add(h.toLowerCase(Locale.ROOT));
+        }
+        this.redirectAllowHosts = Collections.unmodifiableSet(hosts);
+        String dr = blankToNull(read(spi, env, DEFAULT_REDIRECT_URI));
+        if (dr != null) {
+            try {
+                if (!URI.create(dr).isAbsolute()) {
+                    p.add(DEFAULT_REDIRECT_URI.env + " must be an absolute URI; ignored");
+                    dr = null;
+                }
+            } catch (IllegalArgumentException e) {
+                p.add(DEFAULT_REDIRECT_URI.env + " is not a valid URI; ignored");
+                dr = null;
+            }
+        }
+        this.defaultRedirectUri = dr;
+        this.refreshMarginSeconds = intIn(spi, env, REFRESH_MARGIN_SECONDS, 0, 86400, p);
+        this.refreshWindowSeconds = intIn(spi, env, REFRESH_WINDOW_SECONDS, 0, 86400, p);
+        String role = blankToNull(read(spi, env, TOKEN_READER_ROLE));
+        this.tokenReaderRole = role == null ? TOKEN_READER_ROLE.defaultValue : role;
+        this.allowPrivateHosts = bool(spi, env, ALLOW_PRIVATE_HOSTS, p);
+        this.refreshLeaseSeconds = intIn(spi, env, REFRESH_LEASE_SECONDS, 10, 3600, p);
+        this.refreshWaitMillis = intIn(spi, env, REFRESH_WAIT_MILLIS, 0, 120000, p);
+        this.problems = List.copyOf(p);
+    }
+
+    /**
+     * @param spi reads an SPI option by name (Keycloak's {@code Config.Scope#get}); may return null
+     * @param env the process environment
+     */
+    public static ConnectSettings from(Function<String, String> spi, Map<String, String> env) {
+        return new ConnectSettings(spi, env);
+    }
+
+    /** The options as Keycloak config metadata (shown in the server info's provider list). */
+    public static List<ProviderConfigProperty> metadata() {
+        ProviderConfigurationBuilder b = ProviderConfigurationBuilder.create();
+        for (Option o : OPTIONS) {
+            b.property().name(o.name).type(o.type).helpText(o.help + " Environment: " + o.env + ".")
+                    .defaultValue(o.defaultValue).secret(o.secret).add();
+        }
+        return b.build();
+    }
+
+    static String read(Function<String, String> spi, Map<String, String> env, Option o) {
+        String v = spi.apply(o.name);
+        if (v == null || v.isBlank()) {
+            v = env.get(o.env);
+        }
+        return v == null || v.isBlank() ? o.defaultValue : v.trim();
+    }
+
+    private static int intIn(Function<String, String> spi, Map<String, String> env, Option o, int min, int max, List<String> p) {
+        String v = read(spi, env, o);
+        int def = Integer.parseInt(o.defaultValue);
+        try {
+            int i = Integer.parseInt(v);
+            if (i < min || i > max) {
+                p.add(o.env + "=" + i + " is outside " + min + ".." + max + "; using " + def);
+                return def;
+            }
+            return i;
+        } catch (NumberFormatException e) {
+            p.add(o.env + " is not a number; using " + def);
+            return def;
+        }
+    }
+
+    private static boolean bool(Function<String, String> spi, Map<String, String> env, Option o, List<String> p) {
+        String v = read(spi, env, o).toLowerCase(Locale.ROOT);
+        if (v.equals("true") || v.equals("false")) {
+            return Boolean.parseBoolean(v);
+        }
+        p.add(o.env + " must be true or false; using " + o.defaultValue);
+        return Boolean.parseBoolean(o.defaultValue);
+    }
+
+    static List<String> csv(String v) {
+        List<String> out = new ArrayList<>();
+        if (v != null) {
+            for (String s : v.split(",")) {
+                if (!s.isBlank()) {
+                    out.add(s.trim());
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    public String encryptionKey() { return encryptionKey; }
+    public List<String> oldEncryptionKeys() { return oldEncryptionKeys; }
+    public int stateTtlSeconds() { return stateTtlSeconds; }
+    public Set<String> redirectAllowHosts() { return redirectAllowHosts; }
+    public String defaultRedirectUri() { return defaultRedirectUri; }
+    public int refreshMarginSeconds() { return refreshMarginSeconds; }
+    public int refreshWindowSeconds() { return refreshWindowSeconds; }
+    public String tokenReaderRole() { return tokenReaderRole; }
+    public boolean allowPrivateHosts() { return allowPrivateHosts; }
+    public int refreshLeaseSeconds() { return refreshLeaseSeconds; }
+    public int refreshWaitMillis() { return refreshWaitMillis; }
+    /** Values that were refused, each with the default used instead. */
+    public List<String> problems() { return problems; }
+}

@@ -1,0 +1,59 @@
+package io.kcconnections.connect.crypto;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.kcconnections.connect.oauth.TokenSet;
+import io.kcconnections.connect.store.Connection;
+import io.kcconnections.connect.store.TokenColumns;
+
+/**
+ * Encrypts token sets into a row's columns and back. Each value's associated data names the realm, the row and the
+ * column, so a ciphertext moved to another row or column does not decrypt.
+ */
+public final class TokenCodec {
+
+    public static final String ACCESS = "access_token";
+    public static final String REFRESH = "refresh_token";
+    public static final String RAW = "raw_token";
+
+    private TokenCodec() {
+    }
+
+    public static String aad(String realmId, String rowId, String column) {
+        return "kc-connections/v1|" + realmId + "|" + rowId + "|" + column;
+    }
+
+    /**
+     * @param metadata   values to store with the connection (earlier ones merged by the caller)
+     * @param refreshAt  when the background refresher should renew it (null: never)
+     */
+    public static TokenColumns encrypt(KeyRing ring, String realmId, String rowId, TokenSet t,
+                                       Map<String, String> metadata, Long refreshAt) {
+        return new TokenColumns(
+                ring.encrypt(t.accessToken(), aad(realmId, rowId, ACCESS)),
+                ring.encrypt(t.refreshToken(), aad(realmId, rowId, REFRESH)),
+                ring.encrypt(t.raw(), aad(realmId, rowId, RAW)),
+                ring.primaryKeyId(), t.tokenType(), t.scopes(), metadata, t.expiresAt(), refreshAt);
+    }
+
+    public static String accessToken(KeyRing ring, Connection c) throws KeyRing.DecryptionException {
+        return ring.decrypt(c.accessTokenCiphertext(), aad(c.realmId(), c.id(), ACCESS));
+    }
+
+    public static String refreshToken(KeyRing ring, Connection c) throws KeyRing.DecryptionException {
+        return ring.decrypt(c.refreshTokenCiphertext(), aad(c.realmId(), c.id(), REFRESH));
+    }
+
+    /** Stored metadata overlaid with newly captured values. */
+    public static Map<String, String> merge(Map<String, String> stored, Map<String, String> captured) {
+        Map<String, String> m = new LinkedHashMap<>(stored);
+        m.putAll(captured);
+        return m;
+    }
+
+    /** When the background refresher should renew a token. */
+    public static Long refreshAt(Long expiresAt, boolean hasRefreshToken, int windowSeconds) {
+        return expiresAt == null || !hasRefreshToken ? null : expiresAt - windowSeconds * 1000L;
+    }
+}

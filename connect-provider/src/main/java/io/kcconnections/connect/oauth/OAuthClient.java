@@ -1,0 +1,486 @@
+package io.kcconnections.connect.oauth;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kcconnections.connect.catalog.HostPolicy;
+import io.kcconnections.connect.catalog.ResolvedProvider;
+import io.kcconnections.connect.spi.ProviderHook;
+import io.kcconnections.connect.spi.template.AccountSpec;
+import io.kcconnections.connect.spi.template.BodyFormat;
+import io.kcconnections.connect.spi.template.ProviderTemplate;
+import io.kcconnections.connect.spi.template.ResponseMode;
+import io.kcconnections.connect.spi.template.RevokeSpec;
+import io.kcconnections.connect.spi.template.TokenResponseSpec;
+import org.jboss.logging.Logger;
+import org.keycloak.http.simple.SimpleHttp;
+import org.keycloak.http.simple.SimpleHttpRequest;
+import org.keycloak.http.simple.SimpleHttpResponse;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.util.JsonSerialization;
+
+/**
+ * Talks OAuth 2.0 to one provider as its template says, over Keycloak's HTTP client. Never logs a token, code,
+ * verifier or secret; failures come back as {@link ProviderCallException} with a safe message.
+ */
+public final class OAuthClient {
+
+    private static final Logger LOG = Logger.getLogger(OAuthClient.class);
+    /** OAuth error codes meaning the grant itself is gone (RFC 6749 and a few providers' spellings). */
+    private static final Set<String> PERMANENT_ERRORS = Set.of("invalid_grant", "invalid_refresh_token", "token_revoked");
+
+    private final KeycloakSession session;
+    private final HostPolicy policy;
+
+    public OAuthClient(KeycloakSession session, HostPolicy policy) {
+        this.session = session;
+        this.policy = policy;
+    }
+
+    /** The provider-side account a token belongs to. Any field may be null. */
+    public record Account(String id, String name, String email) {
+    }
+
+    /** Builds the authorization URL the browser is sent to. */
+    public String authorizeUrl(ResolvedProvider p, RealmModel realm, String redirectUri, String state,
+                               String codeChallenge, List<String> scopes) {
+        ProviderTemplate t = p.template();
+        Map<String, String> q = new LinkedHashMap<>();
+        q.put("response_type", "code");
+        q.put("client_id", p.clientId());
+        q.put("redirect_uri", redirectUri);
+        if (!scopes.isEmpty()) {
+            q.put(t.scopeParam(), String.join(t.scopeSeparator(), scopes));
+        }
+        q.put("state", state);
+        if (codeChallenge != null) {
+            q.put("code_challenge", codeChallenge);
+            q.put("code_challenge_method", "S256");
+        }
+        if (t.responseMode() == ResponseMode.FORM_POST) {
+            q.put("response_mode", "form_post");
+        }
+        p.authorizeParams().forEach(q::putIfAbsent);
+        ProviderHook hook = hook(t);
+        if (hook != null) {
+            hook.authorizeParams(context(p, realm), q);
+        }
+        StringBuilder sb = new StringBuilder(p.authorizeUrl());
+        char sep = p.authorizeUrl().contains("?") ? '&' : '?';
+        for (Map.Entry<String, String> e : q.entrySet()) {
+            sb.append(sep).append(enc(e.getKey())).append('=').append(enc(e.getValue()));
+            sep = '&';
+        }
+        return sb.toString();
+    }
+
+    /** Exchanges an authorization code (with the PKCE verifier when one was sent). */
+    public TokenSet exchangeCode(ResolvedProvider p, RealmModel realm, String code, String redirectUri, String verifier,
+                                 List<String> requestedScopes) throws ProviderCallException {
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("grant_type", "authorization_code");
+        body.put("code", code);
+        body.put("redirect_uri", redirectUri);
+        if (verifier != null) {
+            body.put("code_verifier", verifier);
+        }
+        p.tokenParams().forEach(body::putIfAbsent);
+        return tokenCall(p, realm, ProviderHook.Step.CODE_EXCHANGE, p.tokenUrl(), body, requestedScopes);
+    }
+
+    /** Refreshes; the result's refresh token is null when the provider sent none. */
+    public TokenSet refresh(ResolvedProvider p, RealmModel realm, String refreshToken, List<String> priorScopes)
+            throws ProviderCallException {
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("grant_type", "refresh_token");
+        body.put("refresh_token", refreshToken);
+        p.refreshParams().forEach(body::putIfAbsent);
+        return tokenCall(p, realm, ProviderHook.Step.REFRESH, p.refreshUrl(), body, priorScopes);
+    }
+
+    /** Identifies the account behind a new token; null when the template says nothing or the lookup fails. */
+    public Account account(ResolvedProvider p, RealmModel realm, TokenSet tokens) {
+        AccountSpec a = p.template().account();
+        if (a == null) {
+            return null;
+        }
+        try {
+            JsonNode json;
+            switch (a.source()) {
+                case USERINFO -> {
+                    String url = p.userinfoUrl();
+                    String refusal = policy.checkResolved(url);
+                    if (refusal != null) {
+                        LOG.warnf("provider %s: userinfo call refused: %s", p.name(), refusal);
+                        return null;
+                    }
+                    SimpleHttpRequest r = "POST".equals(a.method())
+                            ? SimpleHttp.create(session).doPost(url).json(Map.of())
+                            : SimpleHttp.create(session).doGet(url);
+                    r.auth(tokens.accessToken()).header("Accept", "application/json");
+                    p.accountHeaders().forEach(r::header);
+                    try (SimpleHttpResponse resp = r.asResponse()) {
+                        if (resp.getStatus() / 100 != 2) {
+                            LOG.infof("provider %s: userinfo answered HTTP %d; the connection is stored without an account id",
+                                    p.name(), resp.getStatus());
+                            return null;
+                        }
+                        json = JsonSerialization.readValue(resp.asString(), JsonNode.class);
+                    }
+                }
+                case ID_TOKEN -> {
+                    // Received straight from the token endpoint over TLS (OIDC Core 3.1.3.7): the claims are read, not verified.
+                    if (tokens.idToken() == null) {
+                        return null;
+                    }
+                    String[] parts = tokens.idToken().split("\\.");
+                    if (parts.length < 2) {
+                        return null;
+                    }
+                    json = JsonSerialization.readValue(Base64.getUrlDecoder().decode(parts[1]), JsonNode.class);
+                }
+                default -> json = JsonSerialization.readValue(tokens.raw(), JsonNode.class);
+            }
+            return new Account(text(json, a.id()), text(json, a.name()), text(json, a.email()));
+        } catch (IOException | IllegalArgumentException e) {
+            LOG.infof("provider %s: account lookup failed (%s); the connection is stored without an account id",
+                    p.name(), e.getClass().getSimpleName());
+            return null;
+        }
+    }
+
+    /**
+     * Revokes a token at the provider, as its revoke spec says. Best effort: the caller decides what a failure means.
+     *
+     * @return false when the provider has no revocation endpoint
+     */
+    public boolean revoke(ResolvedProvider p, RealmModel realm, String accessToken, String refreshToken)
+            throws ProviderCallException {
+        RevokeSpec spec = p.template().revoke();
+        String url = p.revokeUrl();
+        if (url == null) {
+            return false;
+        }
+        if (spec == null) {
+            spec = new RevokeSpec(url, null, null, null, null, null, true, null);
+        }
+        boolean useRefresh = spec.token() == RevokeSpec.Which.REFRESH && refreshToken != null;
+        String token = useRefresh ? refreshToken : accessToken;
+        if (token == null) {
+            return false;
+        }
+        Map<String, String> body = new LinkedHashMap<>();
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Accept", "application/json");
+        switch (spec.placement()) {
+            case BODY -> body.put(spec.param(), token);
+            case QUERY -> url = url + (url.contains("?") ? "&" : "?") + enc(spec.param()) + "=" + enc(token);
+            case BEARER -> headers.put("Authorization", "Bearer " + token);
+        }
+        if (spec.tokenTypeHint() && spec.placement() == RevokeSpec.Placement.BODY) {
+            body.put("token_type_hint", useRefresh ? "refresh_token" : "access_token");
+        }
+        applyClientAuth(p, spec.clientAuth() != null ? spec.clientAuth() : p.template().clientAuth(), body, headers);
+        ProviderHook hook = hook(p.template());
+        if (hook != null) {
+            hook.tokenRequest(context(p, realm), ProviderHook.Step.REVOKE, body, headers);
+        }
+        Response r = send(p, spec.method(), url, spec.bodyFormat(), body, headers);
+        if (r.status == 429 || r.status >= 500) {
+            throw new ProviderCallException(ProviderCallException.Kind.TRANSIENT, "http_" + r.status, r.status,
+                    r.retryAfter, "revocation answered HTTP " + r.status);
+        }
+        if (r.status / 100 != 2) {
+            // RFC 7009 §2.2: an invalid token is not an error for revocation; anything else is reported.
+            ObjectNode json = parseBody(r.body);
+            String err = json == null ? null : text(json, "/error");
+            if (!"invalid_token".equals(err)) {
+                throw new ProviderCallException(ProviderCallException.Kind.TRANSIENT,
+                        err != null ? err : "http_" + r.status, r.status, null, "revocation answered HTTP " + r.status);
+            }
+        }
+        return true;
+    }
+
+    private TokenSet tokenCall(ResolvedProvider p, RealmModel realm, ProviderHook.Step step, String url,
+                               Map<String, String> body, List<String> requestedScopes) throws ProviderCallException {
+        ProviderTemplate t = p.template();
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Accept", "application/json");
+        headers.putAll(p.tokenHeaders());
+        applyClientAuth(p, t.clientAuth(), body, headers);
+        ProviderHook hook = hook(t);
+        if (hook != null) {
+            hook.tokenRequest(context(p, realm), step, body, headers);
+        }
+        Response r = send(p, "POST", url, t.bodyFormat(), body, headers);
+        ObjectNode json = parseBody(r.body);
+        if (json != null && hook != null) {
+            hook.tokenResponse(context(p, realm), step, json);
+        }
+        String error = json == null ? null : text(json, "/error");
+        if (error == null && json != null && json.path("ok").isBoolean() && !json.path("ok").asBoolean()) {
+            error = "not_ok";
+        }
+        if (r.status == 429) {
+            throw new ProviderCallException(ProviderCallException.Kind.TRANSIENT, "rate_limited", r.status, r.retryAfter,
+                    "provider rate-limited the request (HTTP 429)");
+        }
+        if (r.status >= 500) {
+            throw new ProviderCallException(ProviderCallException.Kind.TRANSIENT, "http_" + r.status, r.status, r.retryAfter,
+                    "provider answered HTTP " + r.status);
+        }
+        if (error != null) {
+            String desc = json == null ? null : text(json, "/error_description");
+            ProviderCallException.Kind kind = PERMANENT_ERRORS.contains(error)
+                    ? ProviderCallException.Kind.PERMANENT : ProviderCallException.Kind.TRANSIENT;
+            throw new ProviderCallException(kind, safeCode(error), r.status, r.retryAfter,
+                    "provider refused: " + safeCode(error) + (desc == null ? "" : " (" + safeText(desc) + ")"));
+        }
+        if (r.status / 100 != 2) {
+            throw new ProviderCallException(ProviderCallException.Kind.TRANSIENT, "http_" + r.status, r.status, r.retryAfter,
+                    "provider answered HTTP " + r.status);
+        }
+        if (json == null) {
+            throw new ProviderCallException(ProviderCallException.Kind.TRANSIENT, "invalid_response", r.status, null,
+                    "provider answered with a body that is neither JSON nor a form");
+        }
+        return toTokenSet(t, json, requestedScopes);
+    }
+
+    static TokenSet toTokenSet(ProviderTemplate t, ObjectNode json, List<String> requestedScopes) throws ProviderCallException {
+        TokenResponseSpec s = t.tokenResponse();
+        String access = text(json, s.pointer(s.accessToken()));
+        if (access == null || access.isEmpty()) {
+            throw new ProviderCallException(ProviderCallException.Kind.TRANSIENT, "invalid_response", 200, null,
+                    "provider answer has no access token at " + s.pointer(s.accessToken()));
+        }
+        String refresh = text(json, s.pointer(s.refreshToken()));
+        if (refresh != null && refresh.isEmpty()) {
+            refresh = null;
+        }
+        long now = System.currentTimeMillis();
+        Long expiresAt = null;
+        Long expiresIn = number(json, s.pointer(s.expiresIn()));
+        if (expiresIn != null) {
+            expiresAt = expiresIn > 0 ? now + expiresIn * 1000 : null;
+        } else if (s.expiresAt() != null) {
+            Long at = number(json, s.pointer(s.expiresAt()));
+            if (at != null) {
+                expiresAt = at > 100_000_000_000L ? at : at * 1000;
+            }
+        }
+        if (expiresIn == null && expiresAt == null && s.defaultExpiresIn() != null) {
+            expiresAt = now + s.defaultExpiresIn() * 1000;
+        }
+        String scopeText = null;
+        JsonNode scopeNode = json.at(s.pointer(s.scope()));
+        List<String> scopes;
+        if (scopeNode.isArray()) {
+            scopes = new ArrayList<>();
+            scopeNode.forEach(n -> scopes.add(n.asText()));
+        } else {
+            scopeText = scopeNode.isMissingNode() || scopeNode.isNull() ? null : scopeNode.asText();
+            scopes = scopeText == null ? requestedScopes
+                    : Arrays.stream(scopeText.trim().split("[,\\s]+")).filter(x -> !x.isEmpty()).toList();
+        }
+        String type = text(json, s.pointer(s.tokenType()));
+        Map<String, String> captured = new LinkedHashMap<>();
+        t.capture().forEach((name, ptr) -> {
+            String v = text(json, ptr);
+            if (v != null) {
+                captured.put(name, v);
+            }
+        });
+        String raw;
+        try {
+            raw = JsonSerialization.writeValueAsString(json);
+        } catch (IOException e) {
+            raw = null;
+        }
+        return new TokenSet(access, refresh, type == null ? "Bearer" : type, expiresAt, List.copyOf(scopes),
+                text(json, s.pointer(s.idToken())), raw, captured);
+    }
+
+    private void applyClientAuth(ResolvedProvider p, io.kcconnections.connect.spi.template.ClientAuthMethod m,
+                                 Map<String, String> body, Map<String, String> headers) {
+        switch (m) {
+            case CLIENT_SECRET_POST -> {
+                body.put("client_id", p.clientId());
+                String secret = p.clientSecret(session);
+                if (secret != null) {
+                    body.put("client_secret", secret);
+                }
+            }
+            case CLIENT_SECRET_BASIC -> {
+                String secret = p.clientSecret(session);
+                String pair = formEnc(p.clientId()) + ":" + formEnc(secret == null ? "" : secret);
+                headers.put("Authorization", "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
+            }
+            case NONE, PRIVATE_KEY_JWT -> body.put("client_id", p.clientId());
+        }
+    }
+
+    private record Response(int status, String body, Long retryAfter) {
+    }
+
+    private Response send(ResolvedProvider p, String method, String url, BodyFormat format, Map<String, String> body,
+                          Map<String, String> headers) throws ProviderCallException {
+        String refusal = policy.checkResolved(url);
+        if (refusal != null) {
+            throw new ProviderCallException(ProviderCallException.Kind.TRANSIENT, "address_refused", 0, null, refusal);
+        }
+        SimpleHttp http = SimpleHttp.create(session);
+        SimpleHttpRequest req = "DELETE".equals(method) ? http.doDelete(url) : http.doPost(url);
+        if (format == BodyFormat.JSON) {
+            req.json(new LinkedHashMap<>(body));
+        } else if ("DELETE".equals(method) && !body.isEmpty()) {
+            req.entity(new org.apache.http.client.entity.UrlEncodedFormEntity(body.entrySet().stream()
+                    .map(e -> (org.apache.http.NameValuePair) new org.apache.http.message.BasicNameValuePair(e.getKey(), e.getValue()))
+                    .toList(), StandardCharsets.UTF_8));
+        } else if (!"DELETE".equals(method)) {
+            req.params(new LinkedHashMap<>(body));
+        }
+        headers.forEach(req::header);
+        long started = System.nanoTime();
+        try (SimpleHttpResponse resp = req.asResponse()) {
+            int status = resp.getStatus();
+            String text = resp.asString();
+            Long retryAfter = retryAfter(resp.getFirstHeader("Retry-After"));
+            LOG.debugf("provider %s: %s %s -> HTTP %d in %d ms", p.name(), method, stripQuery(url), status,
+                    (System.nanoTime() - started) / 1_000_000);
+            return new Response(status, text, retryAfter);
+        } catch (InterruptedIOException e) {
+            throw new ProviderCallException(ProviderCallException.Kind.TRANSIENT, "timeout", 0, null,
+                    "provider did not answer in time (" + e.getClass().getSimpleName() + ")");
+        } catch (IOException e) {
+            throw new ProviderCallException(ProviderCallException.Kind.TRANSIENT, "network", 0, null,
+                    "provider unreachable (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /** JSON object, or a form-encoded answer turned into one (GitHub without Accept: application/json). */
+    static ObjectNode parseBody(String body) {
+        if (body == null || body.isBlank()) {
+            return null;
+        }
+        String b = body.trim();
+        if (b.startsWith("{")) {
+            try {
+                JsonNode n = JsonSerialization.readValue(b, JsonNode.class);
+                return n instanceof ObjectNode o ? o : null;
+            } catch (IOException e) {
+                return null;
+            }
+        }
+        if (b.contains("=") && !b.contains("<") && !b.contains(" ")) {
+            ObjectNode o = JsonSerialization.mapper.createObjectNode();
+            for (String pair : b.split("&")) {
+                int i = pair.indexOf('=');
+                if (i <= 0) {
+                    return null;
+                }
+                o.put(URLDecoder.decode(pair.substring(0, i), StandardCharsets.UTF_8),
+                        URLDecoder.decode(pair.substring(i + 1), StandardCharsets.UTF_8));
+            }
+            return o;
+        }
+        return null;
+    }
+
+    static String text(JsonNode json, String pointer) {
+        if (json == null || pointer == null) {
+            return null;
+        }
+        JsonNode n = json.at(pointer);
+        if (n.isMissingNode() || n.isNull()) {
+            return null;
+        }
+        return n.isValueNode() ? n.asText() : n.toString();
+    }
+
+    private static Long number(JsonNode json, String pointer) {
+        JsonNode n = json.at(pointer);
+        if (n.isNumber()) {
+            return n.asLong();
+        }
+        if (n.isTextual()) {
+            try {
+                return (long) Double.parseDouble(n.asText().trim());
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    private static Long retryAfter(String v) {
+        if (v == null) {
+            return null;
+        }
+        try {
+            return Math.max(0, Long.parseLong(v.trim()));
+        } catch (NumberFormatException e) {
+            try {
+                long at = java.time.ZonedDateTime.parse(v.trim(), java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
+                        .toInstant().toEpochMilli();
+                return Math.max(0, (at - System.currentTimeMillis()) / 1000);
+            } catch (RuntimeException e2) {
+                return null;
+            }
+        }
+    }
+
+    private ProviderHook hook(ProviderTemplate t) {
+        if (t.hook() == null) {
+            return null;
+        }
+        ProviderHook h = session.getProvider(ProviderHook.class, t.hook());
+        if (h == null) {
+            LOG.warnf("provider %s names hook '%s', which is not deployed", t.name(), t.hook());
+        }
+        return h;
+    }
+
+    private ProviderHook.Context context(ResolvedProvider p, RealmModel realm) {
+        return new ProviderHook.Context(session, realm, p.template(), p.values(), p.clientId());
+    }
+
+    /** Error codes are echoed back to apps: keep them to a safe alphabet and length. */
+    static String safeCode(String s) {
+        String c = s.replaceAll("[^A-Za-z0-9_.-]", "_");
+        return c.length() > 64 ? c.substring(0, 64) : c;
+    }
+
+    static String safeText(String s) {
+        String c = s.replaceAll("\\p{Cntrl}", " ");
+        return c.length() > 200 ? c.substring(0, 200) + "…" : c;
+    }
+
+    private static String stripQuery(String url) {
+        int i = url.indexOf('?');
+        return i < 0 ? url : url.substring(0, i);
+    }
+
+    private static String enc(String v) {
+        return URLEncoder.encode(v, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** RFC 6749 §2.3.1: the client id and secret are form-encoded before Basic encoding. */
+    private static String formEnc(String v) {
+        return URLEncoder.encode(v, StandardCharsets.UTF_8);
+    }
+}

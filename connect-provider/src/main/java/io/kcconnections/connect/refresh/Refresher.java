@@ -1,0 +1,274 @@
+package io.kcconnections.connect.refresh;
+
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.kcconnections.connect.ConnectService;
+import io.kcconnections.connect.ConnectSettings;
+import io.kcconnections.connect.catalog.ResolvedProvider;
+import io.kcconnections.connect.crypto.KeyRing;
+import io.kcconnections.connect.crypto.KeyRingSource;
+import io.kcconnections.connect.crypto.TokenCodec;
+import io.kcconnections.connect.oauth.ProviderCallException;
+import io.kcconnections.connect.oauth.TokenSet;
+import io.kcconnections.connect.store.Connection;
+import io.kcconnections.connect.store.ConnectionStatus;
+import io.kcconnections.connect.store.ConnectionStore;
+import io.kcconnections.connect.store.TokenColumns;
+import org.jboss.logging.Logger;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+
+/**
+ * Refreshes one connection at a time, exactly once across the cluster.
+ * <ol>
+ * <li>In this JVM, concurrent callers for one connection share one attempt (single flight).</li>
+ * <li>Across nodes, a lease in the row decides: a short transaction claims it with a conditional UPDATE and commits.</li>
+ * <li>The provider is called outside any transaction.</li>
+ * <li>The result is written back by a conditional UPDATE that only lands while the lease is still ours.</li>
+ * </ol>
+ * A caller that finds the lease held elsewhere polls the row until the holder finishes, then uses its result.
+ */
+public final class Refresher {
+
+    private static final Logger LOG = Logger.getLogger(Refresher.class);
+    private static final long BACKOFF_BASE_MILLIS = 30_000;
+    private static final long BACKOFF_CAP_MILLIS = 3_600_000;
+
+    private final KeycloakSessionFactory sessionFactory;
+    private final ConcurrentHashMap<String, CompletableFuture<Outcome>> inflight = new ConcurrentHashMap<>();
+
+    public Refresher(KeycloakSessionFactory sessionFactory) {
+        this.sessionFactory = sessionFactory;
+    }
+
+    /** What became of a refresh. {@code connection} is the row as it stands afterwards. */
+    public sealed interface Outcome {
+        Connection connection();
+    }
+
+    /** The connection holds fresh tokens (this call or a concurrent one refreshed them). */
+    public record Refreshed(Connection connection, boolean byThisCall) implements Outcome {
+    }
+
+    /** The refresh failed; the row records the failure. */
+    public record Failed(Connection connection, ProviderCallException error) implements Outcome {
+    }
+
+    /** Another node was still refreshing when the wait ran out. */
+    public record Busy(Connection connection) implements Outcome {
+    }
+
+    /** Whether a token is within {@code marginMillis} of expiry and can be refreshed. */
+    public static boolean due(Connection c, long now, long marginMillis) {
+        return c.expiresAt() != null && c.expiresAt() - now <= marginMillis && c.hasRefreshToken();
+    }
+
+    /**
+     * Refreshes a connection unless it is fresh by the time this caller gets its turn.
+     *
+     * @param session a session whose context has the connection's realm (the provider call uses it: HTTP, vault)
+     * @param force   refresh even when the token is fresh
+     */
+    public Outcome refresh(KeycloakSession session, RealmModel realm, Connection snapshot, boolean force) {
+        ConnectSettings settings = session.getProvider(ConnectService.class).settings();
+        CompletableFuture<Outcome> mine = new CompletableFuture<>();
+        CompletableFuture<Outcome> running = inflight.putIfAbsent(snapshot.id(), mine);
+        if (running != null) {
+            try {
+                return running.get(settings.refreshWaitMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                return new Busy(read(snapshot.id()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new Busy(read(snapshot.id()));
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("refresh failed unexpectedly", e.getCause());
+            }
+        }
+        try {
+            Outcome o = attempt(session, realm, snapshot, force, settings);
+            mine.complete(o);
+            return o;
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            inflight.remove(snapshot.id(), mine);
+        }
+    }
+
+    private Outcome attempt(KeycloakSession session, RealmModel realm, Connection snapshot, boolean force,
+                            ConnectSettings settings) {
+        long margin = settings.refreshMarginSeconds() * 1000L;
+        long deadline = System.currentTimeMillis() + settings.refreshWaitMillis();
+        while (true) {
+            String owner = UUID.randomUUID().toString();
+            long now = System.currentTimeMillis();
+            long leaseUntil = now + settings.refreshLeaseSeconds() * 1000L;
+            boolean claimed = inTx(s -> new ConnectionStore(s).claim(snapshot.id(), owner, now, leaseUntil));
+            Connection current = read(snapshot.id());
+            if (current == null) {
+                return new Failed(snapshot, new ProviderCallException(ProviderCallException.Kind.PERMANENT,
+                        "connection_removed", 0, null, "the connection was removed"));
+            }
+            if (claimed) {
+                if (!force && !due(current, System.currentTimeMillis(), margin)
+                        && current.status() != ConnectionStatus.NEEDS_REAUTH) {
+                    // Someone refreshed between our read and our claim.
+                    release(current, owner, settings);
+                    return new Refreshed(read(snapshot.id()), false);
+                }
+                return refreshClaimed(session, realm, current, owner, settings);
+            }
+            // Held elsewhere: wait for the holder, then use what it wrote.
+            while (System.currentTimeMillis() < deadline) {
+                sleep(150 + ThreadLocalRandom.current().nextInt(100));
+                current = read(snapshot.id());
+                if (current == null) {
+                    return new Failed(snapshot, new ProviderCallException(ProviderCallException.Kind.PERMANENT,
+                            "connection_removed", 0, null, "the connection was removed"));
+                }
+                if (!current.leasedAt(System.currentTimeMillis())) {
+                    break;
+                }
+            }
+            long t = System.currentTimeMillis();
+            if (current.leasedAt(t)) {
+                return new Busy(current);
+            }
+            if (!force && !due(current, t, margin) && current.status() != ConnectionStatus.NEEDS_REAUTH) {
+                return new Refreshed(current, false);
+            }
+            if (current.status() == ConnectionStatus.NEEDS_REAUTH) {
+                return new Failed(current, new ProviderCallException(ProviderCallException.Kind.PERMANENT,
+                        current.statusReason() == null ? "needs_reauth" : current.statusReason(), 0, null,
+                        "the connection needs a new consent"));
+            }
+            if (current.lastErrorAt() != null && current.lastErrorAt() >= now) {
+                return new Failed(current, new ProviderCallException(ProviderCallException.Kind.TRANSIENT,
+                        current.statusReason() == null ? "refresh_failed" : current.statusReason(), 0, null,
+                        "the refresh attempt that just ran failed"));
+            }
+            if (t >= deadline) {
+                return new Busy(current);
+            }
+            // The holder gave up or died without a result: try to claim it ourselves.
+        }
+    }
+
+    private Outcome refreshClaimed(KeycloakSession session, RealmModel realm, Connection c, String owner,
+                                   ConnectSettings settings) {
+        ConnectService connect = session.getProvider(ConnectService.class);
+        ResolvedProvider provider = connect.registry().find(session, realm, c.provider());
+        if (provider == null) {
+            return fail(c, owner, settings, new ProviderCallException(ProviderCallException.Kind.TRANSIENT,
+                    "provider_not_configured", 0, null, "provider " + c.provider() + " is not configured in this realm"));
+        }
+        KeyRing ring;
+        String refreshToken;
+        try {
+            ring = connect.keyRing(realm);
+            refreshToken = TokenCodec.refreshToken(ring, c);
+        } catch (KeyRingSource.KeyUnavailableException | KeyRing.DecryptionException e) {
+            LOG.errorf("connection %s: cannot decrypt its refresh token: %s", c.id(), e.getMessage());
+            return fail(c, owner, settings, new ProviderCallException(ProviderCallException.Kind.TRANSIENT,
+                    "decryption_failed", 0, null, "stored tokens cannot be decrypted with the configured keys"));
+        }
+        TokenSet tokens;
+        try {
+            tokens = connect.oauth().refresh(provider, realm, refreshToken, c.scopes());
+        } catch (ProviderCallException e) {
+            if (e.kind() == ProviderCallException.Kind.PERMANENT) {
+                Connection now = read(c.id());
+                if (now != null && now.refreshTokenCiphertext() != null
+                        && !now.refreshTokenCiphertext().equals(c.refreshTokenCiphertext())) {
+                    // The refresh token changed under us: a concurrent rotation, not a revocation.
+                    LOG.infof("connection %s: %s after a concurrent rotation; keeping the newer tokens", c.id(), e.code());
+                    return new Refreshed(now, false);
+                }
+            }
+            return fail(c, owner, settings, e);
+        }
+        long now = System.currentTimeMillis();
+        boolean hasRefresh = tokens.refreshToken() != null || c.hasRefreshToken();
+        TokenColumns cols = TokenCodec.encrypt(ring, c.realmId(), c.id(), tokens,
+                TokenCodec.merge(c.metadata(), tokens.captured()),
+                TokenCodec.refreshAt(tokens.expiresAt(), hasRefresh, settings.refreshWindowSeconds()));
+        boolean written = inTx(s -> new ConnectionStore(s).completeRefresh(c.id(), owner, cols, now));
+        Connection after = read(c.id());
+        if (!written) {
+            LOG.warnf("connection %s: lost its refresh lease before writing back; the result was discarded", c.id());
+            return new Busy(after);
+        }
+        if (c.status() != ConnectionStatus.ACTIVE) {
+            LOG.infof("connection %s (%s) recovered: active again", c.id(), c.provider());
+        }
+        return new Refreshed(after, true);
+    }
+
+    private Outcome fail(Connection c, String owner, ConnectSettings settings, ProviderCallException e) {
+        long now = System.currentTimeMillis();
+        ConnectionStatus status;
+        Long refreshAt;
+        int failures = c.failureCount() + 1;
+        if (e.kind() == ProviderCallException.Kind.PERMANENT) {
+            status = ConnectionStatus.NEEDS_REAUTH;
+            refreshAt = null;
+            LOG.infof("connection %s (%s) needs a new consent: %s", c.id(), c.provider(), e.getMessage());
+        } else {
+            status = ConnectionStatus.DEGRADED;
+            refreshAt = now + backoffMillis(failures, e.retryAfterSeconds());
+            LOG.infof("connection %s (%s) refresh failed (%s), attempt %d; next try in %d s", c.id(), c.provider(),
+                    e.getMessage(), failures, (refreshAt - now) / 1000);
+        }
+        inTx(s -> new ConnectionStore(s).failRefresh(c.id(), owner, status, e.code(), failures, refreshAt, now));
+        return new Failed(read(c.id()), e);
+    }
+
+    /** Exponential backoff with ±20% jitter, never sooner than the provider's Retry-After. */
+    static long backoffMillis(int failures, Long retryAfterSeconds) {
+        long exp = BACKOFF_BASE_MILLIS << Math.min(failures - 1, 16);
+        long b = Math.min(exp, BACKOFF_CAP_MILLIS);
+        b = (long) (b * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
+        if (retryAfterSeconds != null) {
+            b = Math.max(b, retryAfterSeconds * 1000);
+        }
+        return b;
+    }
+
+    private void release(Connection c, String owner, ConnectSettings settings) {
+        Long refreshAt = TokenCodec.refreshAt(c.expiresAt(), c.hasRefreshToken(), settings.refreshWindowSeconds());
+        inTx(s -> {
+            new ConnectionStore(s).release(c.id(), owner, refreshAt);
+            return null;
+        });
+    }
+
+    private Connection read(String id) {
+        return inTx(s -> new ConnectionStore(s).findById(id).orElse(null));
+    }
+
+    private <T> T inTx(org.keycloak.models.KeycloakSessionTaskWithResult<T> task) {
+        return KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory, task::run);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public void close() {
+        inflight.clear();
+    }
+}

@@ -1,0 +1,47 @@
+package io.kcconnections.connect.store;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A snapshot of a stored connection. Token fields are ciphertexts; decrypt them with {@code TokenCodec}.
+ * Times are epoch milliseconds.
+ */
+public record Connection(
+        String id,
+        String realmId,
+        String userId,
+        String provider,
+        String connectionId,
+        String accountId,
+        String accountName,
+        String accessTokenCiphertext,
+        String refreshTokenCiphertext,
+        String rawTokenCiphertext,
+        String keyId,
+        String tokenType,
+        List<String> scopes,
+        Map<String, String> metadata,
+        Long expiresAt,
+        ConnectionStatus status,
+        String statusReason,
+        int failureCount,
+        Long refreshAt,
+        Long lastRefreshAt,
+        Long lastErrorAt,
+        Long lastUsedAt,
+        long createdAt,
+        long updatedAt,
+        String leaseOwner,
+        Long leaseUntil,
+        int version) {
+
+    public boolean hasRefreshToken() {
+        return refreshTokenCiphertext != null;
+    }
+
+    /** Whether another claim holds this connection at {@code now}. */
+    public boolean leasedAt(long now) {
+        return leaseUntil != null && leaseUntil > now;
+    }
+}

@@ -1,0 +1,60 @@
+package io.kcconnections.connect.spi;
+
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kcconnections.connect.spi.template.ProviderTemplate;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.provider.Provider;
+
+/**
+ * Code for the few providers data cannot describe (a client secret that is a signed JWT, a response that needs
+ * reshaping). A template names its hook by factory id in {@code hook:}. Every method has a do-nothing default.
+ * <p>
+ * Hooks run on request threads and in the refresher; they must be thread-safe and must never log secrets.
+ */
+public interface ProviderHook extends Provider {
+
+    /** Which OAuth step a token-endpoint request belongs to. */
+    enum Step { CODE_EXCHANGE, REFRESH, CLIENT_CREDENTIALS, DEVICE_CODE, REVOKE }
+
+    /**
+     * What a hook may read about the call at hand.
+     *
+     * @param session  the Keycloak session (realm set in its context)
+     * @param realm    the realm the connection belongs to
+     * @param template the provider's template
+     * @param values   configured template parameter values (tenant, domain, …), never null
+     * @param clientId the configured client id
+     */
+    record Context(KeycloakSession session, RealmModel realm, ProviderTemplate template,
+                   Map<String, String> values, String clientId) {
+    }
+
+    /**
+     * Adjusts the authorization-request parameters, which already hold {@code response_type}, {@code client_id},
+     * {@code redirect_uri}, {@code state}, the scopes and the PKCE challenge. The map is mutable and ordered.
+     */
+    default void authorizeParams(Context context, Map<String, String> params) {
+    }
+
+    /**
+     * Adjusts a request to the token, refresh or revoke endpoint before it is sent. {@code body} holds the
+     * parameters (a form or a JSON object according to the template) and {@code headers} the headers; both are
+     * mutable. The client secret, if any, is already in place per the template's client-auth method.
+     */
+    default void tokenRequest(Context context, Step step, Map<String, String> body, Map<String, String> headers) {
+    }
+
+    /**
+     * Reshapes a token-endpoint response (already parsed to JSON, form answers included) before the template's
+     * {@code tokenResponse} paths are applied. Modify it in place.
+     */
+    default void tokenResponse(Context context, Step step, ObjectNode response) {
+    }
+
+    @Override
+    default void close() {
+    }
+}

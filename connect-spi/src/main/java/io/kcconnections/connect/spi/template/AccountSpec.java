@@ -1,0 +1,57 @@
+package io.kcconnections.connect.spi.template;
+
+import java.util.Locale;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/**
+ * How the provider-side account of a new connection is identified (shown to users, used to tell accounts apart).
+ *
+ * @param source      {@code userinfo} (call {@link #userinfoUrl()} with the new access token), {@code id_token} (claims of
+ *                    the ID token received directly from the token endpoint), or {@code token_response}
+ * @param userinfoUrl the account endpoint; may use template placeholders
+ * @param method      {@code GET} (default) or {@code POST}
+ * @param headers     extra request headers (for example an API version header)
+ * @param id          JSON pointer of the stable account id; default {@code /sub}
+ * @param name        JSON pointer of a display name (optional)
+ * @param email       JSON pointer of an email address (optional)
+ */
+@JsonIgnoreProperties(ignoreUnknown = false)
+public record AccountSpec(
+        @JsonProperty("source") Source source,
+        @JsonProperty("userinfoUrl") String userinfoUrl,
+        @JsonProperty("method") String method,
+        @JsonProperty("headers") Map<String, String> headers,
+        @JsonProperty("id") String id,
+        @JsonProperty("name") String name,
+        @JsonProperty("email") String email) {
+
+    public AccountSpec {
+        source = source == null ? (userinfoUrl != null ? Source.USERINFO : Source.ID_TOKEN) : source;
+        if (source == Source.USERINFO && (userinfoUrl == null || userinfoUrl.isBlank())) {
+            throw new IllegalArgumentException("account.userinfoUrl is required when account.source is userinfo");
+        }
+        method = method == null ? "GET" : method.trim().toUpperCase(Locale.ROOT);
+        headers = headers == null ? Map.of() : Map.copyOf(headers);
+        id = id == null ? "/sub" : id;
+    }
+
+    /** Where the account identity comes from. */
+    public enum Source {
+        USERINFO, ID_TOKEN, TOKEN_RESPONSE;
+
+        @JsonValue
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        @JsonCreator
+        public static Source of(String v) {
+            return v == null ? null : Source.valueOf(v.trim().toUpperCase(Locale.ROOT));
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.kcconnections.connect.spi.template;
+
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/**
+ * A value a template needs before its URLs are usable: a tenant, a shop host, a base URL.
+ * It appears as {@code {name}} in the template's URLs and parameters, is configured as
+ * {@code CONNECT_<PROVIDER>_<NAME>} in the environment or as {@code name} in a realm's provider configuration.
+ *
+ * @param name         lower-case identifier, {@code [a-z][a-z0-9_]*}
+ * @param description  what an operator should put there
+ * @param required     whether the provider is unusable without it (when there is no default)
+ * @param defaultValue used when nothing is configured; may be null
+ * @param kind         how the value is validated before it is placed into a URL
+ * @param pattern      optional extra regular expression the whole value must match
+ */
+@JsonIgnoreProperties(ignoreUnknown = false)
+public record TemplateParam(
+        @JsonProperty("name") String name,
+        @JsonProperty("description") String description,
+        @JsonProperty("required") boolean required,
+        @JsonProperty("default") String defaultValue,
+        @JsonProperty("kind") Kind kind,
+        @JsonProperty("pattern") String pattern) {
+
+    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*");
+
+    public TemplateParam {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("param name must match [a-z][a-z0-9_]*: " + name);
+        }
+        kind = kind == null ? Kind.VALUE : kind;
+        if (pattern != null) {
+            Pattern.compile(pattern);
+        }
+    }
+
+    /** The suffix of the environment variable: {@code tenant_id} becomes {@code TENANT_ID}. */
+    public String envSuffix() {
+        return name.toUpperCase(Locale.ROOT);
+    }
+
+    /** How a parameter value is checked before use. */
+    public enum Kind {
+        /** A DNS host name (no scheme, port or path), checked by the outbound host policy. */
+        HOST,
+        /** An absolute https URL without query or fragment (a base URL); its host is checked like {@link #HOST}. */
+        URL,
+        /** A single path segment: letters, digits, {@code . _ -}. */
+        SEGMENT,
+        /** Any short text; URL-encoded where it is placed. */
+        VALUE;
+
+        @JsonValue
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        @JsonCreator
+        public static Kind of(String v) {
+            return v == null ? null : Kind.valueOf(v.trim().toUpperCase(Locale.ROOT));
+        }
+    }
+}
