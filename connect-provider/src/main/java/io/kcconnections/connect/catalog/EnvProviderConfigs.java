@@ -171,7 +171,7 @@ public final class EnvProviderConfigs {
         return new ProviderTemplate(name, get(env, p + "DISPLAY_NAME"), get(env, p + "CATEGORY"), List.of(),
                 authorize, token, get(env, p + "REFRESH_URL"), null, List.of(), auth, null,
                 get(env, p + "SCOPE_SEPARATOR"), null, null, query(get(env, p + "AUTHORIZE_PARAMS")), null, null,
-                null, null, null, null, null, null, revoke, account, login, null, null, null, false);
+                null, null, null, null, null, null, revoke, account, login, null, null, null, false, null);
     }
 
     /** Every variable name this reader understands for a provider (for documentation and diagnostics). */

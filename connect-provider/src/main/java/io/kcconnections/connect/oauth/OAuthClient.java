@@ -245,7 +245,7 @@ public final class OAuthClient {
         }
         if (error != null) {
             String desc = json == null ? null : text(json, "/error_description");
-            ProviderCallException.Kind kind = PERMANENT_ERRORS.contains(error)
+            ProviderCallException.Kind kind = PERMANENT_ERRORS.contains(error) || t.permanentErrors().contains(error)
                     ? ProviderCallException.Kind.PERMANENT : ProviderCallException.Kind.TRANSIENT;
             throw new ProviderCallException(kind, safeCode(error), r.status, r.retryAfter,
                     "provider refused: " + safeCode(error) + (desc == null ? "" : " (" + safeText(desc) + ")"));

@@ -62,6 +62,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
  * @param refreshMarginSeconds refresh this long before expiry (null: the server default)
  * @param idleRefreshDays   refresh connections unused this many days, for providers that expire idle refresh tokens
  * @param clientCredentials whether the provider issues app tokens through the client-credentials grant
+ * @param permanentErrors   provider error codes that mean the grant is gone, on top of {@code invalid_grant}
+ *                          (e.g. Slack's {@code token_revoked}); a refresh failing with one needs a new consent
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
@@ -95,7 +97,8 @@ public record ProviderTemplate(
         @JsonProperty("hook") String hook,
         @JsonProperty("refreshMarginSeconds") Integer refreshMarginSeconds,
         @JsonProperty("idleRefreshDays") Integer idleRefreshDays,
-        @JsonProperty("clientCredentials") boolean clientCredentials) {
+        @JsonProperty("clientCredentials") boolean clientCredentials,
+        @JsonProperty("permanentErrors") List<String> permanentErrors) {
 
     /** Catalog names: lower-case letters, digits and dashes. */
     public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
@@ -137,6 +140,7 @@ public record ProviderTemplate(
         capture = ordered(capture);
         callbackCapture = callbackCapture == null ? List.of() : List.copyOf(callbackCapture);
         login = login == null ? LoginSpec.NONE : login;
+        permanentErrors = permanentErrors == null ? List.of() : List.copyOf(permanentErrors);
         if (refreshMarginSeconds != null && refreshMarginSeconds < 0) {
             throw new IllegalArgumentException(name + ": refreshMarginSeconds must not be negative");
         }

@@ -19,6 +19,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
  * @param defaultValue used when nothing is configured; may be null
  * @param kind         how the value is validated before it is placed into a URL
  * @param pattern      optional extra regular expression the whole value must match
+ * @param example      an example value, for documentation and the catalog's own checks
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record TemplateParam(
@@ -27,7 +28,8 @@ public record TemplateParam(
         @JsonProperty("required") boolean required,
         @JsonProperty("default") String defaultValue,
         @JsonProperty("kind") Kind kind,
-        @JsonProperty("pattern") String pattern) {
+        @JsonProperty("pattern") String pattern,
+        @JsonProperty("example") String example) {
 
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*");
 

@@ -1,0 +1,121 @@
+package io.kcconnections.connect.catalog;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+import io.kcconnections.connect.spi.template.ProviderTemplate;
+import io.kcconnections.connect.spi.template.TemplateParam;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Checks every catalog entry as data: it parses, is sound, resolves to https URLs without leftover placeholders. */
+class CatalogLintTest {
+
+    private static final Path DIR = Path.of("src/main/resources/connect-catalog");
+
+    private static List<Path> files() throws IOException {
+        try (Stream<Path> s = Files.list(DIR)) {
+            return s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+        }
+    }
+
+    @Test
+    void everyEntryParsesIsSoundAndSaysWhatWasChecked() throws IOException {
+        List<String> failures = new ArrayList<>();
+        for (Path f : files()) {
+            String name = f.getFileName().toString().replace(".yaml", "");
+            String text = Files.readString(f);
+            if (!text.startsWith("#") || !text.toLowerCase().contains("checked")) {
+                failures.add(name + ": the file must start with a comment saying what was checked against which documentation");
+            }
+            try (InputStream in = Files.newInputStream(f)) {
+                ProviderTemplate t = ProviderTemplate.parse(in);
+                if (!t.name().equals(name)) {
+                    failures.add(name + ": name is '" + t.name() + "'");
+                }
+                if (t.docs().isEmpty()) {
+                    failures.add(name + ": docs must list the provider documentation the entry was checked against");
+                }
+                t.problems().forEach(p -> failures.add(name + ": " + p));
+            } catch (IOException | IllegalArgumentException e) {
+                failures.add(name + ": does not parse: " + e.getMessage().split("\n")[0]);
+            }
+        }
+        assertTrue(failures.isEmpty(), String.join("\n", failures));
+    }
+
+    @Test
+    void indexListsExactlyTheFiles() throws IOException {
+        TreeSet<String> files = new TreeSet<>();
+        for (Path f : files()) {
+            files.add(f.getFileName().toString().replace(".yaml", ""));
+        }
+        List<String> problems = new ArrayList<>();
+        List<String> index = Catalog.index(getClass().getClassLoader(), problems);
+        assertTrue(problems.isEmpty(), problems.toString());
+        assertEquals(new TreeSet<>(index).size(), index.size(), "the index lists a name twice");
+        assertEquals(files, new TreeSet<>(index), "connect-catalog/index.txt must list every <name>.yaml and nothing else");
+    }
+
+    @Test
+    void everyEntryResolvesWithExampleValuesToHttpsUrlsWithoutPlaceholders() throws IOException {
+        List<String> failures = new ArrayList<>();
+        HostPolicy strict = new HostPolicy(false);
+        for (Path f : files()) {
+            ProviderTemplate t;
+            try (InputStream in = Files.newInputStream(f)) {
+                t = ProviderTemplate.parse(in);
+            } catch (RuntimeException e) {
+                continue; // reported by the first test
+            }
+            Map<String, String> values = new HashMap<>();
+            for (TemplateParam p : t.params()) {
+                if (p.example() != null) {
+                    values.put(p.name(), p.example());
+                } else if (p.required() && p.defaultValue() == null) {
+                    failures.add(t.name() + ": required param " + p.name() + " needs an example");
+                }
+            }
+            ResolvedProvider.Result r = ResolvedProvider.resolve(t,
+                    new ProviderConfig(t.name(), "test", "client-id", "client-secret", null, null, null, null, null,
+                            null, values, null), strict);
+            if (!r.ok()) {
+                failures.add(t.name() + ": " + r.problems());
+                continue;
+            }
+            ResolvedProvider p = r.provider();
+            for (String url : new String[]{p.authorizeUrl(), p.tokenUrl(), p.refreshUrl(), p.revokeUrl(), p.userinfoUrl(),
+                    p.deviceAuthorizationUrl(), p.loginIssuer()}) {
+                if (url == null) {
+                    continue;
+                }
+                if (url.contains("{") || url.contains("}")) {
+                    failures.add(t.name() + ": placeholder left in " + url);
+                }
+                URI u = URI.create(url);
+                if (!"https".equals(u.getScheme())) {
+                    failures.add(t.name() + ": not https: " + url);
+                }
+            }
+        }
+        assertTrue(failures.isEmpty(), String.join("\n", failures));
+    }
+
+    @Test
+    void theCatalogLoadsWithoutProblems() {
+        Catalog c = Catalog.load(getClass().getClassLoader());
+        assertTrue(c.problems().isEmpty(), String.join("\n", c.problems()));
+        assertTrue(c.templates().containsKey("keycloak"));
+    }
+}
