@@ -20,6 +20,10 @@ import com.fasterxml.jackson.annotation.JsonValue;
  * @param kind         how the value is validated before it is placed into a URL
  * @param pattern      optional extra regular expression the whole value must match
  * @param example      an example value, for documentation and the catalog's own checks
+ * @param perConnection the value belongs to each connection (a Shopify shop, a Zendesk subdomain): the app passes it
+ *                     to {@code /connect/authorize} as a query parameter of this name, it is validated like a configured
+ *                     value, stored with the connection and used for its token, refresh and revoke calls; a configured
+ *                     value, if any, is the default
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record TemplateParam(
@@ -29,7 +33,8 @@ public record TemplateParam(
         @JsonProperty("default") String defaultValue,
         @JsonProperty("kind") Kind kind,
         @JsonProperty("pattern") String pattern,
-        @JsonProperty("example") String example) {
+        @JsonProperty("example") String example,
+        @JsonProperty("perConnection") boolean perConnection) {
 
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*");
 
