@@ -36,6 +36,11 @@ public final class Admin {
         return Http.get(base + "/admin/realms" + path, token());
     }
 
+    /** A path under /admin (not under /admin/realms), e.g. /serverinfo. */
+    public Http.Resp getAdmin(String path) {
+        return Http.get(base + "/admin" + path, token());
+    }
+
     public Http.Resp post(String path, Object body) {
         return Http.sendJson("POST", base + "/admin/realms" + path, body, token());
     }

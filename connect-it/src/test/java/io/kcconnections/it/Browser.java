@@ -102,6 +102,28 @@ public final class Browser {
         return after.location();
     }
 
+    /**
+     * Logs in at the upstream but stops before the browser reaches the connect callback; returns the callback URL
+     * (carrying code and state), so a test can replay or alter it.
+     */
+    public String loginUntilCallback(String url, String username, String password) {
+        Page page = follow(get(url));
+        Matcher m = LOGIN_FORM.matcher(page.body());
+        assertNotNull(m.find() ? m : null, "no login form on " + page.url());
+        Page p = postForm(m.group(1).replace("&amp;", "&"), Map.of("username", username, "password", password, "credentialId", ""));
+        int hops = 0;
+        while (p.location() != null && hops++ < 20) {
+            String next = URI.create(p.url()).resolve(p.location()).toString();
+            if (next.contains("/connect/callback/")) {
+                visited.add(next);
+                lastCode();
+                return next;
+            }
+            p = get(next);
+        }
+        throw new AssertionError("never redirected to the connect callback; last " + p.url() + " HTTP " + p.status());
+    }
+
     /** The authorization code in the redirect the provider sent the browser to our callback, noted as a secret. */
     public String lastCode() {
         for (int i = visited.size() - 1; i >= 0; i--) {

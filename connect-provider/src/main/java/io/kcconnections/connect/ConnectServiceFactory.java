@@ -117,9 +117,7 @@ public class ConnectServiceFactory implements ProviderFactory<ConnectService>, S
                 : registry.problems().size() + registry.providerProblems().size() + settings.problems().size()));
         String keyProblem = keyRingSource == null ? null : keyRingSource.check();
         info.put("tokenEncryption", keyProblem == null ? (keyRingSource.usesVault() ? "vault" : "ok") : "unavailable");
-        info.put("stateTtlSeconds", String.valueOf(settings.stateTtlSeconds()));
-        info.put("refreshMarginSeconds", String.valueOf(settings.refreshMarginSeconds()));
-        info.put("allowPrivateHosts", String.valueOf(settings.allowPrivateHosts()));
+        info.putAll(settings.effective());
         return info;
     }
 

@@ -125,6 +125,23 @@ public final class ConnectSettings {
         return b.build();
     }
 
+    /** Every option with its effective value, secrets as {@code set}/{@code unset}: for the server info. */
+    public java.util.Map<String, String> effective() {
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+        m.put(TOKEN_ENCRYPTION_KEY.name, encryptionKey == null ? "unset" : "set");
+        m.put(TOKEN_ENCRYPTION_OLD_KEYS.name, oldEncryptionKeys.isEmpty() ? "unset" : oldEncryptionKeys.size() + " set");
+        m.put(STATE_TTL_SECONDS.name, String.valueOf(stateTtlSeconds));
+        m.put(REDIRECT_ALLOW_HOSTS.name, String.join(",", redirectAllowHosts));
+        m.put(DEFAULT_REDIRECT_URI.name, defaultRedirectUri == null ? "" : defaultRedirectUri);
+        m.put(REFRESH_MARGIN_SECONDS.name, String.valueOf(refreshMarginSeconds));
+        m.put(REFRESH_WINDOW_SECONDS.name, String.valueOf(refreshWindowSeconds));
+        m.put(TOKEN_READER_ROLE.name, tokenReaderRole);
+        m.put(ALLOW_PRIVATE_HOSTS.name, String.valueOf(allowPrivateHosts));
+        m.put(REFRESH_LEASE_SECONDS.name, String.valueOf(refreshLeaseSeconds));
+        m.put(REFRESH_WAIT_MILLIS.name, String.valueOf(refreshWaitMillis));
+        return m;
+    }
+
     static String read(Function<String, String> spi, Map<String, String> env, Option o) {
         String v = spi.apply(o.name);
         if (v == null || v.isBlank()) {

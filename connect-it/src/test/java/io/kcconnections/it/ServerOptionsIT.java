@@ -1,0 +1,86 @@
+package io.kcconnections.it;
+
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Options set through CONNECT_* variables take effect (one restart for all of them). */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ServerOptionsIT {
+
+    private TestRealm realm;
+
+    @BeforeAll
+    void restart() throws Exception {
+        TestServer.restartWith(Map.of("CONNECT_STATE_TTL_SECONDS", "30",
+                "CONNECT_REDIRECT_ALLOW_HOSTS", "localhost, app.example.com",
+                "CONNECT_DEFAULT_REDIRECT_URI", "http://localhost:3000/default-landing"));
+        realm = TestRealm.create();
+    }
+
+    @AfterAll
+    void restore() throws Exception {
+        realm.close();
+        TestServer.restoreDefaults();
+    }
+
+    @Test
+    @DisplayName("the server info lists the connect provider with its options and their effective values")
+    void serverInfoShowsOptions() {
+        Http.Resp r = TestServer.admin().getAdmin("/serverinfo");
+        assertEquals(200, r.status(), r::toString);
+        JsonNode p = r.json().at("/providers/connect/providers/default");
+        assertEquals("30", p.at("/operationalInfo/state-ttl-seconds").asText(), p.toString());
+        assertEquals("localhost,app.example.com", p.at("/operationalInfo/redirect-allow-hosts").asText());
+        assertEquals("set", p.at("/operationalInfo/token-encryption-key").asText(), "secrets show only as set");
+        assertEquals("ok", p.at("/operationalInfo/tokenEncryption").asText());
+        assertTrue(p.at("/operationalInfo/environmentProviders").asText().contains("keycloak"), p.toString());
+        assertTrue(!r.body().contains(TestServer.ENCRYPTION_KEY), "the key itself is never shown");
+    }
+
+    @Test
+    @DisplayName("without redirect_uri the default is used; a registered host outside the allow-list is refused")
+    void defaultRedirectAndAllowHosts() {
+        String alice = realm.alice();
+        String landed = connectWithout(alice);
+        assertTrue(landed.startsWith("http://localhost:3000/default-landing"), landed);
+        assertEquals("true", Http.queryParam(landed, "success"));
+
+        var app = realm.admin().client(realm.name, "demo-app");
+        ((com.fasterxml.jackson.databind.node.ArrayNode) app.get("redirectUris")).add("https://registered.example.org/*");
+        assertEquals(204, realm.admin().put("/" + realm.name + "/clients/" + app.get("id").asText(), app).status());
+        Http.Resp r = Connect.authorize(realm, alice, Connect.params("provider", "keycloak", "redirect_uri", "https://registered.example.org/cb"));
+        assertEquals(400, r.status(), r::toString);
+        assertEquals("invalid_redirect_uri", r.json().get("error").asText());
+        assertEquals(200, Connect.authorize(realm, alice, Connect.params("provider", "keycloak", "redirect_uri", "https://app.example.com/cb")).status());
+    }
+
+    private String connectWithout(String bearer) {
+        Http.Resp r = Connect.authorize(realm, bearer, Connect.params("provider", "keycloak"));
+        assertEquals(200, r.status(), r::toString);
+        assertEquals(30, r.json().get("expires_in").asInt());
+        String[] person = realm.upstreamUser();
+        return new Browser(TestServer.baseUrl()).loginAndFollow(r.json().get("authorize_url").asText(), person[0], person[1]);
+    }
+
+    @Test
+    @DisplayName("a state older than its TTL is refused and nothing is stored")
+    void expiredState() throws Exception {
+        Http.Resp a = Connect.authorize(realm, realm.alice(), Connect.params("provider", "keycloak", "connection_id", "late",
+                "redirect_uri", Connect.APP_REDIRECT));
+        String[] person = realm.upstreamUser();
+        String callback = new Browser(TestServer.baseUrl()).loginUntilCallback(a.json().get("authorize_url").asText(), person[0], person[1]);
+        Thread.sleep(32_000);
+        Http.Resp r = Http.get(callback, null);
+        assertEquals(400, r.status(), r::toString);
+        assertTrue(Db.row(realm.name, "late") == null);
+    }
+}
