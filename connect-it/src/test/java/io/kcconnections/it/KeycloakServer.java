@@ -195,7 +195,7 @@ public final class KeycloakServer {
                 "--import-realm", "--log-level=INFO,io.kcconnections:debug"));
         args.addAll(dbArgs());
         args.addAll(extraArgs);
-        logFile = work.resolve("kc-logs").resolve(name + "-" + (++serverCount) + ".log");
+        logFile = work.resolve("kc-logs").resolve(name + "-" + db.kind() + "-" + (++serverCount) + ".log");
         Files.createDirectories(logFile.getParent());
         ProcessBuilder pb = new ProcessBuilder(kcCommand(args)).directory(home.toFile())
                 .redirectErrorStream(true).redirectOutput(logFile.toFile());

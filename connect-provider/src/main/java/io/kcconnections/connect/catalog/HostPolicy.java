@@ -18,6 +18,8 @@ public final class HostPolicy {
 
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     private static final Pattern IPV4_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    /** Bracketed or bare IPv6 (two or more colons, hex digits, optional embedded IPv4). */
+    private static final Pattern IPV6_LITERAL = Pattern.compile("\\[?[0-9a-f]*:[0-9a-f:]*:[0-9a-f.]*]?");
 
     private final boolean allowPrivate;
 
@@ -38,7 +40,7 @@ public final class HostPolicy {
         if (h.length() > 253) {
             return "host name is too long";
         }
-        boolean literal = IPV4_LITERAL.matcher(h).matches() || h.startsWith("[") || h.contains(":");
+        boolean literal = IPV4_LITERAL.matcher(h).matches() || IPV6_LITERAL.matcher(h).matches();
         if (literal) {
             if (!allowPrivate) {
                 return "IP address literals are not allowed as hosts: " + shown(h);

@@ -1,0 +1,79 @@
+package io.kcconnections.connect.rest;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.ws.rs.core.Response;
+
+import io.kcconnections.connect.ConnectSettings;
+import io.kcconnections.connect.catalog.ResolvedProvider;
+import io.kcconnections.connect.crypto.KeyRing;
+import io.kcconnections.connect.oauth.Pkce;
+import io.kcconnections.connect.store.Connection;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.services.managers.AuthenticationManager;
+
+/** {@code GET /connect/authorize}: where to send the person's browser to connect an account. */
+final class AuthorizeEndpoint extends EndpointSupport {
+
+    AuthorizeEndpoint(KeycloakSession session) {
+        super(session);
+    }
+
+    Response handle(String providerName,
+                              String connectionId,
+                              String redirectUri,
+                              String scopes) {
+        try {
+            AuthenticationManager.AuthResult auth = CallerAuth.authenticate(session);
+            KeyRing ring = keyRing();
+            if (CallerAuth.isServiceAccount(auth.user())) {
+                throw ApiError.forbidden("user_token_required", "a connection is made for a person: use a user's access token");
+            }
+            ResolvedProvider provider = provider(providerName);
+            String cid = connectionId == null || connectionId.isBlank() ? UUID.randomUUID().toString() : connectionId.trim();
+            if (!CONNECTION_ID.matcher(cid).matches()) {
+                throw ApiError.badRequest("invalid_request",
+                        "connection_id must be 1-128 characters of letters, digits, '.', '_', ':' or '-'");
+            }
+            Connection existing = connect.store().find(realm.getId(), provider.name(), cid).orElse(null);
+            if (existing != null && !auth.user().getId().equals(existing.userId())) {
+                throw ApiError.forbidden("connection_id_in_use", "connection_id belongs to another owner");
+            }
+            List<String> requested = parseScopes(scopes);
+            ConnectSettings settings = connect.settings();
+            String redirect = RedirectPolicy.check(session, auth.client(), redirectUri, settings);
+
+            String state = Pkce.random(32);
+            String verifier = provider.pkce() ? Pkce.verifier() : null;
+            List<String> effectiveScopes = provider.scopes(requested);
+            Map<String, String> notes = new HashMap<>();
+            notes.put("realm", realm.getId());
+            notes.put("user", auth.user().getId());
+            notes.put("client", auth.client().getClientId());
+            notes.put("provider", provider.name());
+            notes.put("connection", cid);
+            notes.put("redirect", redirect);
+            notes.put("scopes", String.join(" ", effectiveScopes));
+            if (verifier != null) {
+                notes.put("verifier", ring.encrypt(verifier, stateAad(state)));
+            }
+            session.singleUseObjects().put(stateKey(state), settings.stateTtlSeconds(), notes);
+
+            String url = connect.oauth().authorizeUrl(provider, realm, callbackUri(provider.name()), state,
+                    verifier == null ? null : Pkce.challenge(verifier), effectiveScopes);
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("authorize_url", url);
+            body.put("connection_id", cid);
+            body.put("provider", provider.name());
+            body.put("expires_in", settings.stateTtlSeconds());
+            return json(200, body);
+        } catch (ApiError e) {
+            return e.toResponse();
+        }
+    }
+
+}

@@ -1,0 +1,157 @@
+package io.kcconnections.connect.rest;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
+
+import io.kcconnections.connect.catalog.ResolvedProvider;
+import io.kcconnections.connect.crypto.KeyRing;
+import io.kcconnections.connect.crypto.KeyRingSource;
+import io.kcconnections.connect.crypto.TokenCodec;
+import io.kcconnections.connect.oauth.OAuthClient;
+import io.kcconnections.connect.oauth.ProviderCallException;
+import io.kcconnections.connect.oauth.TokenSet;
+import io.kcconnections.connect.store.Connection;
+import io.kcconnections.connect.store.ConnectionStatus;
+import io.kcconnections.connect.store.ConnectionStore;
+import io.kcconnections.connect.store.TokenColumns;
+import org.jboss.logging.Logger;
+import org.keycloak.common.util.KeycloakUriBuilder;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+
+/** {@code GET|POST /connect/callback/{provider}}: the provider sends the browser back; the code becomes a stored connection. */
+final class CallbackEndpoint extends EndpointSupport {
+
+    private static final Logger LOG = Logger.getLogger(CallbackEndpoint.class);
+
+    CallbackEndpoint(KeycloakSession session) {
+        super(session);
+    }
+
+    Response handleGet(String providerName) {
+        return callback(providerName, session.getContext().getUri().getQueryParameters());
+    }
+
+    Response handlePost(String providerName) {
+        MultivaluedMap<String, String> form = session.getContext().getHttpRequest().getDecodedFormParameters();
+        MultivaluedMap<String, String> all = new jakarta.ws.rs.core.MultivaluedHashMap<>();
+        all.putAll(session.getContext().getUri().getQueryParameters());
+        if (form != null) {
+            form.forEach((k, v) -> all.put(k, v));
+        }
+        return callback(providerName, all);
+    }
+
+    private Response callback(String providerName, MultivaluedMap<String, String> params) {
+        String state = params.getFirst("state");
+        if (state == null || state.isBlank() || state.length() > 512) {
+            return errorPage("connectStateMissing");
+        }
+        Map<String, String> notes = session.singleUseObjects().remove(stateKey(state));
+        if (notes == null) {
+            LOG.infof("connect callback for %s: unknown, expired or already used state", ApiError.shown(providerName));
+            return errorPage("connectStateInvalid");
+        }
+        if (!realm.getId().equals(notes.get("realm"))) {
+            return errorPage("connectStateInvalid");
+        }
+        String redirect = notes.get("redirect");
+        String cid = notes.get("connection");
+        if (!notes.get("provider").equals(providerName)) {
+            return redirectError(redirect, cid, "provider_mismatch");
+        }
+        String providerError = params.getFirst("error");
+        if (providerError != null) {
+            String code = providerError.matches("[a-z_]{1,64}") ? providerError : "provider_error";
+            LOG.infof("connect callback for %s: the provider answered error=%s", providerName, code);
+            return redirectError(redirect, cid, "access_denied".equals(code) ? code : "provider_error");
+        }
+        String code = params.getFirst("code");
+        if (code == null || code.isBlank()) {
+            return redirectError(redirect, cid, "missing_code");
+        }
+        UserModel user = session.users().getUserById(realm, notes.get("user"));
+        if (user == null || !user.isEnabled()) {
+            return redirectError(redirect, cid, "user_not_found");
+        }
+        ResolvedProvider provider = connect.registry().find(session, realm, providerName);
+        if (provider == null) {
+            return redirectError(redirect, cid, "provider_not_configured");
+        }
+        KeyRing ring;
+        String verifier;
+        try {
+            ring = connect.keyRing(realm);
+            verifier = notes.containsKey("verifier") ? ring.decrypt(notes.get("verifier"), stateAad(state)) : null;
+        } catch (KeyRingSource.KeyUnavailableException | KeyRing.DecryptionException e) {
+            LOG.errorf("connect callback for %s: %s", providerName, e.getMessage());
+            return redirectError(redirect, cid, "server_error");
+        }
+        List<String> scopes = List.of(notes.getOrDefault("scopes", "").split(" ")).stream().filter(s -> !s.isEmpty()).toList();
+        OAuthClient oauth = connect.oauth();
+        TokenSet tokens;
+        try {
+            tokens = oauth.exchangeCode(provider, realm, code, callbackUri(providerName), verifier, scopes);
+        } catch (ProviderCallException e) {
+            LOG.warnf("connect callback for %s: code exchange failed: %s", providerName, e.getMessage());
+            return redirectError(redirect, cid, "token_exchange_failed");
+        }
+        Map<String, String> metadata = new LinkedHashMap<>(tokens.captured());
+        for (String name : provider.template().callbackCapture()) {
+            String v = params.getFirst(name);
+            if (v != null && v.length() <= 256 && v.chars().noneMatch(ch -> ch < 0x20)) {
+                metadata.put(name, v);
+            }
+        }
+        OAuthClient.Account account = oauth.account(provider, realm, tokens);
+        String outcome = store(user, provider.name(), cid, tokens, metadata, account, ring);
+        if (outcome != null) {
+            return redirectError(redirect, cid, outcome);
+        }
+        LOG.infof("connection %s stored for provider %s (user %s)", ApiError.shown(cid), providerName, user.getId());
+        return Response.status(302).location(KeycloakUriBuilder.fromUri(redirect)
+                .queryParam("success", "true").queryParam("connection_id", cid).build()).build();
+    }
+
+    /** Inserts or, on reconnect, replaces; in its own transaction so a lost race is an error redirect, not a 500. */
+    private String store(UserModel user, String provider, String cid, TokenSet tokens, Map<String, String> metadata,
+                         OAuthClient.Account account, KeyRing ring) {
+        int window = connect.settings().refreshWindowSeconds();
+        try {
+            return KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(), s -> {
+                ConnectionStore store = new ConnectionStore(s);
+                Connection existing = store.find(realm.getId(), provider, cid).orElse(null);
+                long now = System.currentTimeMillis();
+                Long refreshAt = TokenCodec.refreshAt(tokens.expiresAt(), tokens.refreshToken() != null, window);
+                String accountId = account == null ? null : truncate(account.id());
+                String accountName = account == null ? null : truncate(account.name() != null ? account.name() : account.email());
+                if (existing != null) {
+                    if (!user.getId().equals(existing.userId())) {
+                        return "connection_id_in_use";
+                    }
+                    TokenColumns cols = TokenCodec.encrypt(ring, realm.getId(), existing.id(), tokens,
+                            TokenCodec.merge(existing.metadata(), metadata), refreshAt);
+                    store.replaceAfterConsent(existing.id(), accountId, accountName, cols, now);
+                    return null;
+                }
+                String id = UUID.randomUUID().toString();
+                TokenColumns cols = TokenCodec.encrypt(ring, realm.getId(), id, tokens, metadata, refreshAt);
+                store.insert(new Connection(id, realm.getId(), user.getId(), provider, cid, accountId, accountName,
+                        cols.accessTokenCiphertext(), cols.refreshTokenCiphertext(), cols.rawTokenCiphertext(),
+                        cols.keyId(), cols.tokenType(), cols.scopes(), cols.metadata(), cols.expiresAt(),
+                        ConnectionStatus.ACTIVE, null, 0, refreshAt, now, null, null, now, now, null, null, 0));
+                return null;
+            });
+        } catch (RuntimeException e) {
+            LOG.warnf("connection %s for %s could not be stored: %s", ApiError.shown(cid), provider, e.getClass().getSimpleName());
+            return "store_failed";
+        }
+    }
+
+}
