@@ -37,6 +37,15 @@ public final class Db {
         }
     }
 
+    /** {@link #row} for assertions inside lambdas. */
+    public static Map<String, Object> rowQuiet(String realmName, String connectionId) {
+        try {
+            return row(realmName, connectionId);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static int count(String realmName) throws SQLException {
         try (Connection c = TestServer.get().jdbc();
              PreparedStatement ps = c.prepareStatement("select count(*) from CONNECT_CONNECTION cc join REALM r on r.ID = cc.REALM_ID where r.NAME = ?")) {

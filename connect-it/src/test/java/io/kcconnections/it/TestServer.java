@@ -16,6 +16,13 @@ public final class TestServer {
     public static final String UPSTREAM_CLIENT = "connect-client";
     public static final String UPSTREAM_SECRET = "upstream-connect-secret";
 
+    /**
+     * The upstream provider is a realm of this same server, so a refresh made while every HTTP worker thread is busy
+     * with a waiting token read could never be answered (the default pool is max(50, 4 x cores) threads): the test
+     * server gets room for the concurrency tests' readers and the upstream's answers.
+     */
+    static final List<String> START_ARGS = List.of("--cache=local", "--http-pool-max-threads=200");
+
     private static KeycloakServer server;
     private static Admin admin;
     private static Map<String, String> current;
@@ -30,7 +37,7 @@ public final class TestServer {
                 s.choosePorts();
                 s.build(List.of());
                 current = defaultEnv(s);
-                s.startFresh(current, List.of("--cache=local"));
+                s.startFresh(current, START_ARGS);
                 server = s;
                 admin = new Admin(s.baseUrl());
                 Runtime.getRuntime().addShutdownHook(new Thread(s::stop, "keycloak-stop"));
@@ -59,6 +66,7 @@ public final class TestServer {
         env.put("CONNECT_TOKEN_ENCRYPTION_KEY", SecretLedger.note(ENCRYPTION_KEY));
         env.put("CONNECT_ALLOW_PRIVATE_HOSTS", "true");
         env.put("CONNECT_REFRESH_MARGIN_SECONDS", "30");
+        env.put("CONNECT_REFRESH_WINDOW_SECONDS", "30");
         env.put("CONNECT_KEYCLOAK_CLIENT_ID", UPSTREAM_CLIENT);
         env.put("CONNECT_KEYCLOAK_CLIENT_SECRET", SecretLedger.note(UPSTREAM_SECRET));
         env.put("CONNECT_KEYCLOAK_BASE_URL", base);

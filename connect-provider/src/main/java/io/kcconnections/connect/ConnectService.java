@@ -46,6 +46,10 @@ public final class ConnectService implements Provider {
         return factory.refresher();
     }
 
+    public io.kcconnections.connect.refresh.RefreshPass refreshPass() {
+        return factory.refreshPass();
+    }
+
     @Override
     public void close() {
     }

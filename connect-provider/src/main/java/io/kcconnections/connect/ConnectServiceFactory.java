@@ -9,6 +9,8 @@ import io.kcconnections.connect.catalog.Catalog;
 import io.kcconnections.connect.catalog.HostPolicy;
 import io.kcconnections.connect.catalog.ProviderRegistry;
 import io.kcconnections.connect.crypto.KeyRingSource;
+import io.kcconnections.connect.refresh.CleanupTask;
+import io.kcconnections.connect.refresh.RefreshPass;
 import io.kcconnections.connect.refresh.Refresher;
 import io.kcconnections.connect.spi.ProviderCatalogSourceFactory;
 import io.kcconnections.connect.spi.ProviderCatalogSource;
@@ -20,6 +22,9 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.models.utils.PostMigrationEvent;
+import org.keycloak.timer.TimerProvider;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderFactory;
 import org.keycloak.provider.ServerInfoAwareProviderFactory;
@@ -37,6 +42,7 @@ public class ConnectServiceFactory implements ProviderFactory<ConnectService>, S
     private volatile KeyRingSource keyRingSource;
     private volatile ProviderRegistry registry;
     private volatile Refresher refresher;
+    private volatile RefreshPass refreshPass;
     private Map<String, String> env = System.getenv();
 
     /** For tests: the environment the factory reads instead of the process's. */
@@ -81,9 +87,12 @@ public class ConnectServiceFactory implements ProviderFactory<ConnectService>, S
         LOG.infof("connect: %d provider templates, configured from the environment: %s",
                 registry.templates().size(), registry.all(null, null).keySet());
         refresher = new Refresher(factory);
+        refreshPass = new RefreshPass(factory, refresher, settings.refreshConcurrency());
 
         factory.register(event -> {
-            if (event instanceof UserModel.UserRemovedEvent e) {
+            if (event instanceof PostMigrationEvent) {
+                scheduleTasks(factory);
+            } else if (event instanceof UserModel.UserRemovedEvent e) {
                 new ConnectionStore(e.getKeycloakSession()).deleteByUser(e.getRealm().getId(), e.getUser().getId());
             } else if (event instanceof RealmModel.RealmRemovedEvent e) {
                 new ConnectionStore(e.getKeycloakSession()).deleteByRealm(e.getRealm().getId());
@@ -91,8 +100,29 @@ public class ConnectServiceFactory implements ProviderFactory<ConnectService>, S
         });
     }
 
+    /** Timers start once the database is migrated and realms are imported (Keycloak's own tasks do the same). */
+    private void scheduleTasks(KeycloakSessionFactory factory) {
+        KeycloakModelUtils.runJobInTransaction(factory, session -> {
+            TimerProvider timer = session.getProvider(TimerProvider.class);
+            if (settings.refreshIntervalSeconds() > 0) {
+                timer.schedule(refreshPass, settings.refreshIntervalSeconds() * 1000L, "kc-connect-refresh");
+                LOG.infof("connect: background refresh every %d s (window %d s, concurrency %d)",
+                        settings.refreshIntervalSeconds(), settings.refreshWindowSeconds(), settings.refreshConcurrency());
+            } else {
+                LOG.warn("connect: the background refresher is off (refresh-interval-seconds=0)");
+            }
+            if (settings.cleanupIntervalSeconds() > 0) {
+                timer.scheduleTask(new CleanupTask(), settings.cleanupIntervalSeconds() * 1000L, "kc-connect-cleanup");
+            }
+        });
+        refreshPass.updateGauges();
+    }
+
     @Override
     public void close() {
+        if (refreshPass != null) {
+            refreshPass.close();
+        }
         if (refresher != null) {
             refresher.close();
         }
@@ -135,5 +165,9 @@ public class ConnectServiceFactory implements ProviderFactory<ConnectService>, S
 
     Refresher refresher() {
         return refresher;
+    }
+
+    RefreshPass refreshPass() {
+        return refreshPass;
     }
 }

@@ -57,9 +57,22 @@ public final class ConnectSettings {
             ProviderConfigProperty.INTEGER_TYPE,
             "The background refresher renews tokens expiring within this many seconds.", false);
 
+    public static final Option REFRESH_INTERVAL_SECONDS = new Option("refresh-interval-seconds", "CONNECT_REFRESH_INTERVAL_SECONDS", "300",
+            ProviderConfigProperty.INTEGER_TYPE, "How often each node runs a background refresh pass (seconds, 5–86400; 0 turns the refresher off).", false);
+    public static final Option REFRESH_CONCURRENCY = new Option("refresh-concurrency", "CONNECT_REFRESH_CONCURRENCY", "4",
+            ProviderConfigProperty.INTEGER_TYPE, "Provider calls a node's refresh pass makes at once (1–64).", false);
+    public static final Option REFRESH_PAGE_SIZE = new Option("refresh-page-size", "CONNECT_REFRESH_PAGE_SIZE", "32",
+            ProviderConfigProperty.INTEGER_TYPE, "Connections a pass claims per database round trip (1–1000).", false);
+    public static final Option CLEANUP_INTERVAL_SECONDS = new Option("cleanup-interval-seconds", "CONNECT_CLEANUP_INTERVAL_SECONDS", "600",
+            ProviderConfigProperty.INTEGER_TYPE, "How often the cleanup task runs (seconds, 5–86400; 0 turns it off).", false);
+    public static final Option RETENTION_DAYS = new Option("needs-reauth-retention-days", "CONNECT_NEEDS_REAUTH_RETENTION_DAYS", "30",
+            ProviderConfigProperty.INTEGER_TYPE,
+            "Days a connection that needs a new consent (or expired without a refresh token) is kept before cleanup deletes it (0: keep).", false);
+
     public static final List<Option> OPTIONS = List.of(TOKEN_ENCRYPTION_KEY, TOKEN_ENCRYPTION_OLD_KEYS, STATE_TTL_SECONDS,
             REDIRECT_ALLOW_HOSTS, DEFAULT_REDIRECT_URI, REFRESH_MARGIN_SECONDS, REFRESH_WINDOW_SECONDS, TOKEN_READER_ROLE,
-            ALLOW_PRIVATE_HOSTS, REFRESH_LEASE_SECONDS, REFRESH_WAIT_MILLIS);
+            ALLOW_PRIVATE_HOSTS, REFRESH_LEASE_SECONDS, REFRESH_WAIT_MILLIS, REFRESH_INTERVAL_SECONDS, REFRESH_CONCURRENCY,
+            REFRESH_PAGE_SIZE, CLEANUP_INTERVAL_SECONDS, RETENTION_DAYS);
 
     private final String encryptionKey;
     private final List<String> oldEncryptionKeys;
@@ -72,6 +85,11 @@ public final class ConnectSettings {
     private final boolean allowPrivateHosts;
     private final int refreshLeaseSeconds;
     private final int refreshWaitMillis;
+    private final int refreshIntervalSeconds;
+    private final int refreshConcurrency;
+    private final int refreshPageSize;
+    private final int cleanupIntervalSeconds;
+    private final int retentionDays;
     private final List<String> problems;
 
     private ConnectSettings(Function<String, String> spi, Map<String, String> env) {
@@ -104,6 +122,11 @@ public final class ConnectSettings {
         this.allowPrivateHosts = bool(spi, env, ALLOW_PRIVATE_HOSTS, p);
         this.refreshLeaseSeconds = intIn(spi, env, REFRESH_LEASE_SECONDS, 10, 3600, p);
         this.refreshWaitMillis = intIn(spi, env, REFRESH_WAIT_MILLIS, 0, 120000, p);
+        this.refreshIntervalSeconds = intervalIn(spi, env, REFRESH_INTERVAL_SECONDS, p);
+        this.refreshConcurrency = intIn(spi, env, REFRESH_CONCURRENCY, 1, 64, p);
+        this.refreshPageSize = intIn(spi, env, REFRESH_PAGE_SIZE, 1, 1000, p);
+        this.cleanupIntervalSeconds = intervalIn(spi, env, CLEANUP_INTERVAL_SECONDS, p);
+        this.retentionDays = intIn(spi, env, RETENTION_DAYS, 0, 36500, p);
         this.problems = List.copyOf(p);
     }
 
@@ -139,6 +162,11 @@ public final class ConnectSettings {
         m.put(ALLOW_PRIVATE_HOSTS.name, String.valueOf(allowPrivateHosts));
         m.put(REFRESH_LEASE_SECONDS.name, String.valueOf(refreshLeaseSeconds));
         m.put(REFRESH_WAIT_MILLIS.name, String.valueOf(refreshWaitMillis));
+        m.put(REFRESH_INTERVAL_SECONDS.name, String.valueOf(refreshIntervalSeconds));
+        m.put(REFRESH_CONCURRENCY.name, String.valueOf(refreshConcurrency));
+        m.put(REFRESH_PAGE_SIZE.name, String.valueOf(refreshPageSize));
+        m.put(CLEANUP_INTERVAL_SECONDS.name, String.valueOf(cleanupIntervalSeconds));
+        m.put(RETENTION_DAYS.name, String.valueOf(retentionDays));
         return m;
     }
 
@@ -164,6 +192,15 @@ public final class ConnectSettings {
             p.add(o.env + " is not a number; using " + def);
             return def;
         }
+    }
+
+    /** 0 (off) or 5..86400. */
+    private static int intervalIn(Function<String, String> spi, Map<String, String> env, Option o, List<String> p) {
+        String v = read(spi, env, o);
+        if ("0".equals(v.trim())) {
+            return 0;
+        }
+        return intIn(spi, env, o, 5, 86400, p);
     }
 
     private static boolean bool(Function<String, String> spi, Map<String, String> env, Option o, List<String> p) {
@@ -202,6 +239,11 @@ public final class ConnectSettings {
     public boolean allowPrivateHosts() { return allowPrivateHosts; }
     public int refreshLeaseSeconds() { return refreshLeaseSeconds; }
     public int refreshWaitMillis() { return refreshWaitMillis; }
+    public int refreshIntervalSeconds() { return refreshIntervalSeconds; }
+    public int refreshConcurrency() { return refreshConcurrency; }
+    public int refreshPageSize() { return refreshPageSize; }
+    public int cleanupIntervalSeconds() { return cleanupIntervalSeconds; }
+    public int retentionDays() { return retentionDays; }
     /** Values that were refused, each with the default used instead. */
     public List<String> problems() { return problems; }
 }

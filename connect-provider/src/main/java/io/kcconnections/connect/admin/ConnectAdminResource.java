@@ -4,6 +4,7 @@ import jakarta.ws.rs.Path;
 
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
@@ -40,6 +41,41 @@ public class ConnectAdminResource {
 
     AdminEventBuilder adminEvent() {
         return adminEvent;
+    }
+
+    /** The realm's connections (admins who may view users). */
+    @Path("connections")
+    public AdminConnectionsResource connections() {
+        return new AdminConnectionsResource(this, null);
+    }
+
+    /** One user's connections. An unknown user is a 404 (after Keycloak's permission check on users). */
+    @Path("users/{userId}/connections")
+    public AdminConnectionsResource userConnections(@jakarta.ws.rs.PathParam("userId") String userId) {
+        UserModel user = session.users().getUserById(realm, userId);
+        if (user == null) {
+            auth.users().requireQuery();
+            throw new jakarta.ws.rs.NotFoundException("user not found");
+        }
+        return new AdminConnectionsResource(this, user);
+    }
+
+    /**
+     * Refreshes what is due in this realm now, on this node, and answers with the pass's counts (the background
+     * refresher does the same on its own schedule, for every realm).
+     */
+    @Path("refresh")
+    @jakarta.ws.rs.POST
+    @jakarta.ws.rs.Produces(jakarta.ws.rs.core.MediaType.APPLICATION_JSON)
+    public java.util.Map<String, Object> refreshNow() {
+        auth.users().requireManage();
+        io.kcconnections.connect.ConnectService connect = session.getProvider(io.kcconnections.connect.ConnectService.class);
+        io.kcconnections.connect.refresh.RefreshPass.Result r = connect.refreshPass().runPass(connect.settings(), realm.getId());
+        adminEvent.operation(org.keycloak.events.admin.OperationType.ACTION)
+                .resource(org.keycloak.events.admin.ResourceType.CUSTOM)
+                .resourcePath(session.getContext().getUri()).success();
+        return java.util.Map.of("claimed", r.claimed(), "refreshed", r.refreshed(), "failed", r.failed(),
+                "skipped", r.skipped(), "millis", r.millis());
     }
 
     /** Placeholder so the resource has a route until the provider and connection sub-resources are added. */

@@ -52,8 +52,20 @@ public final class TokenCodec {
         return m;
     }
 
-    /** When the background refresher should renew a token. */
-    public static Long refreshAt(Long expiresAt, boolean hasRefreshToken, int windowSeconds) {
-        return expiresAt == null || !hasRefreshToken ? null : expiresAt - windowSeconds * 1000L;
+    /**
+     * When the background refresher should renew a token: {@code windowSeconds} before it expires, and at the latest
+     * {@code idleRefreshDays} after now for providers that revoke refresh tokens left unused that long. Null: never
+     * (no refresh token, or a token that does not expire on a provider without idle expiry).
+     */
+    public static Long refreshAt(Long expiresAt, boolean hasRefreshToken, int windowSeconds, Integer idleRefreshDays) {
+        if (!hasRefreshToken) {
+            return null;
+        }
+        Long at = expiresAt == null ? null : expiresAt - windowSeconds * 1000L;
+        if (idleRefreshDays != null) {
+            long idle = System.currentTimeMillis() + idleRefreshDays * 86_400_000L;
+            at = at == null ? idle : Math.min(at, idle);
+        }
+        return at;
     }
 }

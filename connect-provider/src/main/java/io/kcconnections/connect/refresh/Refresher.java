@@ -14,6 +14,8 @@ import io.kcconnections.connect.catalog.ResolvedProvider;
 import io.kcconnections.connect.crypto.KeyRing;
 import io.kcconnections.connect.crypto.KeyRingSource;
 import io.kcconnections.connect.crypto.TokenCodec;
+import io.kcconnections.connect.events.ConnectEvents;
+import io.kcconnections.connect.metrics.ConnectMetrics;
 import io.kcconnections.connect.oauth.ProviderCallException;
 import io.kcconnections.connect.oauth.TokenSet;
 import io.kcconnections.connect.store.Connection;
@@ -23,15 +25,18 @@ import io.kcconnections.connect.store.TokenColumns;
 import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.KeycloakSessionTaskWithResult;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
 /**
  * Refreshes one connection at a time, exactly once across the cluster.
  * <ol>
- * <li>In this JVM, concurrent callers for one connection share one attempt (single flight).</li>
- * <li>Across nodes, a lease in the row decides: a short transaction claims it with a conditional UPDATE and commits.</li>
- * <li>The provider is called outside any transaction.</li>
+ * <li>In this JVM, concurrent callers for one connection share one attempt (single flight), whether they come from
+ * token reads or from the background pass.</li>
+ * <li>Across nodes, a lease in the row decides: a short transaction claims it with a conditional UPDATE (or the
+ * background pass's {@code SKIP LOCKED} claim) and commits.</li>
+ * <li>The provider is called outside any database transaction.</li>
  * <li>The result is written back by a conditional UPDATE that only lands while the lease is still ours.</li>
  * </ol>
  * A caller that finds the lease held elsewhere polls the row until the holder finishes, then uses its result.
@@ -44,12 +49,13 @@ public final class Refresher {
 
     private final KeycloakSessionFactory sessionFactory;
     private final ConcurrentHashMap<String, CompletableFuture<Outcome>> inflight = new ConcurrentHashMap<>();
+    private final ConnectMetrics metrics = ConnectMetrics.get();
 
     public Refresher(KeycloakSessionFactory sessionFactory) {
         this.sessionFactory = sessionFactory;
     }
 
-    /** What became of a refresh. {@code connection} is the row as it stands afterwards. */
+    /** What became of a refresh. {@code connection} is the row as it stands afterwards (null if it was removed). */
     public sealed interface Outcome {
         Connection connection();
     }
@@ -62,7 +68,7 @@ public final class Refresher {
     public record Failed(Connection connection, ProviderCallException error) implements Outcome {
     }
 
-    /** Another node was still refreshing when the wait ran out. */
+    /** Another node or request was still refreshing when the wait ran out, or the lease was lost. */
     public record Busy(Connection connection) implements Outcome {
     }
 
@@ -72,26 +78,17 @@ public final class Refresher {
     }
 
     /**
-     * Refreshes a connection unless it is fresh by the time this caller gets its turn.
+     * On-demand refresh (token reads): refreshes unless the token is fresh by the time this caller gets its turn.
      *
      * @param session a session whose context has the connection's realm (the provider call uses it: HTTP, vault)
      * @param force   refresh even when the token is fresh
      */
     public Outcome refresh(KeycloakSession session, RealmModel realm, Connection snapshot, boolean force) {
-        ConnectSettings settings = session.getProvider(ConnectService.class).settings();
+        ConnectSettings settings = settings(session);
         CompletableFuture<Outcome> mine = new CompletableFuture<>();
         CompletableFuture<Outcome> running = inflight.putIfAbsent(snapshot.id(), mine);
         if (running != null) {
-            try {
-                return running.get(settings.refreshWaitMillis(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                return new Busy(read(snapshot.id()));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return new Busy(read(snapshot.id()));
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("refresh failed unexpectedly", e.getCause());
-            }
+            return await(running, snapshot, settings);
         }
         try {
             Outcome o = attempt(session, realm, snapshot, force, settings);
@@ -102,6 +99,45 @@ public final class Refresher {
             throw e;
         } finally {
             inflight.remove(snapshot.id(), mine);
+        }
+    }
+
+    /**
+     * Background refresh of a connection the pass has already claimed with lease {@code owner}. Local token reads
+     * of the same connection wait for this attempt instead of polling the database.
+     */
+    public Outcome refreshClaimed(KeycloakSession session, RealmModel realm, Connection claimed, String owner) {
+        ConnectSettings settings = settings(session);
+        CompletableFuture<Outcome> mine = new CompletableFuture<>();
+        CompletableFuture<Outcome> running = inflight.putIfAbsent(claimed.id(), mine);
+        if (running != null) {
+            // A local read is refreshing it (its claim would have failed against ours, so this is a race on the
+            // lease itself): give our claim back and let that attempt decide.
+            release(claimed, owner, settings, session, realm);
+            return await(running, claimed, settings);
+        }
+        try {
+            Outcome o = refreshLeased(session, realm, claimed, owner, settings);
+            mine.complete(o);
+            return o;
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            inflight.remove(claimed.id(), mine);
+        }
+    }
+
+    private Outcome await(CompletableFuture<Outcome> running, Connection snapshot, ConnectSettings settings) {
+        try {
+            return running.get(settings.refreshWaitMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return new Busy(read(snapshot.id()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Busy(read(snapshot.id()));
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("refresh failed unexpectedly", e.getCause());
         }
     }
 
@@ -116,25 +152,23 @@ public final class Refresher {
             boolean claimed = inTx(s -> new ConnectionStore(s).claim(snapshot.id(), owner, now, leaseUntil));
             Connection current = read(snapshot.id());
             if (current == null) {
-                return new Failed(snapshot, new ProviderCallException(ProviderCallException.Kind.PERMANENT,
-                        "connection_removed", 0, null, "the connection was removed"));
+                return removed(snapshot);
             }
             if (claimed) {
                 if (!force && !due(current, System.currentTimeMillis(), margin)
                         && current.status() != ConnectionStatus.NEEDS_REAUTH) {
                     // Someone refreshed between our read and our claim.
-                    release(current, owner, settings);
+                    release(current, owner, settings, session, realm);
                     return new Refreshed(read(snapshot.id()), false);
                 }
-                return refreshClaimed(session, realm, current, owner, settings);
+                return refreshLeased(session, realm, current, owner, settings);
             }
             // Held elsewhere: wait for the holder, then use what it wrote.
             while (System.currentTimeMillis() < deadline) {
                 sleep(150 + ThreadLocalRandom.current().nextInt(100));
                 current = read(snapshot.id());
                 if (current == null) {
-                    return new Failed(snapshot, new ProviderCallException(ProviderCallException.Kind.PERMANENT,
-                            "connection_removed", 0, null, "the connection was removed"));
+                    return removed(snapshot);
                 }
                 if (!current.leasedAt(System.currentTimeMillis())) {
                     break;
@@ -164,12 +198,13 @@ public final class Refresher {
         }
     }
 
-    private Outcome refreshClaimed(KeycloakSession session, RealmModel realm, Connection c, String owner,
-                                   ConnectSettings settings) {
+    /** Calls the provider for a connection this caller holds the lease of, and writes the result back. */
+    private Outcome refreshLeased(KeycloakSession session, RealmModel realm, Connection c, String owner,
+                                  ConnectSettings settings) {
         ConnectService connect = session.getProvider(ConnectService.class);
         ResolvedProvider provider = connect.registry().find(session, realm, c.provider());
         if (provider == null) {
-            return fail(c, owner, settings, new ProviderCallException(ProviderCallException.Kind.TRANSIENT,
+            return fail(session, realm, c, owner, settings, new ProviderCallException(ProviderCallException.Kind.TRANSIENT,
                     "provider_not_configured", 0, null, "provider " + c.provider() + " is not configured in this realm"));
         }
         KeyRing ring;
@@ -179,42 +214,57 @@ public final class Refresher {
             refreshToken = TokenCodec.refreshToken(ring, c);
         } catch (KeyRingSource.KeyUnavailableException | KeyRing.DecryptionException e) {
             LOG.errorf("connection %s: cannot decrypt its refresh token: %s", c.id(), e.getMessage());
-            return fail(c, owner, settings, new ProviderCallException(ProviderCallException.Kind.TRANSIENT,
+            return fail(session, realm, c, owner, settings, new ProviderCallException(ProviderCallException.Kind.TRANSIENT,
                     "decryption_failed", 0, null, "stored tokens cannot be decrypted with the configured keys"));
         }
+        if (refreshToken == null) {
+            return fail(session, realm, c, owner, settings, new ProviderCallException(ProviderCallException.Kind.PERMANENT,
+                    "no_refresh_token", 0, null, "the provider gave no refresh token"));
+        }
         TokenSet tokens;
+        long started = System.nanoTime();
         try {
             tokens = connect.oauth().refresh(provider, realm, refreshToken, c.scopes());
         } catch (ProviderCallException e) {
+            long took = System.nanoTime() - started;
             if (e.kind() == ProviderCallException.Kind.PERMANENT) {
                 Connection now = read(c.id());
                 if (now != null && now.refreshTokenCiphertext() != null
                         && !now.refreshTokenCiphertext().equals(c.refreshTokenCiphertext())) {
                     // The refresh token changed under us: a concurrent rotation, not a revocation.
                     LOG.infof("connection %s: %s after a concurrent rotation; keeping the newer tokens", c.id(), e.code());
+                    metrics.refresh(c.provider(), "race", took);
                     return new Refreshed(now, false);
                 }
             }
-            return fail(c, owner, settings, e);
+            metrics.refresh(c.provider(), e.kind() == ProviderCallException.Kind.PERMANENT ? "permanent_failure"
+                    : "transient_failure", took);
+            return fail(session, realm, c, owner, settings, e);
         }
+        long took = System.nanoTime() - started;
         long now = System.currentTimeMillis();
         boolean hasRefresh = tokens.refreshToken() != null || c.hasRefreshToken();
         TokenColumns cols = TokenCodec.encrypt(ring, c.realmId(), c.id(), tokens,
                 TokenCodec.merge(c.metadata(), tokens.captured()),
-                TokenCodec.refreshAt(tokens.expiresAt(), hasRefresh, settings.refreshWindowSeconds()));
+                TokenCodec.refreshAt(tokens.expiresAt(), hasRefresh, settings.refreshWindowSeconds(),
+                        provider.template().idleRefreshDays()));
         boolean written = inTx(s -> new ConnectionStore(s).completeRefresh(c.id(), owner, cols, now));
         Connection after = read(c.id());
         if (!written) {
             LOG.warnf("connection %s: lost its refresh lease before writing back; the result was discarded", c.id());
+            metrics.refresh(c.provider(), "lease_lost", took);
             return new Busy(after);
         }
+        metrics.refresh(c.provider(), "success", took);
         if (c.status() != ConnectionStatus.ACTIVE) {
             LOG.infof("connection %s (%s) recovered: active again", c.id(), c.provider());
+            ConnectEvents.recovered(session, realm, c.userId(), c.provider(), c.connectionId());
         }
         return new Refreshed(after, true);
     }
 
-    private Outcome fail(Connection c, String owner, ConnectSettings settings, ProviderCallException e) {
+    private Outcome fail(KeycloakSession session, RealmModel realm, Connection c, String owner, ConnectSettings settings,
+                         ProviderCallException e) {
         long now = System.currentTimeMillis();
         ConnectionStatus status;
         Long refreshAt;
@@ -229,7 +279,14 @@ public final class Refresher {
             LOG.infof("connection %s (%s) refresh failed (%s), attempt %d; next try in %d s", c.id(), c.provider(),
                     e.getMessage(), failures, (refreshAt - now) / 1000);
         }
-        inTx(s -> new ConnectionStore(s).failRefresh(c.id(), owner, status, e.code(), failures, refreshAt, now));
+        boolean written = inTx(s -> new ConnectionStore(s).failRefresh(c.id(), owner, status, e.code(), failures, refreshAt, now));
+        if (written) {
+            if (status == ConnectionStatus.NEEDS_REAUTH) {
+                ConnectEvents.needsReauth(session, realm, c.userId(), c.provider(), c.connectionId(), e.code());
+            } else {
+                ConnectEvents.refreshFailed(session, realm, c.userId(), c.provider(), c.connectionId(), e.code(), failures);
+            }
+        }
         return new Failed(read(c.id()), e);
     }
 
@@ -244,20 +301,32 @@ public final class Refresher {
         return b;
     }
 
-    private void release(Connection c, String owner, ConnectSettings settings) {
-        Long refreshAt = TokenCodec.refreshAt(c.expiresAt(), c.hasRefreshToken(), settings.refreshWindowSeconds());
+    /** Gives a lease back, restoring the row's refresh time. */
+    void release(Connection c, String owner, ConnectSettings settings, KeycloakSession session, RealmModel realm) {
+        ResolvedProvider p = session.getProvider(ConnectService.class).registry().find(session, realm, c.provider());
+        Integer idle = p == null ? null : p.template().idleRefreshDays();
+        Long refreshAt = TokenCodec.refreshAt(c.expiresAt(), c.hasRefreshToken(), settings.refreshWindowSeconds(), idle);
         inTx(s -> {
             new ConnectionStore(s).release(c.id(), owner, refreshAt);
             return null;
         });
     }
 
-    private Connection read(String id) {
+    private Outcome removed(Connection snapshot) {
+        return new Failed(null, new ProviderCallException(ProviderCallException.Kind.PERMANENT,
+                "connection_removed", 0, null, "the connection was removed"));
+    }
+
+    Connection read(String id) {
         return inTx(s -> new ConnectionStore(s).findById(id).orElse(null));
     }
 
-    private <T> T inTx(org.keycloak.models.KeycloakSessionTaskWithResult<T> task) {
-        return KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory, task::run);
+    <T> T inTx(KeycloakSessionTaskWithResult<T> task) {
+        return KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory, task);
+    }
+
+    private static ConnectSettings settings(KeycloakSession session) {
+        return session.getProvider(ConnectService.class).settings();
     }
 
     private static void sleep(long millis) {

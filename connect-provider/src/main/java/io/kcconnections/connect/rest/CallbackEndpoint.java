@@ -12,6 +12,7 @@ import io.kcconnections.connect.catalog.ResolvedProvider;
 import io.kcconnections.connect.crypto.KeyRing;
 import io.kcconnections.connect.crypto.KeyRingSource;
 import io.kcconnections.connect.crypto.TokenCodec;
+import io.kcconnections.connect.events.ConnectEvents;
 import io.kcconnections.connect.oauth.OAuthClient;
 import io.kcconnections.connect.oauth.ProviderCallException;
 import io.kcconnections.connect.oauth.TokenSet;
@@ -64,25 +65,25 @@ final class CallbackEndpoint extends EndpointSupport {
         String redirect = notes.get("redirect");
         String cid = notes.get("connection");
         if (!notes.get("provider").equals(providerName)) {
-            return redirectError(redirect, cid, "provider_mismatch");
+            return failed(notes, redirect, cid, "provider_mismatch");
         }
         String providerError = params.getFirst("error");
         if (providerError != null) {
             String code = providerError.matches("[a-z_]{1,64}") ? providerError : "provider_error";
             LOG.infof("connect callback for %s: the provider answered error=%s", providerName, code);
-            return redirectError(redirect, cid, "access_denied".equals(code) ? code : "provider_error");
+            return failed(notes, redirect, cid, "access_denied".equals(code) ? code : "provider_error");
         }
         String code = params.getFirst("code");
         if (code == null || code.isBlank()) {
-            return redirectError(redirect, cid, "missing_code");
+            return failed(notes, redirect, cid, "missing_code");
         }
         UserModel user = session.users().getUserById(realm, notes.get("user"));
         if (user == null || !user.isEnabled()) {
-            return redirectError(redirect, cid, "user_not_found");
+            return failed(notes, redirect, cid, "user_not_found");
         }
         ResolvedProvider provider = connect.registry().find(session, realm, providerName);
         if (provider == null) {
-            return redirectError(redirect, cid, "provider_not_configured");
+            return failed(notes, redirect, cid, "provider_not_configured");
         }
         KeyRing ring;
         String verifier;
@@ -91,7 +92,7 @@ final class CallbackEndpoint extends EndpointSupport {
             verifier = notes.containsKey("verifier") ? ring.decrypt(notes.get("verifier"), stateAad(state)) : null;
         } catch (KeyRingSource.KeyUnavailableException | KeyRing.DecryptionException e) {
             LOG.errorf("connect callback for %s: %s", providerName, e.getMessage());
-            return redirectError(redirect, cid, "server_error");
+            return failed(notes, redirect, cid, "server_error");
         }
         List<String> scopes = List.of(notes.getOrDefault("scopes", "").split(" ")).stream().filter(s -> !s.isEmpty()).toList();
         OAuthClient oauth = connect.oauth();
@@ -100,7 +101,7 @@ final class CallbackEndpoint extends EndpointSupport {
             tokens = oauth.exchangeCode(provider, realm, code, callbackUri(providerName), verifier, scopes);
         } catch (ProviderCallException e) {
             LOG.warnf("connect callback for %s: code exchange failed: %s", providerName, e.getMessage());
-            return redirectError(redirect, cid, "token_exchange_failed");
+            return failed(notes, redirect, cid, "token_exchange_failed");
         }
         Map<String, String> metadata = new LinkedHashMap<>(tokens.captured());
         for (String name : provider.template().callbackCapture()) {
@@ -110,25 +111,35 @@ final class CallbackEndpoint extends EndpointSupport {
             }
         }
         OAuthClient.Account account = oauth.account(provider, realm, tokens);
-        String outcome = store(user, provider.name(), cid, tokens, metadata, account, ring);
+        java.util.concurrent.atomic.AtomicBoolean reconnect = new java.util.concurrent.atomic.AtomicBoolean();
+        String outcome = store(user, provider.name(), cid, tokens, metadata, account, ring, reconnect);
         if (outcome != null) {
-            return redirectError(redirect, cid, outcome);
+            return failed(notes, redirect, cid, outcome);
         }
+        ConnectEvents.connected(session, realm, realm.getClientByClientId(notes.get("client")), user.getId(),
+                provider.name(), cid, reconnect.get());
         LOG.infof("connection %s stored for provider %s (user %s)", ApiError.shown(cid), providerName, user.getId());
         return Response.status(302).location(KeycloakUriBuilder.fromUri(redirect)
                 .queryParam("success", "true").queryParam("connection_id", cid).build()).build();
     }
 
+    /** An error redirect to the app, recorded as a failed connect event. */
+    private Response failed(Map<String, String> notes, String redirect, String cid, String error) {
+        ConnectEvents.connectFailed(session, realm, notes.get("client"), notes.get("user"), notes.get("provider"), cid, error);
+        return redirectError(redirect, cid, error);
+    }
+
     /** Inserts or, on reconnect, replaces; in its own transaction so a lost race is an error redirect, not a 500. */
     private String store(UserModel user, String provider, String cid, TokenSet tokens, Map<String, String> metadata,
-                         OAuthClient.Account account, KeyRing ring) {
+                         OAuthClient.Account account, KeyRing ring, java.util.concurrent.atomic.AtomicBoolean reconnect) {
         int window = connect.settings().refreshWindowSeconds();
         try {
             return KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(), s -> {
                 ConnectionStore store = new ConnectionStore(s);
                 Connection existing = store.find(realm.getId(), provider, cid).orElse(null);
                 long now = System.currentTimeMillis();
-                Long refreshAt = TokenCodec.refreshAt(tokens.expiresAt(), tokens.refreshToken() != null, window);
+                Long refreshAt = TokenCodec.refreshAt(tokens.expiresAt(), tokens.refreshToken() != null, window,
+                        connect.registry().templates().get(provider).idleRefreshDays());
                 String accountId = account == null ? null : truncate(account.id());
                 String accountName = account == null ? null : truncate(account.name() != null ? account.name() : account.email());
                 if (existing != null) {
@@ -138,6 +149,7 @@ final class CallbackEndpoint extends EndpointSupport {
                     TokenColumns cols = TokenCodec.encrypt(ring, realm.getId(), existing.id(), tokens,
                             TokenCodec.merge(existing.metadata(), metadata), refreshAt);
                     store.replaceAfterConsent(existing.id(), accountId, accountName, cols, now);
+                    reconnect.set(true);
                     return null;
                 }
                 String id = UUID.randomUUID().toString();

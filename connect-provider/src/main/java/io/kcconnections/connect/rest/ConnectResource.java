@@ -44,6 +44,27 @@ public class ConnectResource {
     }
 
     @GET
+    @Path("connections")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response connections(@QueryParam("user_id") String userId) {
+        return new ConnectionsEndpoint(session).list(userId);
+    }
+
+    @GET
+    @Path("connections/{connection_id}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response connection(@PathParam("connection_id") String connectionId, @QueryParam("provider") String provider) {
+        return new ConnectionsEndpoint(session).get(connectionId, provider);
+    }
+
+    @jakarta.ws.rs.DELETE
+    @Path("connections/{connection_id}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response disconnect(@PathParam("connection_id") String connectionId, @QueryParam("provider") String provider) {
+        return new ConnectionsEndpoint(session).delete(connectionId, provider);
+    }
+
+    @GET
     @Path("token/{connection_id}")
     @Produces(MediaType.APPLICATION_JSON)
     public Response token(@PathParam("connection_id") String connectionId, @QueryParam("provider") String provider) {

@@ -62,6 +62,49 @@ abstract class EndpointSupport {
         return p;
     }
 
+    /** Connections with this id in the realm (of one provider when named); validates both values. */
+    protected List<io.kcconnections.connect.store.Connection> lookup(String connectionId, String providerName) throws ApiError {
+        if (connectionId == null || !CONNECTION_ID.matcher(connectionId).matches()) {
+            throw ApiError.badRequest("invalid_request", "connection_id is malformed");
+        }
+        if (providerName != null && !providerName.isBlank()) {
+            if (!PROVIDER_NAME.matcher(providerName).matches()) {
+                throw ApiError.badRequest("invalid_request", "provider is malformed");
+            }
+            return connect.store().find(realm.getId(), providerName, connectionId).map(List::of).orElse(List.of());
+        }
+        return connect.store().findByConnectionId(realm.getId(), connectionId);
+    }
+
+    /** Whether the caller is a service account holding the token-reader role. */
+    protected boolean isReader(org.keycloak.services.managers.AuthenticationManager.AuthResult auth) {
+        return CallerAuth.isServiceAccount(auth.user())
+                && CallerAuth.hasRealmRole(auth.token(), connect.settings().tokenReaderRole());
+    }
+
+    /**
+     * The one connection the caller may see under this id: the caller's own, or any when {@code readersToo} and the
+     * caller holds the reader role. 403 when it exists but belongs to someone else, 404 when nothing is stored.
+     */
+    protected io.kcconnections.connect.store.Connection visible(org.keycloak.services.managers.AuthenticationManager.AuthResult auth,
+            String connectionId, String providerName, boolean readersToo) throws ApiError {
+        List<io.kcconnections.connect.store.Connection> found = lookup(connectionId, providerName);
+        boolean reader = readersToo && isReader(auth);
+        List<io.kcconnections.connect.store.Connection> mine = found.stream()
+                .filter(c -> reader || auth.user().getId().equals(c.userId())).toList();
+        if (mine.isEmpty()) {
+            if (!found.isEmpty()) {
+                throw ApiError.forbidden("access_denied", "this connection belongs to another user");
+            }
+            throw ApiError.notFound("no connection " + ApiError.shown(connectionId) + " is stored"
+                    + (providerName == null ? "" : " for provider " + ApiError.shown(providerName)));
+        }
+        if (mine.size() > 1) {
+            throw ApiError.badRequest("ambiguous_connection", "several providers have this connection_id: pass provider");
+        }
+        return mine.get(0);
+    }
+
     static List<String> parseScopes(String scopes) throws ApiError {
         List<String> out = new ArrayList<>();
         if (scopes == null || scopes.isBlank()) {

@@ -1,9 +1,7 @@
 package io.kcconnections.connect.rest;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import jakarta.ws.rs.core.Response;
@@ -11,6 +9,8 @@ import jakarta.ws.rs.core.Response;
 import io.kcconnections.connect.catalog.ResolvedProvider;
 import io.kcconnections.connect.crypto.KeyRing;
 import io.kcconnections.connect.crypto.TokenCodec;
+import io.kcconnections.connect.events.ConnectEvents;
+import io.kcconnections.connect.metrics.ConnectMetrics;
 import io.kcconnections.connect.oauth.ProviderCallException;
 import io.kcconnections.connect.refresh.Refresher;
 import io.kcconnections.connect.store.Connection;
@@ -25,24 +25,54 @@ final class TokenEndpoint extends EndpointSupport {
     private static final Logger LOG = Logger.getLogger(TokenEndpoint.class);
     private static final long TOUCH_GRANULARITY_MILLIS = 3_600_000;
 
+    private final ConnectMetrics metrics = ConnectMetrics.get();
+
     TokenEndpoint(KeycloakSession session) {
         super(session);
     }
 
     Response handle(String connectionId, String providerName) {
+        AuthenticationManager.AuthResult auth = null;
+        String outcome = "served";
+        String provider = providerName;
         try {
-            AuthenticationManager.AuthResult auth = CallerAuth.authenticate(session);
+            auth = CallerAuth.authenticate(session);
             KeyRing ring = keyRing();
-            Connection c = findReadable(auth, connectionId, providerName);
+            Connection c;
+            try {
+                c = visible(auth, connectionId, providerName, true);
+            } catch (ApiError e) {
+                outcome = e.status() == 403 ? "denied" : e.status() == 404 ? "not_found" : "invalid";
+                if (e.status() == 403) {
+                    ConnectEvents.tokenDenied(session, realm, auth.client(), auth.user().getId(),
+                            providerName == null ? "" : providerName, connectionId, e.code());
+                }
+                throw e;
+            }
+            provider = c.provider();
             if (c.status() == ConnectionStatus.NEEDS_REAUTH) {
+                outcome = "needs_reauth";
                 throw needsReauth(c);
             }
             long now = System.currentTimeMillis();
-            long margin = marginMillis(c);
-            if (Refresher.due(c, now, margin)) {
-                c = refreshForRead(c, now);
+            if (Refresher.due(c, now, marginMillis(c))) {
+                if (c.status() == ConnectionStatus.DEGRADED && c.refreshAt() != null && c.refreshAt() > now
+                        && c.leaseUntil() == null) {
+                    // The provider is in trouble and asked for (or earned) a pause: no call until the backoff ends.
+                    if (c.expiresAt() <= now) {
+                        outcome = "refresh_backoff";
+                        throw new ApiError(502, "refresh_failed", "the token expired and the provider is failing ("
+                                + ApiError.shown(c.statusReason()) + "); next attempt in " + (c.refreshAt() - now) / 1000 + " s")
+                                .header("Retry-After", String.valueOf(Math.max(1, (c.refreshAt() - now) / 1000)));
+                    }
+                    outcome = "served_degraded";
+                } else {
+                    c = refreshForRead(c);
+                    outcome = "refreshed";
+                }
             } else if (c.expiresAt() != null && c.expiresAt() <= now && !c.hasRefreshToken()) {
                 connect.store().markNeedsReauth(c.id(), "expired_without_refresh_token", now);
+                outcome = "needs_reauth";
                 throw new ApiError(409, "needs_reauth", "the token expired and the provider gave no refresh token: connect again");
             }
             String access;
@@ -50,9 +80,11 @@ final class TokenEndpoint extends EndpointSupport {
                 access = TokenCodec.accessToken(ring, c);
             } catch (KeyRing.DecryptionException e) {
                 LOG.errorf("connection %s: access token cannot be decrypted: %s", c.id(), e.getMessage());
+                outcome = "decryption_failed";
                 throw new ApiError(500, "decryption_failed", "the stored token cannot be decrypted with the configured keys");
             }
             connect.store().touch(c.id(), now, TOUCH_GRANULARITY_MILLIS);
+            ConnectEvents.tokenReleased(session, realm, auth.client(), c.userId(), c.provider(), c.connectionId());
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("token", access);
             body.put("token_type", c.tokenType() == null ? "Bearer" : c.tokenType());
@@ -62,15 +94,24 @@ final class TokenEndpoint extends EndpointSupport {
             body.put("connection_id", c.connectionId());
             body.put("provider", c.provider());
             body.put("account_id", c.accountId());
+            body.put("status", c.status().id());
             body.put("metadata", c.metadata());
             return json(200, body);
         } catch (ApiError e) {
+            if ("served".equals(outcome)) {
+                outcome = e.status() == 401 ? "unauthenticated" : e.status() == 503 ? "unavailable" : e.code();
+            }
             return e.toResponse();
+        } finally {
+            metrics.tokenRead(provider, outcome);
         }
     }
 
-    private Connection refreshForRead(Connection c, long now) throws ApiError {
+    private Connection refreshForRead(Connection c) throws ApiError {
         Refresher.Outcome o = connect.refresher().refresh(session, realm, c, false);
+        if (o instanceof Refresher.Failed f && f.connection() == null) {
+            throw ApiError.notFound("the connection was removed");
+        }
         Connection after = o.connection() == null ? c : o.connection();
         if (o instanceof Refresher.Refreshed) {
             return after;
@@ -97,41 +138,4 @@ final class TokenEndpoint extends EndpointSupport {
         Integer perProvider = p == null ? null : p.template().refreshMarginSeconds();
         return (perProvider != null ? perProvider : connect.settings().refreshMarginSeconds()) * 1000L;
     }
-
-    /** The connection if the caller may read its token: its owner, or a service account holding the reader role. */
-    private Connection findReadable(AuthenticationManager.AuthResult auth, String connectionId, String providerName)
-            throws ApiError {
-        if (connectionId == null || !CONNECTION_ID.matcher(connectionId).matches()) {
-            throw ApiError.badRequest("invalid_request", "connection_id is malformed");
-        }
-        List<Connection> found;
-        if (providerName != null && !providerName.isBlank()) {
-            if (!PROVIDER_NAME.matcher(providerName).matches()) {
-                throw ApiError.badRequest("invalid_request", "provider is malformed");
-            }
-            found = connect.store().find(realm.getId(), providerName, connectionId).map(List::of).orElse(List.of());
-        } else {
-            found = connect.store().findByConnectionId(realm.getId(), connectionId);
-        }
-        boolean reader = CallerAuth.isServiceAccount(auth.user())
-                && CallerAuth.hasRealmRole(auth.token(), connect.settings().tokenReaderRole());
-        List<Connection> visible = new ArrayList<>();
-        for (Connection c : found) {
-            if (reader || auth.user().getId().equals(c.userId())) {
-                visible.add(c);
-            }
-        }
-        if (visible.isEmpty()) {
-            if (!found.isEmpty()) {
-                throw ApiError.forbidden("access_denied", "this connection belongs to another user");
-            }
-            throw ApiError.notFound("no connection " + ApiError.shown(connectionId) + " is stored"
-                    + (providerName == null ? "" : " for provider " + ApiError.shown(providerName)));
-        }
-        if (visible.size() > 1) {
-            throw ApiError.badRequest("ambiguous_connection", "several providers have this connection_id: pass provider");
-        }
-        return visible.get(0);
-    }
-
 }

@@ -27,6 +27,8 @@ import jakarta.persistence.Version;
                 query = "delete from ConnectConnection c where c.realmId = :realmId"),
         @NamedQuery(name = "ConnectConnection.due",
                 query = "select c from ConnectConnection c where c.refreshAt <= :now order by c.refreshAt"),
+        @NamedQuery(name = "ConnectConnection.dueInRealm",
+                query = "select c from ConnectConnection c where c.realmId = :realmId and c.refreshAt <= :now order by c.refreshAt"),
 })
 public class ConnectionEntity {
 

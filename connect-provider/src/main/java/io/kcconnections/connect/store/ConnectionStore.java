@@ -128,8 +128,16 @@ public final class ConnectionStore {
      * claimed by {@code owner} until {@code leaseUntil}. Commit right after, then refresh outside the transaction.
      */
     public List<Connection> claimDue(String owner, long now, long leaseUntil, int limit) {
-        var q = em.createNamedQuery("ConnectConnection.due", ConnectionEntity.class)
+        return claimDue(null, owner, now, leaseUntil, limit);
+    }
+
+    /** Like {@link #claimDue(String, long, long, int)}, limited to one realm when {@code realmId} is not null. */
+    public List<Connection> claimDue(String realmId, String owner, long now, long leaseUntil, int limit) {
+        var q = em.createNamedQuery(realmId == null ? "ConnectConnection.due" : "ConnectConnection.dueInRealm", ConnectionEntity.class)
                 .setParameter("now", now).setMaxResults(limit).setLockMode(LockModeType.PESSIMISTIC_WRITE);
+        if (realmId != null) {
+            q.setParameter("realmId", realmId);
+        }
         try {
             q.unwrap(SelectionQuery.class).setHibernateLockMode(LockMode.UPGRADE_SKIPLOCKED);
         } catch (RuntimeException e) {
@@ -201,6 +209,37 @@ public final class ConnectionStore {
                         + " and (c.lastUsedAt is null or c.lastUsedAt < :before)")
                 .setParameter("now", now).setParameter("id", id).setParameter("before", now - granularityMillis)
                 .executeUpdate();
+    }
+
+    /** Connections per status, across realms (for the metrics gauge). */
+    public java.util.Map<String, Long> countByStatus() {
+        java.util.Map<String, Long> m = new java.util.TreeMap<>();
+        for (Object[] row : em.createQuery("select c.status, count(c) from ConnectConnection c group by c.status", Object[].class)
+                .getResultList()) {
+            m.put((String) row[0], ((Number) row[1]).longValue());
+        }
+        return m;
+    }
+
+    /**
+     * Deletes connections that can never work again and were left that way since {@code cutoff}: those needing a
+     * new consent, and expired ones without a refresh token.
+     */
+    public int deleteTerminalBefore(long cutoff) {
+        return em.createQuery("delete from ConnectConnection c where (c.status = :st and c.lastErrorAt < :cutoff)"
+                        + " or (c.refreshToken is null and c.expiresAt < :cutoff)")
+                .setParameter("st", ConnectionStatus.NEEDS_REAUTH.id()).setParameter("cutoff", cutoff).executeUpdate();
+    }
+
+    /** Every connection of a realm (admin view), optionally of one status, paged by creation time. */
+    public List<Connection> listByRealm(String realmId, ConnectionStatus status, int first, int max) {
+        var q = em.createQuery("select c from ConnectConnection c where c.realmId = :realmId"
+                + (status == null ? "" : " and c.status = :st") + " order by c.createdAt, c.id", ConnectionEntity.class)
+                .setParameter("realmId", realmId).setFirstResult(first).setMaxResults(max);
+        if (status != null) {
+            q.setParameter("st", status.id());
+        }
+        return q.getResultStream().map(ConnectionStore::toModel).toList();
     }
 
     public boolean delete(String id) {

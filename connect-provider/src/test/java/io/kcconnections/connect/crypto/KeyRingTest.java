@@ -46,9 +46,14 @@ class KeyRingTest {
     void alteredCiphertextFails() {
         KeyRing r = KeyRing.of(K1, List.of());
         String ct = r.encrypt("secret-token", "a");
-        char last = ct.charAt(ct.length() - 1);
-        String altered = ct.substring(0, ct.length() - 1) + (last == 'A' ? 'B' : 'A');
-        assertThrows(KeyRing.DecryptionException.class, () -> r.decrypt(altered, "a"));
+        String prefix = ct.substring(0, ct.lastIndexOf('.') + 1);
+        for (int i = 0; i < 40; i++) {
+            // Flip one bit of the IV, the ciphertext or the tag (not base64 padding bits, which decoders ignore).
+            byte[] raw = Base64.getUrlDecoder().decode(ct.substring(prefix.length()));
+            raw[i % raw.length] ^= 0x01;
+            String altered = prefix + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+            assertThrows(KeyRing.DecryptionException.class, () -> r.decrypt(altered, "a"));
+        }
         assertThrows(KeyRing.DecryptionException.class, () -> r.decrypt("garbage", "a"));
         assertThrows(KeyRing.DecryptionException.class, () -> r.decrypt("v1.xxxxxxxx.AAAA", "a"));
     }

@@ -1,0 +1,96 @@
+package io.kcconnections.connect.events;
+
+import org.keycloak.events.Details;
+import org.keycloak.events.EventBuilder;
+import org.keycloak.events.EventType;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+
+/**
+ * Keycloak user events for what happens to connections, so event listeners and the admin console's event views see
+ * them. Keycloak's event types are an enum, so each connect event reuses the nearest type and says what it is in the
+ * detail {@code connect_event}; {@code identity_provider} names the provider (as Keycloak's brokering events do) and
+ * {@code connection_id} the connection. Events never carry tokens, codes or secrets.
+ *
+ * <table>
+ * <caption>Mapping</caption>
+ * <tr><th>connect_event</th><th>Keycloak type</th><th>stored by default</th></tr>
+ * <tr><td>connect, reconnect, recovered</td><td>FEDERATED_IDENTITY_LINK</td><td>yes</td></tr>
+ * <tr><td>connect_failed, refresh_failed, needs_reauth</td><td>FEDERATED_IDENTITY_LINK_ERROR (error = the
+ * connect_event)</td><td>yes</td></tr>
+ * <tr><td>disconnect</td><td>REMOVE_FEDERATED_IDENTITY</td><td>yes</td></tr>
+ * <tr><td>token_release, token_denied</td><td>IDENTITY_PROVIDER_RETRIEVE_TOKEN(_ERROR)</td><td>no (enable the type in
+ * the realm's event settings to store every token release)</td></tr>
+ * </table>
+ */
+public final class ConnectEvents {
+
+    public static final String CONNECT_EVENT = "connect_event";
+    public static final String CONNECTION_ID = "connection_id";
+    public static final String REASON = "reason";
+
+    private ConnectEvents() {
+    }
+
+    /** A builder for one connection's event. */
+    public static EventBuilder of(KeycloakSession session, RealmModel realm, String userId, String provider,
+                                  String connectionId, String connectEvent) {
+        EventBuilder e = session.getContext().getConnection() != null
+                ? new EventBuilder(realm, session, session.getContext().getConnection())
+                : new EventBuilder(realm, session);
+        e.user(userId).detail(Details.IDENTITY_PROVIDER, provider).detail(CONNECTION_ID, connectionId)
+                .detail(CONNECT_EVENT, connectEvent);
+        return e;
+    }
+
+    public static void connected(KeycloakSession session, RealmModel realm, ClientModel client, String userId,
+                                 String provider, String connectionId, boolean reconnect) {
+        of(session, realm, userId, provider, connectionId, reconnect ? "reconnect" : "connect").client(client)
+                .event(EventType.FEDERATED_IDENTITY_LINK).success();
+    }
+
+    public static void connectFailed(KeycloakSession session, RealmModel realm, String clientId, String userId,
+                                     String provider, String connectionId, String error) {
+        of(session, realm, userId, provider, connectionId, "connect_failed").client(clientId)
+                .event(EventType.FEDERATED_IDENTITY_LINK).error(error);
+    }
+
+    public static void disconnected(KeycloakSession session, RealmModel realm, ClientModel client, String userId,
+                                    String provider, String connectionId, String revoked) {
+        EventBuilder e = of(session, realm, userId, provider, connectionId, "disconnect").detail("revoked", revoked);
+        if (client != null) {
+            e.client(client);
+        }
+        e.event(EventType.REMOVE_FEDERATED_IDENTITY).success();
+    }
+
+    public static void tokenReleased(KeycloakSession session, RealmModel realm, ClientModel client, String userId,
+                                     String provider, String connectionId) {
+        of(session, realm, userId, provider, connectionId, "token_release").client(client)
+                .event(EventType.IDENTITY_PROVIDER_RETRIEVE_TOKEN).success();
+    }
+
+    public static void tokenDenied(KeycloakSession session, RealmModel realm, ClientModel client, String callerUserId,
+                                   String provider, String connectionId, String error) {
+        of(session, realm, callerUserId, provider, connectionId, "token_denied").client(client)
+                .event(EventType.IDENTITY_PROVIDER_RETRIEVE_TOKEN).error(error);
+    }
+
+    public static void refreshFailed(KeycloakSession session, RealmModel realm, String userId, String provider,
+                                     String connectionId, String code, int failures) {
+        of(session, realm, userId, provider, connectionId, "refresh_failed").detail(REASON, code)
+                .detail("failures", String.valueOf(failures)).event(EventType.FEDERATED_IDENTITY_LINK).error("refresh_failed");
+    }
+
+    public static void needsReauth(KeycloakSession session, RealmModel realm, String userId, String provider,
+                                   String connectionId, String code) {
+        of(session, realm, userId, provider, connectionId, "needs_reauth").detail(REASON, code)
+                .event(EventType.FEDERATED_IDENTITY_LINK).error("needs_reauth");
+    }
+
+    public static void recovered(KeycloakSession session, RealmModel realm, String userId, String provider,
+                                 String connectionId) {
+        of(session, realm, userId, provider, connectionId, "recovered").event(EventType.FEDERATED_IDENTITY_LINK).success();
+    }
+}

@@ -1,0 +1,37 @@
+package io.kcconnections.connect.refresh;
+
+import io.kcconnections.connect.ConnectService;
+import io.kcconnections.connect.ConnectSettings;
+import io.kcconnections.connect.store.ConnectionStore;
+import org.jboss.logging.Logger;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.timer.ScheduledTask;
+
+/**
+ * Deletes connections that can never work again (needing a new consent, or expired without a refresh token) once
+ * they have stayed so for the retention period. Authorization states need no cleanup: they live in Keycloak's
+ * single-use object store, which expires them itself. Runs in one short transaction through Keycloak's
+ * {@code ScheduledTaskRunner}; the delete is idempotent, so two nodes running it at once are harmless.
+ */
+public final class CleanupTask implements ScheduledTask {
+
+    private static final Logger LOG = Logger.getLogger(CleanupTask.class);
+
+    @Override
+    public void run(KeycloakSession session) {
+        ConnectSettings s = session.getProvider(ConnectService.class).settings();
+        if (s.retentionDays() == 0) {
+            return;
+        }
+        long cutoff = System.currentTimeMillis() - s.retentionDays() * 86_400_000L;
+        int n = new ConnectionStore(session).deleteTerminalBefore(cutoff);
+        if (n > 0) {
+            LOG.infof("cleanup: removed %d connections unusable for more than %d days", n, s.retentionDays());
+        }
+    }
+
+    @Override
+    public String getTaskName() {
+        return "kc-connect-cleanup";
+    }
+}
