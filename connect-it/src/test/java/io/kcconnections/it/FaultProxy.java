@@ -21,13 +21,16 @@ import com.sun.net.httpserver.HttpServer;
  */
 final class FaultProxy implements AutoCloseable {
 
-    enum Mode { PASS, ERROR_500, TIMEOUT, GARBAGE, RATE_LIMIT }
+    enum Mode { PASS, ERROR_500, TIMEOUT, GARBAGE, RATE_LIMIT, HOLD }
 
     private final HttpServer server;
     private final String target;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     volatile Mode mode = Mode.PASS;
     final AtomicInteger hits = new AtomicInteger();
+    /** Requests waiting in HOLD mode; released by {@link #dropHeld()}, never forwarded. */
+    final AtomicInteger held = new AtomicInteger();
+    private volatile java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
 
     FaultProxy(String target) throws IOException {
         this.target = target;
@@ -35,6 +38,12 @@ final class FaultProxy implements AutoCloseable {
         server.setExecutor(Executors.newCachedThreadPool());
         server.createContext("/token", this::handle);
         server.start();
+    }
+
+    /** Answers every held request with 500 without forwarding it, and stops holding. */
+    void dropHeld() {
+        mode = Mode.ERROR_500;
+        hold.countDown();
     }
 
     String url() {
@@ -52,6 +61,11 @@ final class FaultProxy implements AutoCloseable {
                     reply(ex, 504, "text/plain", "too late");
                 }
                 case GARBAGE -> reply(ex, 200, "text/html", "<html><body>Welcome to nginx!</body></html>");
+                case HOLD -> {
+                    held.incrementAndGet();
+                    hold.await();
+                    reply(ex, 500, "text/plain", "dropped");
+                }
                 case RATE_LIMIT -> {
                     ex.getResponseHeaders().add("Retry-After", "120");
                     reply(ex, 429, "application/json", "{\"error\":\"rate_limited\"}");

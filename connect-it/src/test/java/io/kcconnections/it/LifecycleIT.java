@@ -49,7 +49,8 @@ class LifecycleIT {
                 Map.entry("CONNECT_FLAKY_CLIENT_ID", TestServer.UPSTREAM_CLIENT),
                 Map.entry("CONNECT_FLAKY_CLIENT_SECRET", TestServer.UPSTREAM_SECRET),
                 Map.entry("CONNECT_FLAKY_SCOPES", "openid profile"),
-                Map.entry("CONNECT_REFRESH_INTERVAL_SECONDS", "0")));
+                Map.entry("CONNECT_REFRESH_INTERVAL_SECONDS", "0"),
+                Map.entry("CONNECT_CLEANUP_INTERVAL_SECONDS", "5")));
         realm = TestRealm.create();
         alice = realm.alice();
         person = realm.upstreamUser();
@@ -290,6 +291,26 @@ class LifecycleIT {
 
     @Test
     @Order(8)
+    @DisplayName("cleanup removes connections left unusable past the retention period, and only those")
+    void cleanup() throws Exception {
+        assertEquals("true", Http.queryParam(Connect.connect(realm, alice, "flaky", "dead", realm.upstreamUser()), "success"));
+        assertEquals("true", Http.queryParam(Connect.connect(realm, alice, "flaky", "recently-dead", realm.upstreamUser()), "success"));
+        long longAgo = System.currentTimeMillis() - 31L * 86_400_000;
+        Db.update("update CONNECT_CONNECTION set STATUS = 'needs_reauth', LAST_ERROR_AT = ? where ID = ?", longAgo,
+                Db.row(realm.name, "dead").get("ID"));
+        Db.update("update CONNECT_CONNECTION set STATUS = 'needs_reauth', LAST_ERROR_AT = ? where ID = ?",
+                System.currentTimeMillis(), Db.row(realm.name, "recently-dead").get("ID"));
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (Db.row(realm.name, "dead") != null && System.currentTimeMillis() < deadline) {
+            Thread.sleep(500);
+        }
+        assertEquals(null, Db.row(realm.name, "dead"), "removed by the cleanup task");
+        assertNotNull(Db.row(realm.name, "recently-dead"), "kept within the retention period");
+        assertNotNull(Db.row(realm.name, "f1"), "healthy connections untouched");
+    }
+
+    @Test
+    @Order(9)
     @DisplayName("metrics on the management port: refresh outcomes per provider, token reads, connections per status")
     void metrics() {
         Http.Resp m = Http.get(TestServer.get().managementUrl() + "/metrics", null);

@@ -106,8 +106,9 @@ public class ConnectServiceFactory implements ProviderFactory<ConnectService>, S
             TimerProvider timer = session.getProvider(TimerProvider.class);
             if (settings.refreshIntervalSeconds() > 0) {
                 timer.schedule(refreshPass, settings.refreshIntervalSeconds() * 1000L, "kc-connect-refresh");
-                LOG.infof("connect: background refresh every %d s (window %d s, concurrency %d)",
-                        settings.refreshIntervalSeconds(), settings.refreshWindowSeconds(), settings.refreshConcurrency());
+                LOG.infof("connect: background refresh every %d s (window %d s, concurrency %d); this node's lease id is %s",
+                        settings.refreshIntervalSeconds(), settings.refreshWindowSeconds(), settings.refreshConcurrency(),
+                        io.kcconnections.connect.refresh.LeaseOwners.node());
             } else {
                 LOG.warn("connect: the background refresher is off (refresh-interval-seconds=0)");
             }

@@ -2,7 +2,6 @@ package io.kcconnections.connect.refresh;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
@@ -103,7 +102,7 @@ public final class RefreshPass implements Runnable {
     public Result runPass(ConnectSettings s, String realmId) {
         long started = System.nanoTime();
         long deadline = System.currentTimeMillis() + Math.max(1000L, s.refreshIntervalSeconds() * 800L);
-        String owner = UUID.randomUUID().toString();
+        String owner = LeaseOwners.next();
         long leaseMillis = s.refreshLeaseSeconds() * 1000L;
         int claimed = 0;
         int refreshed = 0;

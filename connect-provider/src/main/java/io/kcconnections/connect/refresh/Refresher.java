@@ -1,6 +1,5 @@
 package io.kcconnections.connect.refresh;
 
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -146,7 +145,7 @@ public final class Refresher {
         long margin = settings.refreshMarginSeconds() * 1000L;
         long deadline = System.currentTimeMillis() + settings.refreshWaitMillis();
         while (true) {
-            String owner = UUID.randomUUID().toString();
+            String owner = LeaseOwners.next();
             long now = System.currentTimeMillis();
             long leaseUntil = now + settings.refreshLeaseSeconds() * 1000L;
             boolean claimed = inTx(s -> new ConnectionStore(s).claim(snapshot.id(), owner, now, leaseUntil));

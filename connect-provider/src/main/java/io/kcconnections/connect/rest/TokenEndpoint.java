@@ -83,7 +83,9 @@ final class TokenEndpoint extends EndpointSupport {
                 outcome = "decryption_failed";
                 throw new ApiError(500, "decryption_failed", "the stored token cannot be decrypted with the configured keys");
             }
-            connect.store().touch(c.id(), now, TOUCH_GRANULARITY_MILLIS);
+            if (c.lastUsedAt() == null || c.lastUsedAt() < now - TOUCH_GRANULARITY_MILLIS) {
+                connect.store().touch(c.id(), now, TOUCH_GRANULARITY_MILLIS); // at most hourly: reads stay read-only
+            }
             ConnectEvents.tokenReleased(session, realm, auth.client(), c.userId(), c.provider(), c.connectionId());
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("token", access);

@@ -1,0 +1,333 @@
+package io.kcconnections.it;
+
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Two Keycloak nodes clustered on loopback (Infinispan, JDBC_PING) against one PostgreSQL database, both running
+ * background passes every 5 s, with token reads on both. The upstream rotates refresh tokens and allows no reuse,
+ * so a double refresh would break a connection. Each node reaches the upstream through its own fault proxy, so the
+ * test can hold node 2's provider calls while it kills node 2.
+ * <p>
+ * PostgreSQL only (H2 is a single-process database here); {@code bin/test} runs it in the PostgreSQL pass.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterIT {
+
+    private static final int CONNECTIONS = 12;
+
+    private KeycloakServer node1;
+    private KeycloakServer node2;
+    private FaultProxy proxy1;
+    private FaultProxy proxy2;
+    private Admin admin;
+    private String realm;
+    private final List<String[]> people = new ArrayList<>();
+    private final List<String> upstreamIds = new ArrayList<>();
+    private String alice;
+
+    @BeforeAll
+    void startCluster() throws Exception {
+        KeycloakServer.Db db = KeycloakServer.Db.fromSystemProperties();
+        Assumptions.assumeTrue(db.kind().equals("postgres"), "the cluster test runs on PostgreSQL");
+        TestServer.get(); // builds the distribution (shared home) once
+        KeycloakServer.Db clusterDb = db.withName(db.name() + "_cluster");
+        node1 = new KeycloakServer("node1", TestServer.get().home(), clusterDb).choosePorts();
+        node2 = new KeycloakServer("node2", TestServer.get().home(), clusterDb).choosePorts();
+        String base = node1.baseUrl();
+        String oidc = base + "/realms/upstream/protocol/openid-connect";
+        proxy1 = new FaultProxy(oidc + "/token");
+        proxy2 = new FaultProxy(oidc + "/token");
+        node1.build(List.of());
+        node1.startFresh(env(base, proxy1), args(base));
+        node2.start(env(base, proxy2), args(base));
+        admin = new Admin(base);
+        waitForClusterView();
+    }
+
+    private static Map<String, String> env(String base, FaultProxy proxy) {
+        String oidc = base + "/realms/upstream/protocol/openid-connect";
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("DEMO_PUBLIC_URL", base);
+        env.put("UPSTREAM_CLIENT_SECRET", TestServer.UPSTREAM_SECRET);
+        env.put("CONNECT_TOKEN_ENCRYPTION_KEY", TestServer.ENCRYPTION_KEY);
+        env.put("CONNECT_ALLOW_PRIVATE_HOSTS", "true");
+        env.put("CONNECT_REFRESH_MARGIN_SECONDS", "30");
+        env.put("CONNECT_REFRESH_WINDOW_SECONDS", "30");
+        env.put("CONNECT_REFRESH_INTERVAL_SECONDS", "5");
+        env.put("CONNECT_REFRESH_LEASE_SECONDS", "15");
+        env.put("CONNECT_PROVIDERS", "ckc");
+        env.put("CONNECT_CKC_AUTHORIZE_URL", oidc + "/auth");
+        env.put("CONNECT_CKC_TOKEN_URL", proxy.url());
+        env.put("CONNECT_CKC_USERINFO_URL", oidc + "/userinfo");
+        env.put("CONNECT_CKC_CLIENT_ID", TestServer.UPSTREAM_CLIENT);
+        env.put("CONNECT_CKC_CLIENT_SECRET", TestServer.UPSTREAM_SECRET);
+        env.put("CONNECT_CKC_SCOPES", "openid profile");
+        return env;
+    }
+
+    /** Both nodes answer as node 1 (one issuer for tokens), cluster on loopback with ports of their own. */
+    private static List<String> args(String frontend) throws Exception {
+        return List.of("--cache=ispn", "--cache-stack=jdbc-ping", "--cache-embedded-network-bind-address=127.0.0.1",
+                "--cache-embedded-network-bind-port=" + jgroupsPort(), "--hostname=" + frontend,
+                "--http-pool-max-threads=200");
+    }
+
+    /** A free port p with p + 50000 free too (JGroups' failure detection listens there). */
+    private static int jgroupsPort() throws Exception {
+        for (int i = 0; i < 200; i++) {
+            int p = 10000 + (int) (Math.random() * 5000);
+            try (ServerSocket a = new ServerSocket(p, 0, java.net.InetAddress.getLoopbackAddress());
+                 ServerSocket b = new ServerSocket(p + 50000, 0, java.net.InetAddress.getLoopbackAddress())) {
+                return p;
+            } catch (java.io.IOException busy) {
+                // try another
+            }
+        }
+        throw new IllegalStateException("no free JGroups port");
+    }
+
+    private void waitForClusterView() throws Exception {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline) {
+            if (Files.readString(node2.logFile()).contains("(2) [") || Files.readString(node1.logFile()).contains("(2) [")) {
+                return;
+            }
+            Thread.sleep(1000);
+        }
+        throw new AssertionError("the two nodes did not form a cluster; logs " + node1.logFile() + ", " + node2.logFile());
+    }
+
+    @AfterAll
+    void stopCluster() {
+        if (node2 != null) {
+            node2.stop();
+        }
+        if (node1 != null) {
+            node1.stop();
+        }
+        if (proxy1 != null) {
+            proxy1.close();
+            proxy2.close();
+        }
+    }
+
+    private String userToken(String base, String user, String password) {
+        Http.Resp r = Http.postForm(base + "/realms/" + realm + "/protocol/openid-connect/token", Map.of("grant_type", "password",
+                "client_id", "demo-app", "client_secret", "demo-app-secret", "username", user, "password", password), null);
+        assertEquals(200, r.status(), r::toString);
+        return SecretLedger.note(r.json().get("access_token").asText());
+    }
+
+    private Http.Resp token(String base, String cid) {
+        Http.Resp r = Http.get(base + "/realms/" + realm + "/connect/token/" + cid + "?provider=ckc", alice);
+        if (r.status() == 200) {
+            SecretLedger.note(r.json().get("token").asText());
+        }
+        return r;
+    }
+
+    @Test
+    @Order(1)
+    @DisplayName("connections made on node 1 are readable on node 2")
+    void connect() {
+        realm = "c-" + UUID.randomUUID().toString().substring(0, 8);
+        admin.createRealm(TestRealm.demoRealm(realm));
+        alice = userToken(node1.baseUrl(), "alice", "alice");
+        for (int i = 0; i < CONNECTIONS; i++) {
+            String u = "cu-" + i + "-" + UUID.randomUUID().toString().substring(0, 6);
+            String p = "pw-" + UUID.randomUUID();
+            upstreamIds.add(admin.createUser("upstream", u, p));
+            people.add(new String[]{u, p});
+            Http.Resp a = Http.get(node1.baseUrl() + "/realms/" + realm + "/connect/authorize?provider=ckc&connection_id=k" + i
+                    + "&redirect_uri=" + Http.enc(Connect.APP_REDIRECT), alice);
+            assertEquals(200, a.status(), a::toString);
+            Browser b = new Browser(node1.baseUrl());
+            String landed = b.loginAndFollow(a.json().get("authorize_url").asText(), u, p);
+            b.lastCode();
+            assertEquals("true", Http.queryParam(landed, "success"), landed);
+        }
+        for (int i = 0; i < CONNECTIONS; i++) {
+            assertEquals(200, token(node2.baseUrl(), "k" + i).status());
+        }
+    }
+
+    private int refreshEvents(String upstreamUserId) {
+        return admin.get("/upstream/events?type=REFRESH_TOKEN&user=" + upstreamUserId + "&max=100").json().size();
+    }
+
+    private void ageAll() throws Exception {
+        Thread.sleep(1100); // Keycloak compares refresh-token issue times in whole seconds
+        try (Connection c = node1.jdbc(); PreparedStatement ps = c.prepareStatement("update CONNECT_CONNECTION set EXPIRES_AT = ?,"
+                + " REFRESH_AT = ? where REALM_ID = (select ID from REALM where NAME = ?)")) {
+            long now = System.currentTimeMillis();
+            ps.setLong(1, now + 25_000);
+            ps.setLong(2, now);
+            ps.setString(3, realm);
+            assertEquals(CONNECTIONS, ps.executeUpdate());
+        }
+    }
+
+    /** Reads every connection on both nodes, over and over, until told to stop; counts non-200 answers. */
+    private List<AtomicInteger> readers(ExecutorService pool, AtomicBoolean stop) {
+        AtomicInteger reads = new AtomicInteger();
+        AtomicInteger bad = new AtomicInteger();
+        for (KeycloakServer node : new KeycloakServer[]{node1, node2}) {
+            for (int t = 0; t < 3; t++) {
+                pool.submit(() -> {
+                    while (!stop.get()) {
+                        for (int i = 0; i < CONNECTIONS && !stop.get(); i++) {
+                            if (!node.running()) {
+                                return null;
+                            }
+                            Http.Resp r = token(node.baseUrl(), "k" + i);
+                            reads.incrementAndGet();
+                            if (r.status() != 200) {
+                                bad.incrementAndGet();
+                            }
+                        }
+                    }
+                    return null;
+                });
+            }
+        }
+        return List.of(reads, bad);
+    }
+
+    private List<Map<String, Object>> rows() throws Exception {
+        List<Map<String, Object>> out = new ArrayList<>();
+        try (Connection c = node1.jdbc(); PreparedStatement ps = c.prepareStatement("select cc.* from CONNECT_CONNECTION cc"
+                + " join REALM r on r.ID = cc.REALM_ID where r.NAME = ? order by cc.CONNECTION_ID")) {
+            ps.setString(1, realm);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                        m.put(rs.getMetaData().getColumnLabel(i).toUpperCase(java.util.Locale.ROOT), rs.getObject(i));
+                    }
+                    out.add(m);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Every connection refreshed (fresh expiry), active, unleased, its token accepted by the upstream. */
+    private boolean allSettled() throws Exception {
+        long now = System.currentTimeMillis();
+        for (Map<String, Object> r : rows()) {
+            if (!"active".equals(r.get("STATUS")) || r.get("LEASE_OWNER") != null
+                    || ((Number) r.get("EXPIRES_AT")).longValue() < now + 60_000) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Test
+    @Order(2)
+    @DisplayName("background passes on both nodes plus reads on both: each due connection refreshed exactly once")
+    void refreshedOncePerExpiry() throws Exception {
+        assertNotNull(realm, "connections made");
+        int calls1 = proxy1.hits.get();
+        int calls2 = proxy2.hits.get();
+        ageAll();
+        ExecutorService pool = Executors.newCachedThreadPool();
+        AtomicBoolean stop = new AtomicBoolean();
+        List<AtomicInteger> counts = readers(pool, stop);
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (!allSettled() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(500);
+        }
+        Thread.sleep(3000); // let the readers go on past the refreshes
+        stop.set(true);
+        pool.shutdown();
+        assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS));
+        assertTrue(allSettled(), "all connections refreshed, active, unleased: " + rows());
+        for (String id : upstreamIds) {
+            assertEquals(1, refreshEvents(id), "one refresh per connection at the upstream");
+        }
+        assertEquals(0, counts.get(1).get(), "every read answered 200 (" + counts.get(0).get() + " reads)");
+        assertTrue(counts.get(0).get() > CONNECTIONS * 2, "reads happened on both nodes: " + counts.get(0).get());
+        int byNode1 = proxy1.hits.get() - calls1;
+        int byNode2 = proxy2.hits.get() - calls2;
+        System.out.printf("[cluster] provider refresh calls: node 1 %d, node 2 %d, reads %d%n", byNode1, byNode2, counts.get(0).get());
+        assertEquals(CONNECTIONS, byNode1 + byNode2, "exactly one provider call per connection, from either node");
+        assertTrue(Files.readString(node1.logFile()).contains("refresh pass:"), "node 1 ran background passes");
+        assertTrue(Files.readString(node2.logFile()).contains("refresh pass:"), "node 2 ran background passes");
+    }
+
+    @Test
+    @Order(3)
+    @DisplayName("kill -9 of node 2 in the middle of a pass: node 1 finishes after the lease, nothing lost, nothing left claimed")
+    void killOneNodeMidPass() throws Exception {
+        assertNotNull(realm, "connections made");
+        String node2Id = leaseId(node2);
+        proxy2.mode = FaultProxy.Mode.HOLD;
+        ageAll();
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (proxy2.held.get() == 0 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        assertTrue(proxy2.held.get() > 0, "node 2 is in the middle of a pass (its provider calls are held)");
+        long claimedByNode2 = rows().stream().filter(r -> r.get("LEASE_OWNER") != null
+                && ((String) r.get("LEASE_OWNER")).startsWith(node2Id + "-")).count();
+        assertTrue(claimedByNode2 > 0, "node 2 holds leases");
+        int calls1 = proxy1.hits.get();
+        node2.kill();
+        proxy2.dropHeld(); // node 2's calls never reach the upstream: its refresh tokens stay unused
+
+        long settleBy = System.currentTimeMillis() + 90_000;
+        while (!allSettled() && System.currentTimeMillis() < settleBy) {
+            Thread.sleep(1000);
+        }
+        assertTrue(allSettled(), "node 1 refreshed everything once node 2's leases ended: " + rows());
+        for (String id : upstreamIds) {
+            assertEquals(2, refreshEvents(id), "exactly one more refresh per connection");
+        }
+        for (int i = 0; i < CONNECTIONS; i++) {
+            Http.Resp r = token(node1.baseUrl(), "k" + i);
+            assertEquals(200, r.status(), r::toString);
+            assertEquals(200, Http.get(node1.baseUrl() + "/realms/upstream/protocol/openid-connect/userinfo",
+                    r.json().get("token").asText()).status(), "the token works at the upstream");
+        }
+        assertEquals(CONNECTIONS, proxy1.hits.get() - calls1, "node 1 made exactly one call per connection");
+    }
+
+    private static String leaseId(KeycloakServer node) throws Exception {
+        Matcher m = Pattern.compile("this node's lease id is (\\S+)").matcher(Files.readString(node.logFile()));
+        assertTrue(m.find(), "lease id in " + node.logFile());
+        return m.group(1);
+    }
+}
