@@ -87,6 +87,7 @@ class ClusterIT {
         env.put("CONNECT_REFRESH_WINDOW_SECONDS", "30");
         env.put("CONNECT_REFRESH_INTERVAL_SECONDS", "5");
         env.put("CONNECT_REFRESH_LEASE_SECONDS", "15");
+        env.put("CONNECT_REFRESH_PAGE_SIZE", "4");
         env.put("CONNECT_PROVIDERS", "ckc");
         env.put("CONNECT_CKC_AUTHORIZE_URL", oidc + "/auth");
         env.put("CONNECT_CKC_TOKEN_URL", proxy.url());
@@ -101,7 +102,9 @@ class ClusterIT {
     private static List<String> args(String frontend) throws Exception {
         return List.of("--cache=ispn", "--cache-stack=jdbc-ping", "--cache-embedded-network-bind-address=127.0.0.1",
                 "--cache-embedded-network-bind-port=" + jgroupsPort(), "--hostname=" + frontend,
-                "--http-pool-max-threads=200");
+                "--http-pool-max-threads=200",
+                // provider calls held by the test's proxies may wait longer than the default 5 s
+                "--spi-connections-http-client--default--socket-timeout-millis=60000");
     }
 
     /** A free port p with p + 50000 free too (JGroups' failure detection listens there). */
@@ -294,6 +297,9 @@ class ClusterIT {
     void killOneNodeMidPass() throws Exception {
         assertNotNull(realm, "connections made");
         String node2Id = leaseId(node2);
+        // Both nodes' provider calls are held, so both nodes' passes stop mid-page with rows claimed.
+        int calls1 = proxy1.hits.get();
+        proxy1.mode = FaultProxy.Mode.HOLD;
         proxy2.mode = FaultProxy.Mode.HOLD;
         ageAll();
         long deadline = System.currentTimeMillis() + 30_000;
@@ -304,9 +310,9 @@ class ClusterIT {
         long claimedByNode2 = rows().stream().filter(r -> r.get("LEASE_OWNER") != null
                 && ((String) r.get("LEASE_OWNER")).startsWith(node2Id + "-")).count();
         assertTrue(claimedByNode2 > 0, "node 2 holds leases");
-        int calls1 = proxy1.hits.get();
         node2.kill();
         proxy2.dropHeld(); // node 2's calls never reach the upstream: its refresh tokens stay unused
+        proxy1.forwardHeld();
 
         long settleBy = System.currentTimeMillis() + 90_000;
         while (!allSettled() && System.currentTimeMillis() < settleBy) {

@@ -28,9 +28,10 @@ final class FaultProxy implements AutoCloseable {
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     volatile Mode mode = Mode.PASS;
     final AtomicInteger hits = new AtomicInteger();
-    /** Requests waiting in HOLD mode; released by {@link #dropHeld()}, never forwarded. */
+    /** Requests waiting in HOLD mode, until {@link #dropHeld()} or {@link #forwardHeld()}. */
     final AtomicInteger held = new AtomicInteger();
-    private volatile java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+    private final java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+    private volatile boolean dropOnRelease;
 
     FaultProxy(String target) throws IOException {
         this.target = target;
@@ -42,7 +43,15 @@ final class FaultProxy implements AutoCloseable {
 
     /** Answers every held request with 500 without forwarding it, and stops holding. */
     void dropHeld() {
+        dropOnRelease = true;
         mode = Mode.ERROR_500;
+        hold.countDown();
+    }
+
+    /** Forwards every held request, and passes everything from now on. */
+    void forwardHeld() {
+        dropOnRelease = false;
+        mode = Mode.PASS;
         hold.countDown();
     }
 
@@ -64,29 +73,34 @@ final class FaultProxy implements AutoCloseable {
                 case HOLD -> {
                     held.incrementAndGet();
                     hold.await();
-                    reply(ex, 500, "text/plain", "dropped");
+                    if (dropOnRelease) {
+                        reply(ex, 500, "text/plain", "dropped");
+                    } else {
+                        forward(ex, body);
+                    }
                 }
                 case RATE_LIMIT -> {
                     ex.getResponseHeaders().add("Retry-After", "120");
                     reply(ex, 429, "application/json", "{\"error\":\"rate_limited\"}");
                 }
-                case PASS -> {
-                    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(target))
-                            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-                    for (String h : new String[]{"Content-Type", "Authorization", "Accept"}) {
-                        String v = ex.getRequestHeaders().getFirst(h);
-                        if (v != null) {
-                            b.header(h, v);
-                        }
-                    }
-                    HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
-                    reply(ex, r.statusCode(), r.headers().firstValue("Content-Type").orElse("application/json"), r.body());
-                }
+                case PASS -> forward(ex, body);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             reply(ex, 502, "text/plain", "proxy interrupted");
         }
+    }
+
+    private void forward(HttpExchange ex, byte[] body) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(target)).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        for (String h : new String[]{"Content-Type", "Authorization", "Accept"}) {
+            String v = ex.getRequestHeaders().getFirst(h);
+            if (v != null) {
+                b.header(h, v);
+            }
+        }
+        HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        reply(ex, r.statusCode(), r.headers().firstValue("Content-Type").orElse("application/json"), r.body());
     }
 
     private static void reply(HttpExchange ex, int status, String type, String body) throws IOException {
