@@ -167,7 +167,7 @@ public final class Refresher {
     private Outcome refreshClaimed(KeycloakSession session, RealmModel realm, Connection c, String owner,
                                    ConnectSettings settings) {
         ConnectService connect = session.getProvider(ConnectService.class);
-        ResolvedProvider provider = connect.registry().find(session, realm, c.provider());
+        ResolvedProvider provider = connect.registry().forConnection(session, realm, c);
         if (provider == null) {
             return fail(c, owner, settings, new ProviderCallException(ProviderCallException.Kind.TRANSIENT,
                     "provider_not_configured", 0, null, "provider " + c.provider() + " is not configured in this realm"));
