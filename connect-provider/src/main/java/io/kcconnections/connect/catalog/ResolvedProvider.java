@@ -194,7 +194,8 @@ public final class ResolvedProvider {
                 }
                 yield u;
             }
-            case SEGMENT -> SEGMENT.matcher(v).matches() ? null : "must be letters, digits, '.', '_' or '-'";
+            case SEGMENT -> !SEGMENT.matcher(v).matches() ? "must be letters, digits, '.', '_' or '-'"
+                    : v.equals(".") || v.equals("..") ? "must not be '.' or '..'" : null;
             case VALUE -> v.chars().anyMatch(ch -> ch < 0x20) ? "must not contain control characters" : null;
         };
         if (bad == null && p.pattern() != null && !v.matches(p.pattern())) {

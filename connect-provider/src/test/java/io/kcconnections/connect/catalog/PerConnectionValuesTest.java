@@ -54,10 +54,15 @@ class PerConnectionValuesTest {
         assertFalse(missing.ok());
         assertTrue(missing.problems().get(0).contains("shop is required for each connection"), missing.problems()::toString);
 
-        ResolvedProvider.Result zendesk = ResolvedProvider.resolve(CATALOG.get("zendesk"), realmConfig("zendesk", Map.of()), STRICT)
-                .provider().withConnectionValues(Map.of("subdomain", "../x"));
-        assertFalse(zendesk.ok());
-        assertTrue(zendesk.problems().get(0).startsWith("subdomain"), zendesk.problems()::toString);
+        ResolvedProvider zendesk = ResolvedProvider.resolve(CATALOG.get("zendesk"), realmConfig("zendesk", Map.of()), STRICT).provider();
+        for (String bad : List.of("../x", "..", "a.b", "acme/evil")) {
+            ResolvedProvider.Result r = zendesk.withConnectionValues(Map.of("subdomain", bad));
+            assertFalse(r.ok(), bad);
+            assertTrue(r.problems().get(0).startsWith("subdomain"), r.problems()::toString);
+        }
+        ResolvedProvider.Result dots = ResolvedProvider.resolve(CATALOG.get("keycloak"),
+                realmConfig("keycloak", Map.of("base_url", "https://sso.example.com", "realm", "..")), STRICT);
+        assertTrue(dots.problems().toString().contains("must not be '.' or '..'"), dots.problems()::toString);
     }
 
     @Test
