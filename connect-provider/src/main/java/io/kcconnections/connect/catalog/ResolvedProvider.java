@@ -29,6 +29,7 @@ import org.keycloak.vault.VaultStringSecret;
 public final class ResolvedProvider {
 
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+    private static final Pattern VAULT_REFERENCE = Pattern.compile("^\\$\\{vault\\.(.+?)}$");
     /** What a partial realm export puts in place of a secret (Keycloak's {@code ComponentRepresentation.SECRET_VALUE}). */
     public static final String MASKED_SECRET = "**********";
 
@@ -285,14 +286,23 @@ public final class ResolvedProvider {
         }
     }
 
-    /** The client secret with any vault reference resolved; null for public clients. */
+    /**
+     * The client secret with any vault reference resolved in the session's realm; null for public clients, and null
+     * when a {@code ${vault.name}} reference does not resolve (the reference itself is never sent as a secret; Keycloak
+     * logs the missing vault entry).
+     */
     public String clientSecret(KeycloakSession session) {
         String s = config.clientSecret();
         if (s == null || s.isBlank()) {
             return null;
         }
+        boolean reference = VAULT_REFERENCE.matcher(s).matches();
         try (VaultStringSecret v = session.vault().getStringSecret(s)) {
-            return v.get().orElse(s);
+            String r = v.get().orElse(null);
+            if (!reference) {
+                return r != null ? r : s;
+            }
+            return r == null || r.equals(s) ? null : r;
         }
     }
 
