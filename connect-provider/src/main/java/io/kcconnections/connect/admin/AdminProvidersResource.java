@@ -144,7 +144,9 @@ public class AdminProvidersResource {
             }
         } catch (ComponentValidationException e) {
             session.getTransactionManager().setRollbackOnly();
-            return error(400, "invalid_provider_config", e.getMessage(), List.of(e.getMessage()));
+            String msg = e.getParameters() != null && e.getParameters().length == 1
+                    ? String.valueOf(e.getParameters()[0]) : e.getMessage();
+            return error(400, "invalid_provider_config", msg, List.of(msg));
         }
         ProviderRegistry.Entry saved = registry.check(realm, model, Set.of());
         Map<String, Object> rep = representation(saved);

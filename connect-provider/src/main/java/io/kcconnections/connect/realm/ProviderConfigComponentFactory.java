@@ -76,7 +76,8 @@ public class ProviderConfigComponentFactory implements ComponentFactory<Provider
                     + "unused until it is fixed: %s", realm.getName(), e.name(), String.join("; ", e.problems()));
             return;
         }
-        throw new ComponentValidationException(msg);
+        // Keycloak's components API formats the message with MessageFormat: pass the text as its argument, verbatim.
+        throw new ComponentValidationException("{0}", msg);
     }
 
     @Override
