@@ -542,7 +542,8 @@ class ProviderConfigIT {
     }
 
     @Test
-    @DisplayName("the admin API answers 404 for a provider nobody configures, and the server info lists the component type")
+    @DisplayName("the admin API answers 404 for a provider nobody configures; the server info lists our component type "
+            + "(and not the declarative UI's, which is off)")
     void notConfiguredAndServerInfo() {
         try (TestRealm a = TestRealm.create()) {
             Http.Resp r = admin.get("/" + a.name + "/connect/providers/github");
@@ -557,8 +558,14 @@ class ProviderConfigIT {
                 }
             }
             assertTrue(secret, "the client secret is declared secret");
-            assertNull(admin.getAdmin("/serverinfo").json().get("componentTypes").get("org.keycloak.services.ui.extend.UiPageProvider"),
-                    "the declarative UI SPI is off without --features=declarative-ui");
+            // The admin console's declarative UI stores its pages' data as components of its own type, whose SPI is
+            // off without --features=declarative-ui: such components cannot even be created (nor imported) then.
+            String uiPage = "org.keycloak.services.ui.extend.UiPageProvider";
+            assertNull(admin.getAdmin("/serverinfo").json().get("componentTypes").get(uiPage));
+            ObjectNode page = Http.JSON.createObjectNode().put("name", "keycloak").put("providerId", "connect-providers")
+                    .put("providerType", uiPage).put("parentId", admin.get("/" + a.name).json().get("id").asText());
+            Http.Resp refused = admin.post("/" + a.name + "/components", page);
+            assertEquals(400, refused.status(), refused::toString);
         }
     }
 }
