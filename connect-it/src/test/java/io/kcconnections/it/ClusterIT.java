@@ -69,7 +69,7 @@ class ClusterIT {
         String oidc = base + "/realms/upstream/protocol/openid-connect";
         proxy1 = new FaultProxy(oidc + "/token");
         proxy2 = new FaultProxy(oidc + "/token");
-        node1.build(List.of());
+        node1.build(TestServer.BUILD_ARGS);
         node1.startFresh(env(base, proxy1), args(base));
         node2.start(env(base, proxy2), args(base));
         admin = new Admin(base);
@@ -100,7 +100,7 @@ class ClusterIT {
 
     /** Both nodes answer as node 1 (one issuer for tokens), cluster on loopback with ports of their own. */
     private static List<String> args(String frontend) throws Exception {
-        return List.of("--cache=ispn", "--cache-stack=jdbc-ping", "--cache-embedded-network-bind-address=127.0.0.1",
+        return List.of("--vault-dir=" + TestServer.vaultDir().toAbsolutePath(), "--cache=ispn", "--cache-stack=jdbc-ping", "--cache-embedded-network-bind-address=127.0.0.1",
                 "--cache-embedded-network-bind-port=" + jgroupsPort(), "--hostname=" + frontend,
                 "--http-pool-max-threads=200",
                 // provider calls held by the test's proxies may wait longer than the default 5 s

@@ -280,6 +280,36 @@ public final class KeycloakServer {
         start(newEnv, extraArgs);
     }
 
+    /**
+     * Runs a {@code kc.sh} command against this server's build and database (e.g. {@code export --realm x --file f}),
+     * next to the running server; its output goes to a log under {@code kc-logs} (scanned for secrets like the rest).
+     */
+    public void runCommand(String logName, List<String> command) throws Exception {
+        List<String> args = new ArrayList<>(command);
+        args.add("--optimized");
+        args.addAll(dbArgs());
+        args.add("--cache=local");
+        Path log = work.resolve("kc-logs").resolve(name + "-" + logName + ".log");
+        Files.createDirectories(log.getParent());
+        ProcessBuilder pb = new ProcessBuilder(kcCommand(args)).directory(home.toFile())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        hermetic(pb.environment());
+        pb.environment().put("JAVA_OPTS_KC_HEAP", "-Xms64m -Xmx512m");
+        // The command's own management interface: loopback and a free port, never the default 0.0.0.0:9000.
+        pb.environment().put("KC_HTTP_HOST", "127.0.0.1");
+        pb.environment().put("KC_HTTP_MANAGEMENT_PORT", String.valueOf(freePort()));
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        if (!p.waitFor(300, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            throw new IllegalStateException("kc.sh " + command.get(0) + " did not finish in 300 s; see " + log);
+        }
+        if (p.exitValue() != 0) {
+            throw new IllegalStateException("kc.sh " + command.get(0) + " failed; see " + log + "\n" + tail(log, 40));
+        }
+    }
+
     /** A JDBC connection to the server's database (H2 through its AUTO_SERVER mode). */
     public Connection jdbc() throws SQLException {
         return switch (db.kind()) {

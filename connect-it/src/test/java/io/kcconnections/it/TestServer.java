@@ -1,5 +1,8 @@
 package io.kcconnections.it;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -7,6 +10,10 @@ import java.util.Map;
 /**
  * The one Keycloak server of a test JVM, started on first use and stopped when the JVM exits. Tests that must
  * restart it with other settings use {@link #restartWith} and put the defaults back with {@link #restoreDefaults}.
+ * <p>
+ * It is built with Keycloak's file vault ({@code --vault=file}, a build option) and started with
+ * {@code --vault-dir} pointing at {@link #vaultDir()}; the file vault reads a secret's file on every lookup, so a test
+ * puts secrets there with {@link #vaultSecret} without a restart.
  */
 public final class TestServer {
 
@@ -22,6 +29,8 @@ public final class TestServer {
      * server gets room for the concurrency tests' readers and the upstream's answers.
      */
     static final List<String> START_ARGS = List.of("--cache=local", "--http-pool-max-threads=200");
+    /** Build options of the test distribution (every server started from it must use the same). */
+    static final List<String> BUILD_ARGS = List.of("--vault=file");
 
     private static KeycloakServer server;
     private static Admin admin;
@@ -35,9 +44,12 @@ public final class TestServer {
             try {
                 KeycloakServer s = KeycloakServer.fromSystemProperties("shared");
                 s.choosePorts();
-                s.build(List.of());
+                s.build(BUILD_ARGS);
                 current = defaultEnv(s);
-                s.startFresh(current, START_ARGS);
+                Files.createDirectories(vaultDir());
+                List<String> args = new java.util.ArrayList<>(START_ARGS);
+                args.add("--vault-dir=" + vaultDir().toAbsolutePath());
+                s.startFresh(current, args);
                 server = s;
                 admin = new Admin(s.baseUrl());
                 Runtime.getRuntime().addShutdownHook(new Thread(s::stop, "keycloak-stop"));
@@ -57,6 +69,21 @@ public final class TestServer {
         return get().baseUrl();
     }
 
+    /** The file vault's directory. */
+    public static Path vaultDir() {
+        return Path.of(KeycloakServer.prop("kc.work", "target")).resolve("kc-vault");
+    }
+
+    /**
+     * Puts a secret into the file vault for {@code ${vault.<key>}} in a realm (file {@code <realm>_<key>}, underscores
+     * doubled, as Keycloak's default key resolver names it). Notes the value as a secret.
+     */
+    public static void vaultSecret(String realm, String key, String value) throws IOException {
+        Files.createDirectories(vaultDir());
+        Files.writeString(vaultDir().resolve(realm.replace("_", "__") + "_" + key.replace("_", "__")),
+                SecretLedger.note(value));
+    }
+
     /** The environment every test server starts with. */
     public static Map<String, String> defaultEnv(KeycloakServer s) {
         Map<String, String> env = new LinkedHashMap<>();
@@ -74,7 +101,6 @@ public final class TestServer {
         env.put("CONNECT_KEYCLOAK_SCOPES", "openid profile email");
         // A provider outside the catalog, described only by variables; HTTP Basic client authentication.
         String oidc = base + "/realms/" + UPSTREAM_REALM + "/protocol/openid-connect";
-        env.put("CONNECT_PROVIDERS", "acme");
         env.put("CONNECT_ACME_DISPLAY_NAME", "Acme (custom)");
         env.put("CONNECT_ACME_AUTHORIZE_URL", oidc + "/auth");
         env.put("CONNECT_ACME_TOKEN_URL", oidc + "/token");
@@ -84,6 +110,18 @@ public final class TestServer {
         env.put("CONNECT_ACME_CLIENT_ID", UPSTREAM_CLIENT);
         env.put("CONNECT_ACME_CLIENT_SECRET", UPSTREAM_SECRET);
         env.put("CONNECT_ACME_SCOPES", "openid,profile");
+        // A custom provider whose upstream realm is chosen per connection (&realm=… at /connect/authorize).
+        String perRealm = base + "/realms/{realm}/protocol/openid-connect";
+        env.put("CONNECT_PROVIDERS", "acme,tenanted");
+        env.put("CONNECT_TENANTED_DISPLAY_NAME", "Tenanted (realm per connection)");
+        env.put("CONNECT_TENANTED_AUTHORIZE_URL", perRealm + "/auth");
+        env.put("CONNECT_TENANTED_TOKEN_URL", perRealm + "/token");
+        env.put("CONNECT_TENANTED_USERINFO_URL", perRealm + "/userinfo");
+        env.put("CONNECT_TENANTED_REVOKE_URL", perRealm + "/revoke");
+        env.put("CONNECT_TENANTED_CONNECTION_PARAMS", "realm:segment");
+        env.put("CONNECT_TENANTED_CLIENT_ID", UPSTREAM_CLIENT);
+        env.put("CONNECT_TENANTED_CLIENT_SECRET", UPSTREAM_SECRET);
+        env.put("CONNECT_TENANTED_SCOPES", "openid");
         return env;
     }
 

@@ -78,12 +78,9 @@ public class ConnectAdminResource {
                 "skipped", r.skipped(), "millis", r.millis());
     }
 
-    /** Placeholder so the resource has a route until the provider and connection sub-resources are added. */
-    @Path("ping")
-    @jakarta.ws.rs.GET
-    @jakarta.ws.rs.Produces(jakarta.ws.rs.core.MediaType.APPLICATION_JSON)
-    public java.util.Map<String, String> ping() {
-        auth.realm().requireViewRealm();
-        return java.util.Map.of("realm", realm.getName());
+    /** {@code /providers}: the realm's provider configurations (each method checks its own permission first). */
+    @Path("providers")
+    public AdminProvidersResource providers() {
+        return new AdminProvidersResource(session, realm, auth, adminEvent);
     }
 }

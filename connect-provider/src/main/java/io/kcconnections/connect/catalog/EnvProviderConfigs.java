@@ -27,7 +27,10 @@ import io.kcconnections.connect.spi.template.TemplateParam;
  * <li>{@code CONNECT_PROVIDERS}: names of providers that are not in the catalog, described entirely by variables
  * ({@code _AUTHORIZE_URL} and {@code _TOKEN_URL} required; {@code _DISPLAY_NAME}, {@code _CATEGORY},
  * {@code _CLIENT_AUTH}, {@code _SCOPE_SEPARATOR}, {@code _AUTHORIZE_PARAMS} as a query string, {@code _ACCOUNT_ID_FIELD},
- * {@code _ISSUER} optional);</li>
+ * {@code _ISSUER} optional; {@code _PARAMS} and {@code _CONNECTION_PARAMS} declare the placeholders its URLs use, as
+ * {@code name} or {@code name:kind} (kind {@code host}, {@code url}, {@code segment} or {@code value}, the default), the
+ * latter per connection: the app passes them to {@code /connect/authorize}). A custom provider described but without
+ * credentials is a template only: realms can configure it, nothing is reported;</li>
  * <li>legacy names {@code AUTH_GITHUB_*}, {@code AUTH_GOOGLE_*}, {@code AUTH_MS_*} as fallbacks; {@code CONNECT_*} wins.</li>
  * </ul>
  * A provider with no client id and no variables at all is skipped silently; anything half-done is a problem.
@@ -40,7 +43,11 @@ public final class EnvProviderConfigs {
     private static final List<String> GENERIC_SUFFIXES = List.of("CLIENT_ID", "CLIENT_SECRET", "SCOPES", "AUTHORIZE_URL",
             "TOKEN_URL", "USERINFO_URL", "REVOKE_URL", "PKCE_REQUIRED", "LOGIN_ENABLED");
     private static final List<String> CUSTOM_SUFFIXES = List.of("DISPLAY_NAME", "CATEGORY", "CLIENT_AUTH",
-            "SCOPE_SEPARATOR", "AUTHORIZE_PARAMS", "ACCOUNT_ID_FIELD", "ISSUER", "REFRESH_URL");
+            "SCOPE_SEPARATOR", "AUTHORIZE_PARAMS", "ACCOUNT_ID_FIELD", "ISSUER", "REFRESH_URL", "PARAMS", "CONNECTION_PARAMS");
+    /** Variables that describe a custom template (rather than configure credentials for it). */
+    private static final List<String> DESCRIBING_SUFFIXES = java.util.stream.Stream.concat(CUSTOM_SUFFIXES.stream(),
+            java.util.stream.Stream.of("AUTHORIZE_URL", "TOKEN_URL", "USERINFO_URL", "REVOKE_URL")).toList();
+    private static final Pattern PARAM_SPEC = Pattern.compile("([a-z][a-z0-9_]*)(?::(host|url|segment|value))?");
 
     /**
      * @param configs         provider configurations found, by name
@@ -80,7 +87,7 @@ public final class EnvProviderConfigs {
         Map<String, ProviderTemplate> all = new TreeMap<>(catalog);
         all.putAll(custom);
         for (ProviderTemplate t : all.values()) {
-            ProviderConfig c = configFor(t, env, problems);
+            ProviderConfig c = configFor(t, env, problems, custom.containsKey(t.name()));
             if (c != null) {
                 configs.put(t.name(), c);
             }
@@ -100,7 +107,8 @@ public final class EnvProviderConfigs {
         return new Result(configs, custom, problems);
     }
 
-    private static ProviderConfig configFor(ProviderTemplate t, Map<String, String> env, List<String> problems) {
+    private static ProviderConfig configFor(ProviderTemplate t, Map<String, String> env, List<String> problems,
+                                            boolean custom) {
         String p = t.envPrefix();
         String legacy = LEGACY.get(t.name());
         String clientId = get(env, p + "CLIENT_ID");
@@ -117,10 +125,14 @@ public final class EnvProviderConfigs {
         }
         boolean anyOther = false;
         for (String k : env.keySet()) {
-            if (k.startsWith(p) && get(env, k) != null) {
-                anyOther = true;
-                break;
+            if (!k.startsWith(p) || get(env, k) == null) {
+                continue;
             }
+            if (custom && DESCRIBING_SUFFIXES.contains(k.substring(p.length()))) {
+                continue; // describes the custom template, configures nothing
+            }
+            anyOther = true;
+            break;
         }
         if (clientId == null && secret == null && !anyOther) {
             return null;
@@ -168,10 +180,35 @@ public final class EnvProviderConfigs {
         String issuer = get(env, p + "ISSUER");
         LoginSpec login = issuer != null ? new LoginSpec(LoginSpec.Type.OIDC, null, issuer, null, null, null)
                 : userinfo != null ? new LoginSpec(LoginSpec.Type.OAUTH2, null, null, null, null, null) : null;
+        List<TemplateParam> params = new ArrayList<>(params(env, p + "PARAMS", false));
+        params.addAll(params(env, p + "CONNECTION_PARAMS", true));
         return new ProviderTemplate(name, get(env, p + "DISPLAY_NAME"), get(env, p + "CATEGORY"), List.of(),
-                authorize, token, get(env, p + "REFRESH_URL"), null, List.of(), auth, null,
+                authorize, token, get(env, p + "REFRESH_URL"), null, params, auth, null,
                 get(env, p + "SCOPE_SEPARATOR"), null, null, query(get(env, p + "AUTHORIZE_PARAMS")), null, null,
                 null, null, null, null, null, null, revoke, account, login, null, null, null, false, null);
+    }
+
+    /** Names a custom parameter may not have: they are settings of every provider. */
+    static final java.util.Set<String> RESERVED_PARAM_NAMES = java.util.Set.of("client_id", "client_secret", "scopes",
+            "authorize_url", "token_url", "userinfo_url", "revoke_url", "refresh_url", "pkce", "pkce_required",
+            "login_enabled", "enabled", "display_name", "category", "client_auth", "scope_separator", "authorize_params",
+            "account_id_field", "issuer", "params", "connection_params");
+
+    /** {@code name} or {@code name:kind}, comma or space separated; per-connection ones are required. */
+    private static List<TemplateParam> params(Map<String, String> env, String key, boolean perConnection) {
+        List<TemplateParam> out = new ArrayList<>();
+        for (String spec : csvOrSpace(get(env, key))) {
+            java.util.regex.Matcher m = PARAM_SPEC.matcher(spec);
+            if (!m.matches()) {
+                throw new IllegalArgumentException(key + ": '" + spec + "' is not name or name:kind (kind host, url, segment or value)");
+            }
+            if (RESERVED_PARAM_NAMES.contains(m.group(1))) {
+                throw new IllegalArgumentException(key + ": '" + m.group(1) + "' is a reserved name");
+            }
+            out.add(new TemplateParam(m.group(1), null, perConnection, null,
+                    m.group(2) == null ? null : TemplateParam.Kind.of(m.group(2)), null, null, perConnection));
+        }
+        return out;
     }
 
     /** Every variable name this reader understands for a provider (for documentation and diagnostics). */

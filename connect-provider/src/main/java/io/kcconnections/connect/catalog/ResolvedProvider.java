@@ -19,14 +19,25 @@ import org.keycloak.vault.VaultStringSecret;
 /**
  * A template with its configuration applied: placeholders substituted, overrides in place, every URL checked by the
  * host policy. Immutable; safe to share across threads. Client secrets stay unresolved until {@link #clientSecret}.
+ * <p>
+ * A provider whose template has {@linkplain TemplateParam#perConnection() per-connection} parameters is resolved in two
+ * steps: {@link #resolve} applies the configuration and leaves the per-connection values open (the URLs that need them
+ * are not usable yet); {@link #withConnectionValues} applies one connection's values, validated exactly like configured
+ * ones, and gives the provider to call for that connection. A template without such parameters is complete after the
+ * first step, and {@code withConnectionValues(Map.of())} returns it unchanged.
  */
 public final class ResolvedProvider {
 
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+    private static final Pattern VAULT_REFERENCE = Pattern.compile("^\\$\\{vault\\.(.+?)}$");
+    /** What a partial realm export puts in place of a secret (Keycloak's {@code ComponentRepresentation.SECRET_VALUE}). */
+    public static final String MASKED_SECRET = "**********";
 
     private final ProviderTemplate template;
     private final ProviderConfig config;
+    private final HostPolicy policy;
     private final Map<String, String> values;
+    private final List<String> openParams;
     private final String authorizeUrl;
     private final String tokenUrl;
     private final String refreshUrl;
@@ -48,10 +59,13 @@ public final class ResolvedProvider {
         }
     }
 
-    private ResolvedProvider(ProviderTemplate t, ProviderConfig c, Map<String, String> values, Subst s) {
+    private ResolvedProvider(ProviderTemplate t, ProviderConfig c, HostPolicy policy, Map<String, String> values,
+                             List<String> openParams, Subst s) {
         this.template = t;
         this.config = c;
+        this.policy = policy;
         this.values = Collections.unmodifiableMap(values);
+        this.openParams = List.copyOf(openParams);
         this.authorizeUrl = s.url(c.authorizeUrl() != null ? c.authorizeUrl() : t.authorizeUrl(), "authorize URL");
         this.tokenUrl = s.url(c.tokenUrl() != null ? c.tokenUrl() : t.tokenUrl(), "token URL");
         this.refreshUrl = t.refreshUrl() == null || c.tokenUrl() != null ? tokenUrl : s.url(t.refreshUrl(), "refresh URL");
@@ -69,34 +83,77 @@ public final class ResolvedProvider {
         this.accountHeaders = t.account() == null ? Map.of() : s.map(t.account().headers());
     }
 
-    /** Applies a configuration to a template. Never throws for bad configuration: problems are returned. */
+    /**
+     * Applies a configuration to a template. Per-connection parameters without a configured value or default stay open
+     * (see {@link #openParams()}). Never throws for bad configuration: problems are returned, each naming the setting
+     * as its source spells it ({@code CONNECT_X_CLIENT_ID} for the environment, {@code clientId} for a realm).
+     */
     public static Result resolve(ProviderTemplate t, ProviderConfig c, HostPolicy policy) {
+        return resolve(t, c, policy, null);
+    }
+
+    /**
+     * Applies one connection's per-connection values (the app's query parameters at {@code /connect/authorize}, or
+     * what a stored connection recorded). A value replaces the configured one, which is only a default; each is
+     * checked like a configured value (host policy, kind, pattern). Values for parameters that are not per-connection
+     * are refused.
+     *
+     * @return this provider when the template has no per-connection parameters and no values are given
+     */
+    public Result withConnectionValues(Map<String, String> connectionValues) {
+        Map<String, String> v = connectionValues == null ? Map.of() : connectionValues;
+        if (v.isEmpty() && connectionParams().isEmpty()) {
+            return new Result(this, List.of());
+        }
+        return resolve(template, config, policy, v);
+    }
+
+    private static Result resolve(ProviderTemplate t, ProviderConfig c, HostPolicy policy, Map<String, String> connection) {
         List<String> problems = new ArrayList<>();
+        boolean realm = "realm".equals(c.source());
         if (c.clientId() == null || c.clientId().isBlank()) {
-            problems.add("client id is missing (" + t.envPrefix() + "CLIENT_ID)");
+            problems.add("client id is missing (" + (realm ? "clientId" : t.envPrefix() + "CLIENT_ID") + ")");
         }
         boolean needsSecret = t.clientAuth() != io.kcconnections.connect.spi.template.ClientAuthMethod.NONE
                 && t.clientAuth() != io.kcconnections.connect.spi.template.ClientAuthMethod.PRIVATE_KEY_JWT;
         if (needsSecret && (c.clientSecret() == null || c.clientSecret().isBlank())) {
-            problems.add("client secret is missing (" + t.envPrefix() + "CLIENT_SECRET)");
+            problems.add("client secret is missing (" + (realm ? "clientSecret" : t.envPrefix() + "CLIENT_SECRET") + ")");
+        }
+        if (MASKED_SECRET.equals(c.clientSecret())) {
+            problems.add("client secret is the placeholder " + MASKED_SECRET + " that a partial realm export writes "
+                    + "instead of the secret: set the secret again (or use a ${vault.name} reference)");
         }
         Map<String, String> values = new LinkedHashMap<>();
+        List<String> open = new ArrayList<>();
         for (TemplateParam p : t.params()) {
             String v = c.values().get(p.name());
+            String where = realm ? p.name() : t.envPrefix() + p.envSuffix();
+            if (connection != null && p.perConnection()) {
+                String cv = connection.get(p.name());
+                if (cv != null && !cv.isBlank()) {
+                    v = cv;
+                    where = "per-connection value";
+                }
+            }
             if (v == null || v.isBlank()) {
                 v = p.defaultValue();
             }
             if (v == null || v.isBlank()) {
-                if (p.required()) {
-                    problems.add(p.name() + " is required (" + t.envPrefix() + p.envSuffix() + ")"
-                            + (p.description() == null ? "" : ": " + p.description()));
+                if (p.perConnection() && connection == null) {
+                    open.add(p.name());
+                } else if (p.required()) {
+                    problems.add(p.perConnection()
+                            ? p.name() + " is required for each connection: the app passes it to /connect/authorize as "
+                                    + p.name() + "=…" + (p.description() == null ? "" : " (" + p.description() + ")")
+                            : p.name() + " is required (" + where + ")"
+                                    + (p.description() == null ? "" : ": " + p.description()));
                 }
                 continue;
             }
             v = v.trim();
             String bad = checkValue(p, v, policy);
             if (bad != null) {
-                problems.add(p.name() + " (" + t.envPrefix() + p.envSuffix() + ") is refused: " + bad);
+                problems.add(p.name() + " (" + where + ") is refused: " + bad);
                 continue;
             }
             values.put(p.name(), p.kind() == TemplateParam.Kind.URL ? stripSlash(v) : v);
@@ -106,11 +163,19 @@ public final class ResolvedProvider {
                 problems.add("unknown setting '" + k + "' for provider " + t.name());
             }
         }
+        if (connection != null) {
+            for (String k : connection.keySet()) {
+                TemplateParam p = t.param(k);
+                if (p == null || !p.perConnection()) {
+                    problems.add("'" + k + "' is not a per-connection value of provider " + t.name());
+                }
+            }
+        }
         if (!problems.isEmpty()) {
             return new Result(null, List.copyOf(problems));
         }
-        Subst s = new Subst(t, values, c.clientId(), policy);
-        ResolvedProvider r = new ResolvedProvider(t, c, values, s);
+        Subst s = new Subst(t, values, open, c.clientId(), policy);
+        ResolvedProvider r = new ResolvedProvider(t, c, policy, values, open, s);
         if (!s.problems.isEmpty()) {
             return new Result(null, List.copyOf(s.problems));
         }
@@ -130,7 +195,8 @@ public final class ResolvedProvider {
                 }
                 yield u;
             }
-            case SEGMENT -> SEGMENT.matcher(v).matches() ? null : "must be letters, digits, '.', '_' or '-'";
+            case SEGMENT -> !SEGMENT.matcher(v).matches() ? "must be letters, digits, '.', '_' or '-'"
+                    : v.equals(".") || v.equals("..") ? "must not be '.' or '..'" : null;
             case VALUE -> v.chars().anyMatch(ch -> ch < 0x20) ? "must not contain control characters" : null;
         };
         if (bad == null && p.pattern() != null && !v.matches(p.pattern())) {
@@ -151,13 +217,15 @@ public final class ResolvedProvider {
     private static final class Subst {
         final ProviderTemplate t;
         final Map<String, String> values;
+        final List<String> open;
         final String clientId;
         final HostPolicy policy;
         final List<String> problems = new ArrayList<>();
 
-        Subst(ProviderTemplate t, Map<String, String> values, String clientId, HostPolicy policy) {
+        Subst(ProviderTemplate t, Map<String, String> values, List<String> open, String clientId, HostPolicy policy) {
             this.t = t;
             this.values = values;
+            this.open = open;
             this.clientId = clientId;
             this.policy = policy;
         }
@@ -176,7 +244,12 @@ public final class ResolvedProvider {
 
         Map<String, String> map(Map<String, String> m) {
             Map<String, String> out = new LinkedHashMap<>();
-            m.forEach((k, v) -> out.put(k, apply(v, false, k)));
+            m.forEach((k, v) -> {
+                String a = apply(v, false, k);
+                if (a != null) {
+                    out.put(k, a);
+                }
+            });
             return Collections.unmodifiableMap(out);
         }
 
@@ -190,6 +263,9 @@ public final class ResolvedProvider {
                     v = inUrl ? enc(clientId) : clientId;
                 } else {
                     v = values.get(name);
+                    if (v == null && open.contains(name)) {
+                        return null; // a per-connection value: known once a connection supplies it
+                    }
                     if (v == null) {
                         problems.add(what + " needs " + name + " (" + t.envPrefix() + name.toUpperCase(java.util.Locale.ROOT) + ")");
                         return null;
@@ -210,14 +286,23 @@ public final class ResolvedProvider {
         }
     }
 
-    /** The client secret with any vault reference resolved; null for public clients. */
+    /**
+     * The client secret with any vault reference resolved in the session's realm; null for public clients, and null
+     * when a {@code ${vault.name}} reference does not resolve (the reference itself is never sent as a secret; Keycloak
+     * logs the missing vault entry).
+     */
     public String clientSecret(KeycloakSession session) {
         String s = config.clientSecret();
         if (s == null || s.isBlank()) {
             return null;
         }
+        boolean reference = VAULT_REFERENCE.matcher(s).matches();
         try (VaultStringSecret v = session.vault().getStringSecret(s)) {
-            return v.get().orElse(s);
+            String r = v.get().orElse(null);
+            if (!reference) {
+                return r != null ? r : s;
+            }
+            return r == null || r.equals(s) ? null : r;
         }
     }
 
@@ -240,6 +325,31 @@ public final class ResolvedProvider {
 
     public boolean pkceRequiredByProvider() {
         return template.pkce() == PkceMode.REQUIRED;
+    }
+
+    /** The template's per-connection parameters, in declaration order (empty for most providers). */
+    public List<TemplateParam> connectionParams() {
+        return template.params().stream().filter(TemplateParam::perConnection).toList();
+    }
+
+    /**
+     * Per-connection parameters without a value yet: the app must pass them to {@code /connect/authorize}. Empty once
+     * {@link #withConnectionValues} has been applied, and for templates without per-connection parameters.
+     */
+    public List<String> openParams() {
+        return openParams;
+    }
+
+    /** The values of the per-connection parameters in effect (given by the connection, or configured defaults). */
+    public Map<String, String> connectionValues() {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (TemplateParam p : connectionParams()) {
+            String v = values.get(p.name());
+            if (v != null) {
+                m.put(p.name(), v);
+            }
+        }
+        return m;
     }
 
     public String name() { return template.name(); }

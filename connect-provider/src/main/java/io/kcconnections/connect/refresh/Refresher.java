@@ -142,7 +142,7 @@ public final class Refresher {
 
     private Outcome attempt(KeycloakSession session, RealmModel realm, Connection snapshot, boolean force,
                             ConnectSettings settings) {
-        long margin = settings.refreshMarginSeconds() * 1000L;
+        long margin = marginMillis(session, realm, snapshot, settings);
         long deadline = System.currentTimeMillis() + settings.refreshWaitMillis();
         while (true) {
             String owner = LeaseOwners.next();
@@ -201,7 +201,7 @@ public final class Refresher {
     private Outcome refreshLeased(KeycloakSession session, RealmModel realm, Connection c, String owner,
                                   ConnectSettings settings) {
         ConnectService connect = session.getProvider(ConnectService.class);
-        ResolvedProvider provider = connect.registry().find(session, realm, c.provider());
+        ResolvedProvider provider = connect.registry().forConnection(session, realm, c);
         if (provider == null) {
             return fail(session, realm, c, owner, settings, new ProviderCallException(ProviderCallException.Kind.TRANSIENT,
                     "provider_not_configured", 0, null, "provider " + c.provider() + " is not configured in this realm"));
@@ -287,6 +287,13 @@ public final class Refresher {
             }
         }
         return new Failed(read(c.id()), e);
+    }
+
+    /** The provider's refresh margin when its template sets one, else the server's. */
+    public static long marginMillis(KeycloakSession session, RealmModel realm, Connection c, ConnectSettings settings) {
+        ResolvedProvider p = session.getProvider(ConnectService.class).registry().find(session, realm, c.provider());
+        Integer perProvider = p == null ? null : p.template().refreshMarginSeconds();
+        return (perProvider != null ? perProvider : settings.refreshMarginSeconds()) * 1000L;
     }
 
     /** Exponential backoff with ±20% jitter, never sooner than the provider's Retry-After. */

@@ -6,12 +6,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 
 import io.kcconnections.connect.ConnectSettings;
 import io.kcconnections.connect.catalog.ResolvedProvider;
 import io.kcconnections.connect.crypto.KeyRing;
 import io.kcconnections.connect.oauth.Pkce;
+import io.kcconnections.connect.spi.template.TemplateParam;
 import io.kcconnections.connect.store.Connection;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.services.managers.AuthenticationManager;
@@ -21,6 +23,40 @@ final class AuthorizeEndpoint extends EndpointSupport {
 
     AuthorizeEndpoint(KeycloakSession session) {
         super(session);
+    }
+
+    /**
+     * Applies the per-connection values the app passes as query parameters named like the template's per-connection
+     * parameters ({@code &shop=acme.myshopify.com}), checked like configured values. Nothing is stored on refusal.
+     */
+    private ResolvedProvider withConnectionValues(ResolvedProvider provider) throws ApiError {
+        List<TemplateParam> params = provider.connectionParams();
+        if (params.isEmpty()) {
+            return provider;
+        }
+        MultivaluedMap<String, String> query = session.getContext().getUri().getQueryParameters();
+        Map<String, String> values = new LinkedHashMap<>();
+        for (TemplateParam p : params) {
+            List<String> given = query.get(p.name());
+            if (given == null || given.isEmpty()) {
+                continue;
+            }
+            if (given.size() > 1) {
+                throw ApiError.badRequest("invalid_request", p.name() + " is given more than once");
+            }
+            values.put(p.name(), given.get(0));
+        }
+        ResolvedProvider.Result r = provider.withConnectionValues(values);
+        if (!r.ok()) {
+            throw ApiError.badRequest("invalid_request", safe(String.join("; ", r.problems())));
+        }
+        return r.provider();
+    }
+
+    /** A problem text echoed to the caller: printable ASCII only, bounded. */
+    private static String safe(String s) {
+        String t = s.replaceAll("[^\\x20-\\x7E…]", "_");
+        return t.length() > 500 ? t.substring(0, 500) + "…" : t;
     }
 
     Response handle(String providerName,
@@ -33,7 +69,7 @@ final class AuthorizeEndpoint extends EndpointSupport {
             if (CallerAuth.isServiceAccount(auth.user())) {
                 throw ApiError.forbidden("user_token_required", "a connection is made for a person: use a user's access token");
             }
-            ResolvedProvider provider = provider(providerName);
+            ResolvedProvider provider = withConnectionValues(provider(providerName));
             String cid = connectionId == null || connectionId.isBlank() ? UUID.randomUUID().toString() : connectionId.trim();
             if (!CONNECTION_ID.matcher(cid).matches()) {
                 throw ApiError.badRequest("invalid_request",
@@ -58,6 +94,7 @@ final class AuthorizeEndpoint extends EndpointSupport {
             notes.put("connection", cid);
             notes.put("redirect", redirect);
             notes.put("scopes", String.join(" ", effectiveScopes));
+            provider.connectionValues().forEach((k, v) -> notes.put(CONNECTION_VALUE_NOTE + k, v));
             if (verifier != null) {
                 notes.put("verifier", ring.encrypt(verifier, stateAad(state)));
             }

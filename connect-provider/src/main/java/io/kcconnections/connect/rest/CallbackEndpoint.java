@@ -8,6 +8,7 @@ import java.util.UUID;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 
+import io.kcconnections.connect.catalog.ProviderRegistry;
 import io.kcconnections.connect.catalog.ResolvedProvider;
 import io.kcconnections.connect.crypto.KeyRing;
 import io.kcconnections.connect.crypto.KeyRingSource;
@@ -85,6 +86,19 @@ final class CallbackEndpoint extends EndpointSupport {
         if (provider == null) {
             return failed(notes, redirect, cid, "provider_not_configured");
         }
+        Map<String, String> connectionValues = new LinkedHashMap<>();
+        notes.forEach((k, v) -> {
+            if (k.startsWith(CONNECTION_VALUE_NOTE)) {
+                connectionValues.put(k.substring(CONNECTION_VALUE_NOTE.length()), v);
+            }
+        });
+        ResolvedProvider.Result withValues = provider.withConnectionValues(connectionValues);
+        if (!withValues.ok()) {
+            LOG.warnf("connect callback for %s: the connection's values are refused now: %s", providerName,
+                    String.join("; ", withValues.problems()));
+            return redirectError(redirect, cid, "provider_not_configured");
+        }
+        provider = withValues.provider();
         KeyRing ring;
         String verifier;
         try {
@@ -110,6 +124,7 @@ final class CallbackEndpoint extends EndpointSupport {
                 metadata.put(name, v);
             }
         }
+        provider.connectionValues().forEach((k, v) -> metadata.put(ProviderRegistry.CONNECTION_VALUE_PREFIX + k, v));
         OAuthClient.Account account = oauth.account(provider, realm, tokens);
         java.util.concurrent.atomic.AtomicBoolean reconnect = new java.util.concurrent.atomic.AtomicBoolean();
         String outcome = store(user, provider.name(), cid, tokens, metadata, account, ring, reconnect);

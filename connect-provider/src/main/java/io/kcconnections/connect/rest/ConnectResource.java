@@ -24,6 +24,13 @@ public class ConnectResource {
     }
 
     @GET
+    @Path("providers")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response providers() {
+        return new ProvidersEndpoint(session).handle();
+    }
+
+    @GET
     @Path("authorize")
     @Produces(MediaType.APPLICATION_JSON)
     public Response authorize(@QueryParam("provider") String provider, @QueryParam("connection_id") String connectionId,

@@ -27,7 +27,7 @@ public final class Disconnector {
     public static String disconnect(KeycloakSession session, RealmModel realm, Connection c, ClientModel caller) {
         ConnectService connect = session.getProvider(ConnectService.class);
         String revoked;
-        ResolvedProvider p = connect.registry().find(session, realm, c.provider());
+        ResolvedProvider p = connect.registry().forConnection(session, realm, c);
         if (p == null) {
             revoked = "unsupported";
         } else {

@@ -28,6 +28,8 @@ abstract class EndpointSupport {
     static final Pattern PROVIDER_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final Pattern SCOPE_TOKEN = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]{1,256}");
     private static final String STATE_PREFIX = "kcconnect.state.";
+    /** Prefix of the state notes carrying the connection's per-connection parameter values. */
+    static final String CONNECTION_VALUE_NOTE = "param.";
 
     protected final KeycloakSession session;
     protected final RealmModel realm;

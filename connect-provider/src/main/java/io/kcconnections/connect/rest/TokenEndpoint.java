@@ -6,7 +6,6 @@ import java.util.Map;
 
 import jakarta.ws.rs.core.Response;
 
-import io.kcconnections.connect.catalog.ResolvedProvider;
 import io.kcconnections.connect.crypto.KeyRing;
 import io.kcconnections.connect.crypto.TokenCodec;
 import io.kcconnections.connect.events.ConnectEvents;
@@ -136,8 +135,6 @@ final class TokenEndpoint extends EndpointSupport {
     }
 
     private long marginMillis(Connection c) {
-        ResolvedProvider p = connect.registry().find(session, realm, c.provider());
-        Integer perProvider = p == null ? null : p.template().refreshMarginSeconds();
-        return (perProvider != null ? perProvider : connect.settings().refreshMarginSeconds()) * 1000L;
+        return Refresher.marginMillis(session, realm, c, connect.settings());
     }
 }

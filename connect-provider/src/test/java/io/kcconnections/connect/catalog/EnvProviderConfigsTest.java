@@ -124,4 +124,28 @@ class EnvProviderConfigsTest {
         assertTrue(good.ok(), good.problems().toString());
         assertEquals("https://sso.example.com/realms/acme/protocol/openid-connect/token", good.provider().tokenUrl());
     }
+
+    @Test
+    void customProvidersDeclareTheirParametersAndWithoutCredentialsAreTemplatesOnly() {
+        Map<String, String> env = Map.of("CONNECT_PROVIDERS", "tenanted",
+                "CONNECT_TENANTED_AUTHORIZE_URL", "https://{host}/realms/{realm}/auth",
+                "CONNECT_TENANTED_TOKEN_URL", "https://{host}/realms/{realm}/token",
+                "CONNECT_TENANTED_PARAMS", "host:host", "CONNECT_TENANTED_CONNECTION_PARAMS", "realm:segment");
+        EnvProviderConfigs.Result r = EnvProviderConfigs.read(env, CATALOG);
+        assertTrue(r.problems().isEmpty(), r.problems()::toString);
+        assertFalse(r.configs().containsKey("tenanted"), "described but without credentials: nothing to report, realms may configure it");
+        ProviderTemplate t = r.customTemplates().get("tenanted");
+        assertTrue(t.structuralProblems().isEmpty(), t.structuralProblems()::toString);
+        assertEquals(io.kcconnections.connect.spi.template.TemplateParam.Kind.HOST, t.param("host").kind());
+        assertFalse(t.param("host").perConnection());
+        assertTrue(t.param("realm").perConnection());
+        assertTrue(t.param("realm").required());
+
+        for (String bad : List.of("Host", "scopes", "host:ip")) {
+            EnvProviderConfigs.Result b = EnvProviderConfigs.read(Map.of("CONNECT_PROVIDERS", "tenanted",
+                    "CONNECT_TENANTED_AUTHORIZE_URL", "https://x.example.com/a", "CONNECT_TENANTED_TOKEN_URL", "https://x.example.com/t",
+                    "CONNECT_TENANTED_PARAMS", bad), CATALOG);
+            assertTrue(b.problems().stream().anyMatch(p -> p.contains("CONNECT_TENANTED_PARAMS")), bad + ": " + b.problems());
+        }
+    }
 }
