@@ -1,6 +1,7 @@
 package io.kcconnections.connect.oauth;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -25,7 +26,18 @@ import io.kcconnections.connect.spi.template.ProviderTemplate;
 import io.kcconnections.connect.spi.template.ResponseMode;
 import io.kcconnections.connect.spi.template.RevokeSpec;
 import io.kcconnections.connect.spi.template.TokenResponseSpec;
+import org.apache.http.Header;
+import org.apache.http.HttpEntity;
+import org.apache.http.NameValuePair;
+import org.apache.http.client.entity.UrlEncodedFormEntity;
+import org.apache.http.client.methods.CloseableHttpResponse;
+import org.apache.http.client.methods.HttpEntityEnclosingRequestBase;
+import org.apache.http.client.methods.HttpUriRequest;
+import org.apache.http.entity.ContentType;
+import org.apache.http.entity.StringEntity;
+import org.apache.http.message.BasicNameValuePair;
 import org.jboss.logging.Logger;
+import org.keycloak.connections.httpclient.HttpClientProvider;
 import org.keycloak.http.simple.SimpleHttp;
 import org.keycloak.http.simple.SimpleHttpRequest;
 import org.keycloak.http.simple.SimpleHttpResponse;
@@ -447,41 +459,83 @@ public final class OAuthClient {
     }
 
     private Response send(ResolvedProvider p, Outbound out) throws ProviderCallException {
-        String method = out.method();
-        String url = out.url();
-        BodyFormat format = out.format();
-        Map<String, String> body = out.body();
-        Map<String, String> headers = out.headers();
-        String refusal = policy.checkResolved(url);
+        String refusal = policy.checkResolved(out.url());
         if (refusal != null) {
             throw new ProviderCallException(ProviderCallException.Kind.TRANSIENT, "address_refused", 0, null, refusal);
         }
-        SimpleHttp http = SimpleHttp.create(session);
-        SimpleHttpRequest req = "DELETE".equals(method) ? http.doDelete(url) : http.doPost(url);
-        if (format == BodyFormat.JSON) {
-            req.json(new LinkedHashMap<>(body));
-        } else if ("DELETE".equals(method) && !body.isEmpty()) {
-            req.entity(new org.apache.http.client.entity.UrlEncodedFormEntity(body.entrySet().stream()
-                    .map(e -> (org.apache.http.NameValuePair) new org.apache.http.message.BasicNameValuePair(e.getKey(), e.getValue()))
-                    .toList(), StandardCharsets.UTF_8));
-        } else if (!"DELETE".equals(method)) {
-            req.params(new LinkedHashMap<>(body));
-        }
-        headers.forEach(req::header);
         long started = System.nanoTime();
-        try (SimpleHttpResponse resp = req.asResponse()) {
-            int status = resp.getStatus();
-            String text = resp.asString();
-            Long retryAfter = retryAfter(resp.getFirstHeader("Retry-After"));
-            LOG.debugf("provider %s: %s %s -> HTTP %d in %d ms", p.name(), method, stripQuery(url), status,
+        try {
+            Response r = "DELETE".equals(out.method()) && !out.body().isEmpty() ? sendDeleteWithBody(out) : sendSimple(out);
+            LOG.debugf("provider %s: %s %s -> HTTP %d in %d ms", p.name(), out.method(), stripQuery(out.url()), r.status,
                     (System.nanoTime() - started) / 1_000_000);
-            return new Response(status, text, retryAfter);
+            return r;
         } catch (InterruptedIOException e) {
             throw new ProviderCallException(ProviderCallException.Kind.TRANSIENT, "timeout", 0, null,
                     "provider did not answer in time (" + e.getClass().getSimpleName() + ")");
         } catch (IOException e) {
             throw new ProviderCallException(ProviderCallException.Kind.TRANSIENT, "network", 0, null,
                     "provider unreachable (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /** POST (form or JSON body), or DELETE without a body, over Keycloak's SimpleHttp. */
+    private Response sendSimple(Outbound out) throws IOException {
+        SimpleHttp http = SimpleHttp.create(session);
+        boolean delete = "DELETE".equals(out.method());
+        SimpleHttpRequest req = delete ? http.doDelete(out.url()) : http.doPost(out.url());
+        if (!delete) {
+            if (out.format() == BodyFormat.JSON) {
+                req.json(new LinkedHashMap<>(out.body()));
+            } else {
+                req.params(new LinkedHashMap<>(out.body()));
+            }
+        }
+        out.headers().forEach(req::header);
+        try (SimpleHttpResponse resp = req.asResponse()) {
+            return new Response(resp.getStatus(), resp.asString(), retryAfter(resp.getFirstHeader("Retry-After")));
+        }
+    }
+
+    /**
+     * DELETE with a body (GitHub's token revocation): SimpleHttp sends a DELETE without its body, so this one goes
+     * straight to Keycloak's HTTP client, with the same response-size limit.
+     */
+    private Response sendDeleteWithBody(Outbound out) throws IOException {
+        HttpClientProvider provider = session.getProvider(HttpClientProvider.class);
+        try (CloseableHttpResponse resp = provider.getHttpClient().execute(deleteWithBody(out))) {
+            HttpEntity entity = resp.getEntity();
+            String text = entity == null ? "" : readAtMost(entity.getContent(), provider.getMaxConsumedResponseSize());
+            Header ra = resp.getFirstHeader("Retry-After");
+            return new Response(resp.getStatusLine().getStatusCode(), text, retryAfter(ra == null ? null : ra.getValue()));
+        }
+    }
+
+    /** The Apache request for a DELETE that carries a form or JSON body. */
+    static HttpUriRequest deleteWithBody(Outbound out) throws IOException {
+        HttpEntityEnclosingRequestBase req = new HttpEntityEnclosingRequestBase() {
+            @Override
+            public String getMethod() {
+                return "DELETE";
+            }
+        };
+        req.setURI(java.net.URI.create(out.url()));
+        if (out.format() == BodyFormat.JSON) {
+            req.setEntity(new StringEntity(JsonSerialization.writeValueAsString(out.body()), ContentType.APPLICATION_JSON));
+        } else {
+            req.setEntity(new UrlEncodedFormEntity(out.body().entrySet().stream()
+                    .map(e -> (NameValuePair) new BasicNameValuePair(e.getKey(), e.getValue())).toList(), StandardCharsets.UTF_8));
+        }
+        out.headers().forEach(req::setHeader);
+        return req;
+    }
+
+    private static String readAtMost(InputStream in, long max) throws IOException {
+        try (in) {
+            byte[] b = in.readNBytes((int) Math.min(max + 1, Integer.MAX_VALUE - 8));
+            if (b.length > max) {
+                throw new IOException("response larger than " + max + " bytes");
+            }
+            return new String(b, StandardCharsets.UTF_8);
         }
     }
 

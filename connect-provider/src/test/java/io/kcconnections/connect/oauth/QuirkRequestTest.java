@@ -63,6 +63,37 @@ class QuirkRequestTest {
     }
 
     @Test
+    @DisplayName("a DELETE with a body (GitHub's revocation) carries its body on the wire")
+    void deleteCarriesItsBody() throws Exception {
+        OAuthClient.Outbound r = CLIENT.revokeRequest(provider("github", Map.of()), null, "gho_x", null);
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        Map<String, String> seen = new java.util.concurrent.ConcurrentHashMap<>();
+        server.createContext("/", ex -> {
+            seen.put("method", ex.getRequestMethod());
+            seen.put("path", ex.getRequestURI().getPath());
+            seen.put("type", ex.getRequestHeaders().getFirst("Content-Type"));
+            seen.put("auth", ex.getRequestHeaders().getFirst("Authorization"));
+            seen.put("body", new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            ex.sendResponseHeaders(204, -1);
+            ex.close();
+        });
+        server.start();
+        try (org.apache.http.impl.client.CloseableHttpClient http = org.apache.http.impl.client.HttpClients.createDefault()) {
+            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/applications/the-client/token";
+            OAuthClient.Outbound local = new OAuthClient.Outbound(r.method(), url, r.format(), r.body(), r.headers());
+            http.execute(OAuthClient.deleteWithBody(local)).close();
+        } finally {
+            server.stop(0);
+        }
+        assertEquals("DELETE", seen.get("method"));
+        assertEquals("/applications/the-client/token", seen.get("path"));
+        assertTrue(seen.get("type").startsWith("application/json"), seen.toString());
+        assertEquals("{\"access_token\":\"gho_x\"}", seen.get("body"));
+        assertEquals(basic("the-client", "the-secret"), seen.get("auth"));
+    }
+
+    @Test
     @DisplayName("a Reddit revocation carries the template's User-Agent")
     void redditRevokeCarriesUserAgent() throws Exception {
         OAuthClient.Outbound r = CLIENT.revokeRequest(provider("reddit", Map.of()), null, "at", "rt");
