@@ -259,7 +259,9 @@ public final class ResolvedProvider {
             while (m.find()) {
                 String name = m.group(1);
                 String v;
-                if (name.equals("client_id")) {
+                if (!inUrl && ProviderTemplate.CALL_TIME_PLACEHOLDERS.contains(name)) {
+                    v = m.group(); // filled in per request by OAuthClient
+                } else if (name.equals("client_id")) {
                     v = inUrl ? enc(clientId) : clientId;
                 } else {
                     v = values.get(name);

@@ -1,6 +1,7 @@
 package io.kcconnections.connect.oauth;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -12,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -24,12 +26,24 @@ import io.kcconnections.connect.spi.template.ProviderTemplate;
 import io.kcconnections.connect.spi.template.ResponseMode;
 import io.kcconnections.connect.spi.template.RevokeSpec;
 import io.kcconnections.connect.spi.template.TokenResponseSpec;
+import org.apache.http.Header;
+import org.apache.http.HttpEntity;
+import org.apache.http.NameValuePair;
+import org.apache.http.client.entity.UrlEncodedFormEntity;
+import org.apache.http.client.methods.CloseableHttpResponse;
+import org.apache.http.client.methods.HttpEntityEnclosingRequestBase;
+import org.apache.http.client.methods.HttpUriRequest;
+import org.apache.http.entity.ContentType;
+import org.apache.http.entity.StringEntity;
+import org.apache.http.message.BasicNameValuePair;
 import org.jboss.logging.Logger;
+import org.keycloak.connections.httpclient.HttpClientProvider;
 import org.keycloak.http.simple.SimpleHttp;
 import org.keycloak.http.simple.SimpleHttpRequest;
 import org.keycloak.http.simple.SimpleHttpResponse;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.services.Urls;
 import org.keycloak.util.JsonSerialization;
 
 /**
@@ -44,10 +58,37 @@ public final class OAuthClient {
 
     private final KeycloakSession session;
     private final HostPolicy policy;
+    /** The client secret of a provider, vault references resolved. */
+    private final Function<ResolvedProvider, String> secrets;
 
     public OAuthClient(KeycloakSession session, HostPolicy policy) {
+        this(session, policy, p -> p.clientSecret(session));
+    }
+
+    /** For tests that build requests without a Keycloak session. */
+    OAuthClient(KeycloakSession session, HostPolicy policy, Function<ResolvedProvider, String> secrets) {
         this.session = session;
         this.policy = policy;
+        this.secrets = secrets;
+    }
+
+    /**
+     * One request to a provider endpoint, fully built: what {@link #send} puts on the wire.
+     *
+     * @param format how {@code body} is encoded (a DELETE with an empty form body sends none)
+     */
+    record Outbound(String method, String url, BodyFormat format, Map<String, String> body, Map<String, String> headers) {
+    }
+
+    /**
+     * The callback URL of a provider in a realm, as the authorization request sent it ({@code redirect_uri}).
+     *
+     * @throws RuntimeException outside a request when the server has no configured hostname (Keycloak cannot know
+     *                          its public URL then)
+     */
+    public static String callbackUri(KeycloakSession session, RealmModel realm, String provider) {
+        return Urls.realmBase(session.getContext().getUri().getBaseUri()).path(realm.getName())
+                .path("connect").path("callback").path(provider).build().toString();
     }
 
     /** The provider-side account a token belongs to. Any field may be null. */
@@ -97,7 +138,7 @@ public final class OAuthClient {
         if (verifier != null) {
             body.put("code_verifier", verifier);
         }
-        p.tokenParams().forEach(body::putIfAbsent);
+        p.tokenParams().forEach((k, v) -> body.putIfAbsent(k, withRedirectUri(v, redirectUri)));
         return tokenCall(p, realm, ProviderHook.Step.CODE_EXCHANGE, p.tokenUrl(), body, requestedScopes);
     }
 
@@ -107,8 +148,32 @@ public final class OAuthClient {
         Map<String, String> body = new LinkedHashMap<>();
         body.put("grant_type", "refresh_token");
         body.put("refresh_token", refreshToken);
-        p.refreshParams().forEach(body::putIfAbsent);
+        String redirectUri = null;
+        for (Map.Entry<String, String> e : p.refreshParams().entrySet()) {
+            String v = e.getValue();
+            if (v.contains(REDIRECT_URI) && redirectUri == null) {
+                redirectUri = refreshRedirectUri(p, realm);
+            }
+            body.putIfAbsent(e.getKey(), withRedirectUri(v, redirectUri));
+        }
         return tokenCall(p, realm, ProviderHook.Step.REFRESH, p.refreshUrl(), body, priorScopes);
+    }
+
+    private static final String REDIRECT_URI = "{redirect_uri}";
+
+    private static String withRedirectUri(String value, String redirectUri) {
+        return redirectUri == null || !value.contains(REDIRECT_URI) ? value : value.replace(REDIRECT_URI, redirectUri);
+    }
+
+    private String refreshRedirectUri(ResolvedProvider p, RealmModel realm) throws ProviderCallException {
+        try {
+            return callbackUri(session, realm, p.name());
+        } catch (RuntimeException e) {
+            // A background refresh has no request to take the server's URL from.
+            throw new ProviderCallException(ProviderCallException.Kind.TRANSIENT, "no_server_url", 0, null,
+                    "the refresh needs the callback URL, which is unknown outside a request unless the hostname option is set ("
+                            + e.getClass().getSimpleName() + ")");
+        }
     }
 
     /** Identifies the account behind a new token; null when the template says nothing or the lookup fails. */
@@ -169,36 +234,11 @@ public final class OAuthClient {
      */
     public boolean revoke(ResolvedProvider p, RealmModel realm, String accessToken, String refreshToken)
             throws ProviderCallException {
-        RevokeSpec spec = p.template().revoke();
-        String url = p.revokeUrl();
-        if (url == null) {
+        Outbound req = revokeRequest(p, realm, accessToken, refreshToken);
+        if (req == null) {
             return false;
         }
-        if (spec == null) {
-            spec = new RevokeSpec(url, null, null, null, null, null, true, null);
-        }
-        boolean useRefresh = spec.token() == RevokeSpec.Which.REFRESH && refreshToken != null;
-        String token = useRefresh ? refreshToken : accessToken;
-        if (token == null) {
-            return false;
-        }
-        Map<String, String> body = new LinkedHashMap<>();
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Accept", "application/json");
-        switch (spec.placement()) {
-            case BODY -> body.put(spec.param(), token);
-            case QUERY -> url = url + (url.contains("?") ? "&" : "?") + enc(spec.param()) + "=" + enc(token);
-            case BEARER -> headers.put("Authorization", "Bearer " + token);
-        }
-        if (spec.tokenTypeHint() && spec.placement() == RevokeSpec.Placement.BODY) {
-            body.put("token_type_hint", useRefresh ? "refresh_token" : "access_token");
-        }
-        applyClientAuth(p, spec.clientAuth() != null ? spec.clientAuth() : p.template().clientAuth(), body, headers);
-        ProviderHook hook = hook(p.template());
-        if (hook != null) {
-            hook.tokenRequest(context(p, realm), ProviderHook.Step.REVOKE, body, headers);
-        }
-        Response r = send(p, spec.method(), url, spec.bodyFormat(), body, headers);
+        Response r = send(p, req);
         if (r.status == 429 || r.status >= 500) {
             throw new ProviderCallException(ProviderCallException.Kind.TRANSIENT, "http_" + r.status, r.status,
                     r.retryAfter, "revocation answered HTTP " + r.status);
@@ -209,60 +249,141 @@ public final class OAuthClient {
             String err = json == null ? null : text(json, "/error");
             if (!"invalid_token".equals(err)) {
                 throw new ProviderCallException(ProviderCallException.Kind.TRANSIENT,
-                        err != null ? err : "http_" + r.status, r.status, null, "revocation answered HTTP " + r.status);
+                        err != null ? safeCode(err) : "http_" + r.status, r.status, null, "revocation answered HTTP " + r.status);
             }
         }
         return true;
     }
 
-    private TokenSet tokenCall(ResolvedProvider p, RealmModel realm, ProviderHook.Step step, String url,
-                               Map<String, String> body, List<String> requestedScopes) throws ProviderCallException {
+    /** The revocation request for a connection's tokens; null when there is nothing to revoke or nowhere to send it. */
+    Outbound revokeRequest(ResolvedProvider p, RealmModel realm, String accessToken, String refreshToken)
+            throws ProviderCallException {
+        RevokeSpec spec = p.template().revoke();
+        String url = p.revokeUrl();
+        if (url == null) {
+            return null;
+        }
+        if (spec == null) {
+            spec = new RevokeSpec(url, null, null, null, null, null, true, null);
+        }
+        boolean useRefresh = spec.token() == RevokeSpec.Which.REFRESH && refreshToken != null;
+        String token = useRefresh ? refreshToken : accessToken;
+        if (token == null) {
+            return null;
+        }
+        Map<String, String> body = new LinkedHashMap<>();
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Accept", "application/json");
+        // The template's headers (an API version, a User-Agent) apply to every call at the provider's OAuth endpoints.
+        headers.putAll(p.tokenHeaders());
+        switch (spec.placement()) {
+            case BODY -> body.put(spec.param(), token);
+            case QUERY -> url = url + (url.contains("?") ? "&" : "?") + enc(spec.param()) + "=" + enc(token);
+            case BEARER -> headers.put("Authorization", "Bearer " + token);
+        }
+        if (spec.tokenTypeHint() && spec.placement() == RevokeSpec.Placement.BODY) {
+            body.put("token_type_hint", useRefresh ? "refresh_token" : "access_token");
+        }
+        applyClientAuth(p, spec.clientAuth() != null ? spec.clientAuth() : p.template().clientAuth(), body, headers);
+        runHook(p, realm, ProviderHook.Step.REVOKE, body, headers);
+        return new Outbound(spec.method(), url, spec.bodyFormat(), body, headers);
+    }
+
+    /** The request to the token endpoint for one step, client authentication and hook applied. */
+    Outbound tokenRequest(ResolvedProvider p, RealmModel realm, ProviderHook.Step step, String url,
+                          Map<String, String> body) throws ProviderCallException {
         ProviderTemplate t = p.template();
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Accept", "application/json");
         headers.putAll(p.tokenHeaders());
         applyClientAuth(p, t.clientAuth(), body, headers);
-        ProviderHook hook = hook(t);
-        if (hook != null) {
+        runHook(p, realm, step, body, headers);
+        return new Outbound("POST", url, t.bodyFormat(), body, headers);
+    }
+
+    /** Runs the template's hook on a request; a hook that fails fails the call (its message must hold no secret). */
+    private void runHook(ResolvedProvider p, RealmModel realm, ProviderHook.Step step, Map<String, String> body,
+                         Map<String, String> headers) throws ProviderCallException {
+        ProviderHook hook = hook(p.template());
+        if (hook == null) {
+            return;
+        }
+        try {
             hook.tokenRequest(context(p, realm), step, body, headers);
+        } catch (RuntimeException e) {
+            LOG.warnf("provider %s: hook '%s' refused the %s request: %s", p.name(), p.template().hook(), step,
+                    safeText(String.valueOf(e.getMessage())));
+            throw new ProviderCallException(ProviderCallException.Kind.TRANSIENT, "hook_failed", 0, null,
+                    "hook " + p.template().hook() + " failed: " + safeText(String.valueOf(e.getMessage())));
         }
-        Response r = send(p, "POST", url, t.bodyFormat(), body, headers);
+    }
+
+    private TokenSet tokenCall(ResolvedProvider p, RealmModel realm, ProviderHook.Step step, String url,
+                               Map<String, String> body, List<String> requestedScopes) throws ProviderCallException {
+        ProviderTemplate t = p.template();
+        Response r = send(p, tokenRequest(p, realm, step, url, body));
         ObjectNode json = parseBody(r.body);
+        ProviderHook hook = hook(t);
         if (json != null && hook != null) {
-            hook.tokenResponse(context(p, realm), step, json);
+            try {
+                hook.tokenResponse(context(p, realm), step, json);
+            } catch (RuntimeException e) {
+                throw new ProviderCallException(ProviderCallException.Kind.TRANSIENT, "hook_failed", r.status, null,
+                        "hook " + t.hook() + " failed on the answer: " + safeText(String.valueOf(e.getMessage())));
+            }
         }
+        ProviderCallException failure = failure(t, r.status, r.retryAfter, json);
+        if (failure != null) {
+            throw failure;
+        }
+        return toTokenSet(t, json, requestedScopes, step == ProviderHook.Step.REFRESH);
+    }
+
+    /**
+     * What a token-endpoint answer means when it is not a success, or null for a success: HTTP 429 and 5xx are
+     * transient; an {@code error} member (also in HTTP 200 answers: GitHub, Withings) or Slack's {@code "ok": false}
+     * is the provider's refusal, permanent when the code says the grant is gone; any other non-2xx, or a body that is
+     * neither JSON nor a form, is transient.
+     */
+    static ProviderCallException failure(ProviderTemplate t, int status, Long retryAfter, ObjectNode json) {
         String error = json == null ? null : text(json, "/error");
         if (error == null && json != null && json.path("ok").isBoolean() && !json.path("ok").asBoolean()) {
             error = "not_ok";
         }
-        if (r.status == 429) {
-            throw new ProviderCallException(ProviderCallException.Kind.TRANSIENT, "rate_limited", r.status, r.retryAfter,
+        if (status == 429) {
+            return new ProviderCallException(ProviderCallException.Kind.TRANSIENT, "rate_limited", status, retryAfter,
                     "provider rate-limited the request (HTTP 429)");
         }
-        if (r.status >= 500) {
-            throw new ProviderCallException(ProviderCallException.Kind.TRANSIENT, "http_" + r.status, r.status, r.retryAfter,
-                    "provider answered HTTP " + r.status);
+        if (status >= 500) {
+            return new ProviderCallException(ProviderCallException.Kind.TRANSIENT, "http_" + status, status, retryAfter,
+                    "provider answered HTTP " + status);
         }
         if (error != null) {
-            String desc = json == null ? null : text(json, "/error_description");
+            String desc = text(json, "/error_description");
             ProviderCallException.Kind kind = PERMANENT_ERRORS.contains(error) || t.permanentErrors().contains(error)
                     ? ProviderCallException.Kind.PERMANENT : ProviderCallException.Kind.TRANSIENT;
-            throw new ProviderCallException(kind, safeCode(error), r.status, r.retryAfter,
+            return new ProviderCallException(kind, safeCode(error), status, retryAfter,
                     "provider refused: " + safeCode(error) + (desc == null ? "" : " (" + safeText(desc) + ")"));
         }
-        if (r.status / 100 != 2) {
-            throw new ProviderCallException(ProviderCallException.Kind.TRANSIENT, "http_" + r.status, r.status, r.retryAfter,
-                    "provider answered HTTP " + r.status);
+        if (status / 100 != 2) {
+            return new ProviderCallException(ProviderCallException.Kind.TRANSIENT, "http_" + status, status, retryAfter,
+                    "provider answered HTTP " + status);
         }
         if (json == null) {
-            throw new ProviderCallException(ProviderCallException.Kind.TRANSIENT, "invalid_response", r.status, null,
+            return new ProviderCallException(ProviderCallException.Kind.TRANSIENT, "invalid_response", status, null,
                     "provider answered with a body that is neither JSON nor a form");
         }
-        return toTokenSet(t, json, requestedScopes);
+        return null;
     }
 
     static TokenSet toTokenSet(ProviderTemplate t, ObjectNode json, List<String> requestedScopes) throws ProviderCallException {
-        TokenResponseSpec s = t.tokenResponse();
+        return toTokenSet(t, json, requestedScopes, false);
+    }
+
+    /** @param forRefresh whether this answers a refresh ({@code tokenResponse.refreshPath} applies) */
+    static TokenSet toTokenSet(ProviderTemplate t, ObjectNode json, List<String> requestedScopes, boolean forRefresh)
+            throws ProviderCallException {
+        TokenResponseSpec s = forRefresh ? t.tokenResponse().forRefresh() : t.tokenResponse();
         String access = text(json, s.pointer(s.accessToken()));
         if (access == null || access.isEmpty()) {
             throw new ProviderCallException(ProviderCallException.Kind.TRANSIENT, "invalid_response", 200, null,
@@ -320,13 +441,13 @@ public final class OAuthClient {
         switch (m) {
             case CLIENT_SECRET_POST -> {
                 body.put("client_id", p.clientId());
-                String secret = p.clientSecret(session);
+                String secret = secrets.apply(p);
                 if (secret != null) {
                     body.put("client_secret", secret);
                 }
             }
             case CLIENT_SECRET_BASIC -> {
-                String secret = p.clientSecret(session);
+                String secret = secrets.apply(p);
                 String pair = formEnc(p.clientId()) + ":" + formEnc(secret == null ? "" : secret);
                 headers.put("Authorization", "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
             }
@@ -337,38 +458,84 @@ public final class OAuthClient {
     private record Response(int status, String body, Long retryAfter) {
     }
 
-    private Response send(ResolvedProvider p, String method, String url, BodyFormat format, Map<String, String> body,
-                          Map<String, String> headers) throws ProviderCallException {
-        String refusal = policy.checkResolved(url);
+    private Response send(ResolvedProvider p, Outbound out) throws ProviderCallException {
+        String refusal = policy.checkResolved(out.url());
         if (refusal != null) {
             throw new ProviderCallException(ProviderCallException.Kind.TRANSIENT, "address_refused", 0, null, refusal);
         }
-        SimpleHttp http = SimpleHttp.create(session);
-        SimpleHttpRequest req = "DELETE".equals(method) ? http.doDelete(url) : http.doPost(url);
-        if (format == BodyFormat.JSON) {
-            req.json(new LinkedHashMap<>(body));
-        } else if ("DELETE".equals(method) && !body.isEmpty()) {
-            req.entity(new org.apache.http.client.entity.UrlEncodedFormEntity(body.entrySet().stream()
-                    .map(e -> (org.apache.http.NameValuePair) new org.apache.http.message.BasicNameValuePair(e.getKey(), e.getValue()))
-                    .toList(), StandardCharsets.UTF_8));
-        } else if (!"DELETE".equals(method)) {
-            req.params(new LinkedHashMap<>(body));
-        }
-        headers.forEach(req::header);
         long started = System.nanoTime();
-        try (SimpleHttpResponse resp = req.asResponse()) {
-            int status = resp.getStatus();
-            String text = resp.asString();
-            Long retryAfter = retryAfter(resp.getFirstHeader("Retry-After"));
-            LOG.debugf("provider %s: %s %s -> HTTP %d in %d ms", p.name(), method, stripQuery(url), status,
+        try {
+            Response r = "DELETE".equals(out.method()) && !out.body().isEmpty() ? sendDeleteWithBody(out) : sendSimple(out);
+            LOG.debugf("provider %s: %s %s -> HTTP %d in %d ms", p.name(), out.method(), stripQuery(out.url()), r.status,
                     (System.nanoTime() - started) / 1_000_000);
-            return new Response(status, text, retryAfter);
+            return r;
         } catch (InterruptedIOException e) {
             throw new ProviderCallException(ProviderCallException.Kind.TRANSIENT, "timeout", 0, null,
                     "provider did not answer in time (" + e.getClass().getSimpleName() + ")");
         } catch (IOException e) {
             throw new ProviderCallException(ProviderCallException.Kind.TRANSIENT, "network", 0, null,
                     "provider unreachable (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /** POST (form or JSON body), or DELETE without a body, over Keycloak's SimpleHttp. */
+    private Response sendSimple(Outbound out) throws IOException {
+        SimpleHttp http = SimpleHttp.create(session);
+        boolean delete = "DELETE".equals(out.method());
+        SimpleHttpRequest req = delete ? http.doDelete(out.url()) : http.doPost(out.url());
+        if (!delete) {
+            if (out.format() == BodyFormat.JSON) {
+                req.json(new LinkedHashMap<>(out.body()));
+            } else {
+                req.params(new LinkedHashMap<>(out.body()));
+            }
+        }
+        out.headers().forEach(req::header);
+        try (SimpleHttpResponse resp = req.asResponse()) {
+            return new Response(resp.getStatus(), resp.asString(), retryAfter(resp.getFirstHeader("Retry-After")));
+        }
+    }
+
+    /**
+     * DELETE with a body (GitHub's token revocation): SimpleHttp sends a DELETE without its body, so this one goes
+     * straight to Keycloak's HTTP client, with the same response-size limit.
+     */
+    private Response sendDeleteWithBody(Outbound out) throws IOException {
+        HttpClientProvider provider = session.getProvider(HttpClientProvider.class);
+        try (CloseableHttpResponse resp = provider.getHttpClient().execute(deleteWithBody(out))) {
+            HttpEntity entity = resp.getEntity();
+            String text = entity == null ? "" : readAtMost(entity.getContent(), provider.getMaxConsumedResponseSize());
+            Header ra = resp.getFirstHeader("Retry-After");
+            return new Response(resp.getStatusLine().getStatusCode(), text, retryAfter(ra == null ? null : ra.getValue()));
+        }
+    }
+
+    /** The Apache request for a DELETE that carries a form or JSON body. */
+    static HttpUriRequest deleteWithBody(Outbound out) throws IOException {
+        HttpEntityEnclosingRequestBase req = new HttpEntityEnclosingRequestBase() {
+            @Override
+            public String getMethod() {
+                return "DELETE";
+            }
+        };
+        req.setURI(java.net.URI.create(out.url()));
+        if (out.format() == BodyFormat.JSON) {
+            req.setEntity(new StringEntity(JsonSerialization.writeValueAsString(out.body()), ContentType.APPLICATION_JSON));
+        } else {
+            req.setEntity(new UrlEncodedFormEntity(out.body().entrySet().stream()
+                    .map(e -> (NameValuePair) new BasicNameValuePair(e.getKey(), e.getValue())).toList(), StandardCharsets.UTF_8));
+        }
+        out.headers().forEach(req::setHeader);
+        return req;
+    }
+
+    private static String readAtMost(InputStream in, long max) throws IOException {
+        try (in) {
+            byte[] b = in.readNBytes((int) Math.min(max + 1, Integer.MAX_VALUE - 8));
+            if (b.length > max) {
+                throw new IOException("response larger than " + max + " bytes");
+            }
+            return new String(b, StandardCharsets.UTF_8);
         }
     }
 

@@ -43,6 +43,10 @@ public interface ProviderHook extends Provider {
      * Adjusts a request to the token, refresh or revoke endpoint before it is sent. {@code body} holds the
      * parameters (a form or a JSON object according to the template) and {@code headers} the headers; both are
      * mutable. The client secret, if any, is already in place per the template's client-auth method.
+     * <p>
+     * A hook that cannot build the request throws a {@link RuntimeException} (e.g. {@link IllegalStateException})
+     * whose message names the problem without any secret: the call then fails like a transient provider error
+     * carrying that message (a connect ends with {@code token_exchange_failed}, a refresh is retried later).
      */
     default void tokenRequest(Context context, Step step, Map<String, String> body, Map<String, String> headers) {
     }

@@ -22,7 +22,9 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 /**
  * One provider of the catalog, as data: endpoints, how to talk to them, and what to keep from their answers.
  * <p>
- * URLs and parameter values may contain placeholders: {@code {client_id}} and the names of {@link #params()}.
+ * URLs and parameter values may contain placeholders: {@code {client_id}} and the names of {@link #params()};
+ * {@link #tokenParams()} and {@link #refreshParams()} values may also use {@code {redirect_uri}}, the realm's callback
+ * URL for the provider, filled in when the request is made (Gusto wants it on every refresh).
  * A template never holds credentials; those come from configuration (environment, realm, vault).
  * <p>
  * Instances are immutable; every collection is non-null. Parse one with {@link #parse(InputStream)} or build one in
@@ -105,7 +107,12 @@ public record ProviderTemplate(
     /** A placeholder in a URL or parameter value. */
     public static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z][a-z0-9_]*)}");
     /** Placeholders every template may use without declaring them. */
-    public static final Set<String> BUILT_IN_PLACEHOLDERS = Set.of("client_id");
+    public static final Set<String> BUILT_IN_PLACEHOLDERS = Set.of("client_id", "redirect_uri");
+    /**
+     * Built-in placeholders filled in when a request is made rather than when the provider is configured; they may
+     * appear only in {@link #tokenParams()} and {@link #refreshParams()} values.
+     */
+    public static final Set<String> CALL_TIME_PLACEHOLDERS = Set.of("redirect_uri");
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -171,14 +178,20 @@ public record ProviderTemplate(
 
     /** Every string of the template that may carry placeholders. */
     public List<String> templatedStrings() {
+        List<String> all = stringsOutsideRequestParams();
+        all.addAll(tokenParams.values());
+        all.addAll(refreshParams.values());
+        return all;
+    }
+
+    /** The templated strings except the token and refresh parameter values. */
+    private List<String> stringsOutsideRequestParams() {
         List<String> all = new ArrayList<>();
         all.add(authorizeUrl);
         all.add(tokenUrl);
         addIfSet(all, refreshUrl);
         addIfSet(all, deviceAuthorizationUrl);
         all.addAll(authorizeParams.values());
-        all.addAll(tokenParams.values());
-        all.addAll(refreshParams.values());
         all.addAll(tokenHeaders.values());
         if (revoke != null) {
             all.add(revoke.url());
@@ -237,11 +250,21 @@ public record ProviderTemplate(
             if (!declared.add(p.name())) {
                 problems.add("param '" + p.name() + "' is declared twice");
             }
+            if (BUILT_IN_PLACEHOLDERS.contains(p.name())) {
+                problems.add("param '" + p.name() + "' is a built-in placeholder and cannot be declared");
+            }
         }
         for (String s : templatedStrings()) {
             for (String ph : placeholders(s)) {
                 if (!declared.contains(ph) && !BUILT_IN_PLACEHOLDERS.contains(ph)) {
                     problems.add("placeholder {" + ph + "} is not a declared param: " + s);
+                }
+            }
+        }
+        for (String s : stringsOutsideRequestParams()) {
+            for (String ph : placeholders(s)) {
+                if (CALL_TIME_PLACEHOLDERS.contains(ph)) {
+                    problems.add("placeholder {" + ph + "} may only be used in tokenParams and refreshParams: " + s);
                 }
             }
         }

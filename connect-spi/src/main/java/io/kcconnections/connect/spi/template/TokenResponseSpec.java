@@ -17,6 +17,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param tokenType        default {@code token_type}
  * @param idToken          default {@code id_token}
  * @param defaultExpiresIn lifetime in seconds to assume when the response states none; null means the token does not expire
+ * @param refreshPath      JSON pointer of the object holding the token fields in a <em>refresh</em> response, when it
+ *                         differs from {@link #path()} (a refreshed Slack user token sits at the top level: {@code ""});
+ *                         default: {@link #path()}
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record TokenResponseSpec(
@@ -28,9 +31,10 @@ public record TokenResponseSpec(
         @JsonProperty("scope") String scope,
         @JsonProperty("tokenType") String tokenType,
         @JsonProperty("idToken") String idToken,
-        @JsonProperty("defaultExpiresIn") Long defaultExpiresIn) {
+        @JsonProperty("defaultExpiresIn") Long defaultExpiresIn,
+        @JsonProperty("refreshPath") String refreshPath) {
 
-    public static final TokenResponseSpec STANDARD = new TokenResponseSpec(null, null, null, null, null, null, null, null, null);
+    public static final TokenResponseSpec STANDARD = new TokenResponseSpec(null, null, null, null, null, null, null, null, null, null);
 
     public TokenResponseSpec {
         path = path == null ? "" : path;
@@ -43,9 +47,20 @@ public record TokenResponseSpec(
         scope = orDefault(scope, "scope");
         tokenType = orDefault(tokenType, "token_type");
         idToken = orDefault(idToken, "id_token");
+        refreshPath = refreshPath == null ? path : refreshPath;
+        if (!refreshPath.isEmpty() && !refreshPath.startsWith("/")) {
+            throw new IllegalArgumentException("tokenResponse.refreshPath must be empty or a JSON pointer starting with '/': "
+                    + refreshPath);
+        }
         if (defaultExpiresIn != null && defaultExpiresIn <= 0) {
             throw new IllegalArgumentException("tokenResponse.defaultExpiresIn must be positive");
         }
+    }
+
+    /** This spec as it applies to refresh responses: {@link #refreshPath()} in place of {@link #path()}. */
+    public TokenResponseSpec forRefresh() {
+        return refreshPath.equals(path) ? this : new TokenResponseSpec(refreshPath, accessToken, refreshToken, expiresIn,
+                expiresAt, scope, tokenType, idToken, defaultExpiresIn, refreshPath);
     }
 
     /** The absolute JSON pointer of a field given by name or pointer. */
