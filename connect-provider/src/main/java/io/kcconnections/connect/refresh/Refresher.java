@@ -84,21 +84,7 @@ public final class Refresher {
      */
     public Outcome refresh(KeycloakSession session, RealmModel realm, Connection snapshot, boolean force) {
         ConnectSettings settings = settings(session);
-        CompletableFuture<Outcome> mine = new CompletableFuture<>();
-        CompletableFuture<Outcome> running = inflight.putIfAbsent(snapshot.id(), mine);
-        if (running != null) {
-            return await(running, snapshot, settings);
-        }
-        try {
-            Outcome o = attempt(session, realm, snapshot, force, settings);
-            mine.complete(o);
-            return o;
-        } catch (RuntimeException e) {
-            mine.completeExceptionally(e);
-            throw e;
-        } finally {
-            inflight.remove(snapshot.id(), mine);
-        }
+        return singleFlight(snapshot, settings, () -> attempt(session, realm, snapshot, force, settings), null);
     }
 
     /**
@@ -107,23 +93,35 @@ public final class Refresher {
      */
     public Outcome refreshClaimed(KeycloakSession session, RealmModel realm, Connection claimed, String owner) {
         ConnectSettings settings = settings(session);
+        // If a local read is already refreshing it (a race on the lease itself), give our claim back and let that
+        // attempt decide.
+        return singleFlight(claimed, settings, () -> refreshLeased(session, realm, claimed, owner, settings),
+                () -> release(claimed, owner, settings, session, realm));
+    }
+
+    /**
+     * Runs {@code work} unless this JVM is already refreshing the connection, in which case it waits for that
+     * attempt's outcome (after {@code beforeJoining}, if any).
+     */
+    private Outcome singleFlight(Connection c, ConnectSettings settings, java.util.function.Supplier<Outcome> work,
+                                 Runnable beforeJoining) {
         CompletableFuture<Outcome> mine = new CompletableFuture<>();
-        CompletableFuture<Outcome> running = inflight.putIfAbsent(claimed.id(), mine);
+        CompletableFuture<Outcome> running = inflight.putIfAbsent(c.id(), mine);
         if (running != null) {
-            // A local read is refreshing it (its claim would have failed against ours, so this is a race on the
-            // lease itself): give our claim back and let that attempt decide.
-            release(claimed, owner, settings, session, realm);
-            return await(running, claimed, settings);
+            if (beforeJoining != null) {
+                beforeJoining.run();
+            }
+            return await(running, c, settings);
         }
         try {
-            Outcome o = refreshLeased(session, realm, claimed, owner, settings);
+            Outcome o = work.get();
             mine.complete(o);
             return o;
         } catch (RuntimeException e) {
             mine.completeExceptionally(e);
             throw e;
         } finally {
-            inflight.remove(claimed.id(), mine);
+            inflight.remove(c.id(), mine);
         }
     }
 
