@@ -40,7 +40,7 @@ public final class KeycloakServer {
     public record Db(String kind, String host, String port, String name, String user, String password,
                      String adminUser, String adminPassword) {
 
-        static Db fromSystemProperties() {
+        public static Db fromSystemProperties() {
             return new Db(prop("kc.db", "dev-file"), prop("kc.db.host", "127.0.0.1"), prop("kc.db.port", ""),
                     prop("kc.db.name", "kcconnect_it"), prop("kc.db.username", "kcconnect"),
                     prop("kc.db.password", "kcconnect"), prop("kc.db.admin.username", ""),

@@ -40,12 +40,21 @@ public final class TestServer {
     }
 
     public static synchronized KeycloakServer get() {
+        return startWith(Map.of());
+    }
+
+    /**
+     * Starts the shared server with the default environment changed by {@code overrides}, unless it runs already
+     * (the benchmark's way to start one with its own settings).
+     */
+    public static synchronized KeycloakServer startWith(Map<String, String> overrides) {
         if (server == null) {
             try {
                 KeycloakServer s = KeycloakServer.fromSystemProperties("shared");
                 s.choosePorts();
                 s.build(BUILD_ARGS);
-                current = defaultEnv(s);
+                current = new LinkedHashMap<>(defaultEnv(s));
+                current.putAll(overrides);
                 Files.createDirectories(vaultDir());
                 List<String> args = new java.util.ArrayList<>(START_ARGS);
                 args.add("--vault-dir=" + vaultDir().toAbsolutePath());

@@ -1,0 +1,411 @@
+package io.kcconnections.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.kcconnections.it.Admin;
+import io.kcconnections.it.Http;
+import io.kcconnections.it.KeycloakServer;
+import io.kcconnections.it.TestServer;
+
+/**
+ * The benchmark of one database: starts the real distribution (the test harness's server), seeds connections
+ * directly in its database, and measures, in one run: the token endpoint against Keycloak's userinfo and stored-token
+ * endpoints; the refresher against a provider with a fixed latency; the server's memory; and (PostgreSQL) the cost of
+ * the due-connection query as the table grows. Prints markdown tables and writes them to {@code bench-<db>.md}.
+ * <p>
+ * Run it with {@code bench/run}, not directly: the script builds the distribution and passes the harness's settings.
+ */
+public final class Bench {
+
+    static final String REALM = "bench";
+    static final String IDP = "benchfake-idp";
+    static final int USERS = 32;
+    static final long LATENCY_MILLIS = 50;
+    static final int REFRESH_CONCURRENCY = 32;
+    static final int REFRESH_PAGE = 256;
+    static final int[] CONCURRENCY = {1, 8, 32};
+
+    private final StringBuilder md = new StringBuilder();
+    private final boolean full;
+    private final Duration warmUp;
+    private final Duration measure;
+    private KeycloakServer kc;
+    private Admin admin;
+    private String realmId;
+    private final List<String> userIds = new ArrayList<>();
+    private final List<String> bearers = new ArrayList<>();
+
+    private Bench(boolean full, Duration warmUp, Duration measure) {
+        this.full = full;
+        this.warmUp = warmUp;
+        this.measure = measure;
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<String> a = Arrays.asList(args);
+        Bench b = new Bench(a.contains("--full"), Duration.ofSeconds(Long.getLong("bench.warmup", 2)),
+                Duration.ofSeconds(Long.getLong("bench.seconds", 4)));
+        int rc = 0;
+        try {
+            b.run();
+        } catch (Exception e) {
+            e.printStackTrace();
+            rc = 1;
+        }
+        System.exit(rc);
+    }
+
+    private void run() throws Exception {
+        Path out = Path.of(System.getProperty("bench.out", "target"));
+        Files.createDirectories(out);
+        try (FixedLatencyProvider provider = new FixedLatencyProvider(LATENCY_MILLIS)) {
+            String db = KeycloakServer.Db.fromSystemProperties().kind();
+            String dbLabel = db.equals("dev-file") ? "H2" : db.equals("postgres") ? "PostgreSQL" : db;
+            log("starting Keycloak on " + dbLabel);
+            kc = TestServer.startWith(serverEnv(provider));
+            admin = TestServer.admin();
+            md.append("## ").append(dbLabel).append("\n\n");
+            md.append("Load average at the start: ").append(loadAverage()).append(".\n\n");
+            long rssStart = kc.rssKib();
+            setUpRealm();
+            long rssRealm = kc.rssKib();
+            tokenEndpoint();
+            List<long[]> memory = new ArrayList<>();
+            memory.add(new long[]{0, rssStart});
+            memory.add(new long[]{1, rssRealm});
+            refresher(provider, memory);
+            memory(memory);
+            if (db.equals("postgres")) {
+                dueQuery();
+            }
+            md.append("Load average at the end: ").append(loadAverage()).append(".\n\n");
+            Path file = out.resolve("bench-" + db + ".md");
+            Files.writeString(file, md.toString());
+            System.out.println();
+            System.out.println(md);
+            log("wrote " + file);
+        }
+    }
+
+    private static Map<String, String> serverEnv(FixedLatencyProvider provider) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("CONNECT_PROVIDERS", "acme,tenanted," + Seeder.PROVIDER);
+        env.put("CONNECT_BENCHFAKE_DISPLAY_NAME", "Benchmark provider (fixed latency)");
+        env.put("CONNECT_BENCHFAKE_AUTHORIZE_URL", provider.baseUrl() + "/authorize");
+        env.put("CONNECT_BENCHFAKE_TOKEN_URL", provider.baseUrl() + "/token");
+        env.put("CONNECT_BENCHFAKE_CLIENT_ID", "bench-client");
+        env.put("CONNECT_BENCHFAKE_CLIENT_SECRET", "bench-secret");
+        env.put("CONNECT_BENCHFAKE_SCOPES", "read");
+        // Only the benchmark starts passes (through the admin API): no background pass in the middle of a measurement.
+        env.put("CONNECT_REFRESH_INTERVAL_SECONDS", "86400");
+        env.put("CONNECT_REFRESH_CONCURRENCY", String.valueOf(REFRESH_CONCURRENCY));
+        env.put("CONNECT_REFRESH_PAGE_SIZE", String.valueOf(REFRESH_PAGE));
+        env.put("CONNECT_REFRESH_WINDOW_SECONDS", "600");
+        return env;
+    }
+
+    // ---------------------------------------------------------------------------------------------------- set-up
+
+    private void setUpRealm() throws Exception {
+        log("creating realm " + REALM + " with " + USERS + " users");
+        ObjectNode rep = (ObjectNode) Http.JSON.readTree(Files.readString(
+                Path.of(System.getProperty("kc.realm.config", "realm-config")).resolve("demo-realm.json")));
+        rep.put("realm", REALM);
+        rep.put("accessTokenLifespan", 7200).put("ssoSessionIdleTimeout", 36000).put("ssoSessionMaxLifespan", 36000);
+        for (JsonNode u : rep.get("users")) {
+            ArrayNode roles = (ArrayNode) u.get("realmRoles");
+            for (int i = 0; roles != null && i < roles.size(); i++) {
+                if (roles.get(i).asText().equals("default-roles-demo")) {
+                    roles.set(i, Http.JSON.getNodeFactory().textNode("default-roles-" + REALM));
+                }
+            }
+        }
+        // Keycloak's own stored-token endpoint needs an identity provider that stores tokens.
+        ObjectNode idp = rep.putArray("identityProviders").addObject();
+        idp.put("alias", IDP).put("providerId", "oidc").put("enabled", true).put("storeToken", true);
+        idp.putObject("config").put("clientId", "bench").put("clientSecret", "bench")
+                .put("authorizationUrl", "https://idp.example.test/auth").put("tokenUrl", "https://idp.example.test/token")
+                .put("clientAuthMethod", "client_secret_post").put("syncMode", "LEGACY");
+        admin.createRealm(rep);
+        realmId = admin.get("/" + REALM).json().get("id").asText();
+
+        String brokerId = admin.get("/" + REALM + "/clients?clientId=broker").json().get(0).get("id").asText();
+        JsonNode readToken = admin.get("/" + REALM + "/clients/" + brokerId + "/roles/read-token").json();
+        for (int i = 0; i < USERS; i++) {
+            String id = admin.createUser(REALM, "user" + i, "password-" + i);
+            userIds.add(id);
+            check(admin.post("/" + REALM + "/users/" + id + "/role-mappings/clients/" + brokerId, List.of(readToken)), 204);
+            ObjectNode link = Http.JSON.createObjectNode().put("identityProvider", IDP).put("userId", "ext-" + i)
+                    .put("userName", "ext-" + i);
+            check(admin.post("/" + REALM + "/users/" + id + "/federated-identity/" + IDP, link), 204);
+        }
+        // The federated identities' stored tokens, as Keycloak would have stored them after a login, and the
+        // connections' tokens (fresh: an hour to go), written straight into the database.
+        try (Connection db = kc.jdbc(); PreparedStatement ps = db.prepareStatement(
+                "update FEDERATED_IDENTITY set TOKEN = ? where USER_ID = ? and IDENTITY_PROVIDER = ?")) {
+            for (int i = 0; i < USERS; i++) {
+                ps.setString(1, "{\"access_token\":\"broker-at-" + i + "\",\"token_type\":\"Bearer\",\"expires_in\":3600}");
+                ps.setString(2, userIds.get(i));
+                ps.setString(3, IDP);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+            long expires = System.currentTimeMillis() + 3_600_000;
+            new Seeder(TestServer.ENCRYPTION_KEY).insert(db, realmId, userIds, "fresh-", 0, USERS, expires,
+                    expires - 600_000, true);
+        }
+        check(admin.post("/" + REALM + "/clear-user-cache", Map.of()), 204);
+        for (int i = 0; i < USERS; i++) {
+            Http.Resp r = Http.postForm(base() + "/realms/" + REALM + "/protocol/openid-connect/token", Map.of(
+                    "grant_type", "password", "client_id", "demo-app", "client_secret", "demo-app-secret",
+                    "username", "user" + i, "password", "password-" + i, "scope", "openid"), null);
+            check(r, 200);
+            bearers.add(r.json().get("access_token").asText());
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- token endpoint
+
+    private void tokenEndpoint() throws Exception {
+        Load load = new Load();
+        Map<String, List<Load.Target>> endpoints = new LinkedHashMap<>();
+        endpoints.put("Keycloak userinfo", targets(i -> "/protocol/openid-connect/userinfo"));
+        endpoints.put("Keycloak broker token", targets(i -> "/broker/" + IDP + "/token"));
+        endpoints.put("connect token", targets(i -> "/connect/token/fresh-" + i + "?provider=" + Seeder.PROVIDER));
+        for (Map.Entry<String, List<Load.Target>> e : endpoints.entrySet()) {
+            for (Load.Target t : e.getValue()) {
+                HttpResponse<String> r = load.once(t);
+                if (r.statusCode() != 200) {
+                    throw new IllegalStateException(e.getKey() + " answered " + r.statusCode() + " before the run");
+                }
+            }
+        }
+        md.append("### Token endpoint (fresh tokens; ").append(USERS).append(" users, each thread one user's bearer token; ")
+                .append(warmUp.toSeconds()).append(" s warm-up, ").append(measure.toSeconds()).append(" s measured)\n\n");
+        md.append("| concurrency | endpoint | req/s | p50 ms | p99 ms | errors | vs userinfo | vs broker token |\n");
+        md.append("|---:|---|---:|---:|---:|---:|---:|---:|\n");
+        for (int c : CONCURRENCY) {
+            Map<String, Load.Result> results = new LinkedHashMap<>();
+            for (Map.Entry<String, List<Load.Target>> e : endpoints.entrySet()) {
+                log("load: " + e.getKey() + " at concurrency " + c);
+                results.put(e.getKey(), load.run(c, e.getValue(), warmUp, measure));
+            }
+            double userinfo = results.get("Keycloak userinfo").perSecond();
+            double broker = results.get("Keycloak broker token").perSecond();
+            for (Map.Entry<String, Load.Result> r : results.entrySet()) {
+                Load.Result x = r.getValue();
+                md.append(String.format(Locale.ROOT, "| %d | %s | %.0f | %.2f | %.2f | %d | %.2f× | %.2f× |%n", c, r.getKey(),
+                        x.perSecond(), x.p50Millis(), x.p99Millis(), x.errors(), x.perSecond() / userinfo, x.perSecond() / broker));
+            }
+        }
+        md.append('\n');
+    }
+
+    private List<Load.Target> targets(java.util.function.IntFunction<String> path) {
+        List<Load.Target> t = new ArrayList<>();
+        for (int i = 0; i < USERS; i++) {
+            t.add(new Load.Target(base() + "/realms/" + REALM + path.apply(i), bearers.get(i)));
+        }
+        return t;
+    }
+
+    // ---------------------------------------------------------------------------------------------------- refresher
+
+    private void refresher(FixedLatencyProvider provider, List<long[]> memory) throws Exception {
+        int[] sizes = full ? new int[]{1_000, 10_000, 100_000} : new int[]{1_000, 10_000};
+        boolean pg = kc.db().kind().equals("postgres");
+        md.append("### Refresher (provider latency ").append(LATENCY_MILLIS).append(" ms, refresh-concurrency ")
+                .append(REFRESH_CONCURRENCY).append(", refresh-page-size ").append(REFRESH_PAGE).append(")\n\n");
+        md.append("| due connections | seeding s | pass s | refreshed | failed | provider calls | refreshes/s | latency-bound s | efficiency | transactions / conn | rows written / conn |\n");
+        md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (int n : sizes) {
+            String prefix = "due" + n + "-";
+            long now = System.currentTimeMillis();
+            long t0 = System.nanoTime();
+            try (Connection db = kc.jdbc()) {
+                new Seeder(TestServer.ENCRYPTION_KEY).insert(db, realmId, userIds, prefix, 0, n, now + 120_000, now - 1000, true);
+            }
+            double seedSeconds = (System.nanoTime() - t0) / 1e9;
+            memory.add(new long[]{2, n, kc.rssKib()});
+            long[] before = pg ? pgStats() : null;
+            provider.refreshes.set(0);
+            log("refresh pass over " + n + " due connections");
+            long p0 = System.nanoTime();
+            JsonNode r = refreshPass();
+            double passSeconds = (System.nanoTime() - p0) / 1e9;
+            long[] after = pg ? pgStats() : null;
+            memory.add(new long[]{3, n, kc.rssKib()});
+            int refreshed = r.get("refreshed").asInt();
+            double bound = n * (LATENCY_MILLIS / 1000.0) / REFRESH_CONCURRENCY;
+            String tx = "n/a";
+            String rows = "n/a";
+            if (pg) {
+                tx = String.format(Locale.ROOT, "%.2f", (after[0] - before[0]) / (double) n);
+                rows = String.format(Locale.ROOT, "%.2f", (after[1] - before[1]) / (double) n);
+            }
+            md.append(String.format(Locale.ROOT, "| %d | %.1f | %.2f | %d | %d | %d | %.0f | %.2f | %.2f | %s | %s |%n", n,
+                    seedSeconds, passSeconds, refreshed, r.get("failed").asInt(), provider.refreshes.get(),
+                    refreshed / passSeconds, bound, bound / passSeconds, tx, rows));
+            try (Connection db = kc.jdbc()) {
+                Seeder.delete(db, realmId, prefix);
+            }
+        }
+        md.append("\nThe pass is started with `POST /admin/realms/").append(REALM)
+                .append("/connect/refresh` and timed from the request to the answer; efficiency = latency-bound time"
+                        + " (N × latency / concurrency) / pass time.");
+        if (pg) {
+            md.append(" Transactions and rows written come from `pg_stat_database` (the whole database, so Keycloak's"
+                    + " own traffic during the pass is included).");
+        }
+        md.append("\n\n");
+    }
+
+    private JsonNode refreshPass() throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(base() + "/admin/realms/" + REALM + "/connect/refresh"))
+                .header("Authorization", "Bearer " + admin.token()).timeout(Duration.ofHours(1))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("refresh pass answered " + r.statusCode() + ": " + r.body());
+        }
+        return Http.JSON.readTree(r.body());
+    }
+
+    /** {transactions, rows inserted + updated + deleted} of this database so far. */
+    private long[] pgStats() throws Exception {
+        Thread.sleep(1500); // PostgreSQL publishes backend counters at most once a second
+        try (Connection db = kc.jdbc(); Statement s = db.createStatement()) {
+            s.execute("select pg_stat_clear_snapshot()");
+            try (ResultSet rs = s.executeQuery("select xact_commit + xact_rollback, tup_inserted + tup_updated + tup_deleted"
+                    + " from pg_stat_database where datname = current_database()")) {
+                rs.next();
+                return new long[]{rs.getLong(1), rs.getLong(2)};
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------ memory
+
+    private void memory(List<long[]> points) {
+        md.append("### Server memory (resident set of the Keycloak JVM)\n\n| when | RSS MiB |\n|---|---:|\n");
+        for (long[] p : points) {
+            String when = switch ((int) p[0]) {
+                case 0 -> "started";
+                case 1 -> "realm, " + USERS + " users, their tokens and connections";
+                case 2 -> "after seeding " + p[1] + " due connections";
+                default -> "after the pass over " + p[1];
+            };
+            md.append(String.format(Locale.ROOT, "| %s | %.0f |%n", when, p[p.length - 1] / 1024.0));
+        }
+        md.append('\n');
+    }
+
+    // --------------------------------------------------------------------------------------------------- due query
+
+    private void dueQuery() throws Exception {
+        int[] sizes = full ? new int[]{1_000, 10_000, 100_000, 1_000_000} : new int[]{1_000, 10_000, 100_000};
+        String sql = "select * from CONNECT_CONNECTION where REFRESH_AT <= ? order by REFRESH_AT"
+                + " fetch first 32 rows only for update skip locked";
+        md.append("### Due-connection query as the table grows (PostgreSQL; 100 rows due, the rest due tomorrow)\n\n");
+        md.append("`").append(sql).append("` (the claim query of a pass at the default page size, in a transaction that"
+                + " is rolled back; median and p90 of 30 runs)\n\n");
+        md.append("| rows | median ms | p90 ms | plan |\n|---:|---:|---:|---|\n");
+        Seeder seeder = new Seeder(TestServer.ENCRYPTION_KEY);
+        long now = System.currentTimeMillis();
+        int have = 0;
+        String plans = "";
+        try (Connection db = kc.jdbc()) {
+            seeder.insert(db, realmId, userIds, "qdue-", 0, 100, now + 60_000, now - 1000, false);
+            have = 100;
+            for (int n : sizes) {
+                log("due query at " + n + " rows");
+                seeder.insert(db, realmId, userIds, "q-", have, n - have, now + 86_400_000, now + 86_400_000, false);
+                have = n;
+                try (Statement s = db.createStatement()) {
+                    s.execute("analyze CONNECT_CONNECTION");
+                }
+                double[] ms = new double[30];
+                db.setAutoCommit(false);
+                for (int i = 0; i < ms.length; i++) {
+                    long t0 = System.nanoTime();
+                    try (PreparedStatement ps = db.prepareStatement(sql)) {
+                        ps.setLong(1, System.currentTimeMillis());
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                rs.getString(1);
+                            }
+                        }
+                    }
+                    ms[i] = (System.nanoTime() - t0) / 1e6;
+                    db.rollback();
+                }
+                String plan;
+                try (PreparedStatement ps = db.prepareStatement("explain (analyze, buffers) " + sql)) {
+                    ps.setLong(1, System.currentTimeMillis());
+                    StringBuilder p = new StringBuilder();
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            p.append(rs.getString(1)).append('\n');
+                        }
+                    }
+                    plan = p.toString();
+                }
+                db.rollback();
+                db.setAutoCommit(true);
+                Arrays.sort(ms);
+                boolean index = plan.toLowerCase(Locale.ROOT).contains("idx_connect_conn_refresh_at");
+                md.append(String.format(Locale.ROOT, "| %d | %.3f | %.3f | %s |%n", n, ms[ms.length / 2],
+                        ms[(int) (ms.length * 0.9)], index ? "index scan on IDX_CONNECT_CONN_REFRESH_AT" : "**no index**"));
+                plans += "rows = " + n + ":\n" + plan + "\n";
+            }
+            Seeder.delete(db, realmId, "q");
+        }
+        md.append("\n<details><summary>Plans (EXPLAIN ANALYZE, BUFFERS)</summary>\n\n```\n").append(plans).append("```\n</details>\n\n");
+    }
+
+    // ----------------------------------------------------------------------------------------------------- helpers
+
+    private String base() {
+        return kc.baseUrl();
+    }
+
+    private static void check(Http.Resp r, int status) {
+        if (r.status() != status) {
+            throw new IllegalStateException("expected " + status + ", got " + r.status() + ": " + r.body());
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim().split(" ", 4)[0] + " (1 min), "
+                    + Runtime.getRuntime().availableProcessors() + " cores";
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+
+    private static void log(String s) {
+        System.out.println("[bench " + Instant.now() + "] " + s);
+    }
+}
