@@ -92,6 +92,9 @@ public class ConnectServiceFactory implements ProviderFactory<ConnectService>, S
         factory.register(event -> {
             if (event instanceof PostMigrationEvent) {
                 scheduleTasks(factory);
+                io.kcconnections.connect.login.LoginSync.syncAll(factory);
+            } else if (event instanceof RealmModel.RealmPostCreateEvent e) {
+                io.kcconnections.connect.login.LoginSync.sync(e.getKeycloakSession(), e.getCreatedRealm());
             } else if (event instanceof UserModel.UserRemovedEvent e) {
                 new ConnectionStore(e.getKeycloakSession()).deleteByUser(e.getRealm().getId(), e.getUser().getId());
             } else if (event instanceof RealmModel.RealmRemovedEvent e) {

@@ -64,7 +64,7 @@ public class AdminProvidersResource {
             RealmProviderConfigs.AUTHORIZE_URL, RealmProviderConfigs.TOKEN_URL, RealmProviderConfigs.USERINFO_URL,
             RealmProviderConfigs.REVOKE_URL);
     private static final Set<String> BOOLEANS = Set.of(RealmProviderConfigs.ENABLED, RealmProviderConfigs.PKCE,
-            RealmProviderConfigs.LOGIN_ENABLED);
+            RealmProviderConfigs.LOGIN_ENABLED, RealmProviderConfigs.LOGIN_CONNECT);
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -278,7 +278,8 @@ public class AdminProvidersResource {
                 scopes == null || scopes.isEmpty() ? null : scopes, strings.get(RealmProviderConfigs.AUTHORIZE_URL),
                 strings.get(RealmProviderConfigs.TOKEN_URL), strings.get(RealmProviderConfigs.USERINFO_URL),
                 strings.get(RealmProviderConfigs.REVOKE_URL), booleans.get(RealmProviderConfigs.PKCE), values,
-                booleans.get(RealmProviderConfigs.LOGIN_ENABLED));
+                booleans.get(RealmProviderConfigs.LOGIN_ENABLED),
+                booleans.get(RealmProviderConfigs.LOGIN_CONNECT));
         return new Body(config, !Boolean.FALSE.equals(booleans.get(RealmProviderConfigs.ENABLED)));
     }
 
@@ -311,6 +312,7 @@ public class AdminProvidersResource {
         m.put("revokeUrl", c.revokeUrl());
         m.put("pkce", c.pkce());
         m.put("loginEnabled", c.loginEnabled());
+        m.put("loginConnect", c.loginConnect());
         m.put("values", new LinkedHashMap<>(c.values()));
         List<String> perConnection = new ArrayList<>();
         if (t != null) {

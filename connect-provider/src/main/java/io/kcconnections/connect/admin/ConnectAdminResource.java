@@ -78,6 +78,23 @@ public class ConnectAdminResource {
                 "skipped", r.skipped(), "millis", r.millis());
     }
 
+    /**
+     * Brings the realm's identity providers in step with the providers offered for login now (this also happens at
+     * start-up, when a realm is created and after every change of a realm provider configuration) and answers with
+     * what was done to each alias: created, updated, unchanged, removed, conflict or invalid.
+     */
+    @Path("login-sync")
+    @jakarta.ws.rs.POST
+    @jakarta.ws.rs.Produces(jakarta.ws.rs.core.MediaType.APPLICATION_JSON)
+    public java.util.List<io.kcconnections.connect.login.LoginSync.Outcome> loginSync() {
+        auth.realm().requireManageIdentityProviders();
+        java.util.List<io.kcconnections.connect.login.LoginSync.Outcome> out = io.kcconnections.connect.login.LoginSync.sync(session, realm);
+        adminEvent.operation(org.keycloak.events.admin.OperationType.ACTION)
+                .resource(org.keycloak.events.admin.ResourceType.IDENTITY_PROVIDER)
+                .resourcePath(session.getContext().getUri()).success();
+        return out;
+    }
+
     /** {@code /providers}: the realm's provider configurations (each method checks its own permission first). */
     @Path("providers")
     public AdminProvidersResource providers() {

@@ -23,7 +23,7 @@ import io.kcconnections.connect.spi.template.TemplateParam;
  * <ul>
  * <li>{@code CONNECT_<NAME>_CLIENT_ID}, {@code _CLIENT_SECRET}, {@code _SCOPES} (comma or space separated),
  * {@code _AUTHORIZE_URL}, {@code _TOKEN_URL}, {@code _USERINFO_URL}, {@code _REVOKE_URL}, {@code _PKCE_REQUIRED},
- * {@code _LOGIN_ENABLED}, and one variable per template parameter ({@code _DOMAIN}, {@code _TENANT}, …);</li>
+ * {@code _LOGIN_ENABLED}, {@code _LOGIN_CONNECT}, and one variable per template parameter ({@code _DOMAIN}, {@code _TENANT}, …);</li>
  * <li>{@code CONNECT_PROVIDERS}: names of providers that are not in the catalog, described entirely by variables
  * ({@code _AUTHORIZE_URL} and {@code _TOKEN_URL} required; {@code _DISPLAY_NAME}, {@code _CATEGORY},
  * {@code _CLIENT_AUTH}, {@code _SCOPE_SEPARATOR}, {@code _AUTHORIZE_PARAMS} as a query string, {@code _ACCOUNT_ID_FIELD},
@@ -41,7 +41,7 @@ public final class EnvProviderConfigs {
     static final Map<String, String> LEGACY = Map.of("github", "AUTH_GITHUB_", "google", "AUTH_GOOGLE_", "microsoft", "AUTH_MS_");
     private static final Pattern CUSTOM_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final List<String> GENERIC_SUFFIXES = List.of("CLIENT_ID", "CLIENT_SECRET", "SCOPES", "AUTHORIZE_URL",
-            "TOKEN_URL", "USERINFO_URL", "REVOKE_URL", "PKCE_REQUIRED", "LOGIN_ENABLED");
+            "TOKEN_URL", "USERINFO_URL", "REVOKE_URL", "PKCE_REQUIRED", "LOGIN_ENABLED", "LOGIN_CONNECT");
     private static final List<String> CUSTOM_SUFFIXES = List.of("DISPLAY_NAME", "CATEGORY", "CLIENT_AUTH",
             "SCOPE_SEPARATOR", "AUTHORIZE_PARAMS", "ACCOUNT_ID_FIELD", "ISSUER", "REFRESH_URL", "PARAMS", "CONNECTION_PARAMS");
     /** Variables that describe a custom template (rather than configure credentials for it). */
@@ -155,7 +155,8 @@ public final class EnvProviderConfigs {
         String scopes = get(env, p + "SCOPES");
         return new ProviderConfig(t.name(), source, clientId, secret, scopes == null ? null : csvOrSpace(scopes),
                 get(env, p + "AUTHORIZE_URL"), get(env, p + "TOKEN_URL"), get(env, p + "USERINFO_URL"),
-                get(env, p + "REVOKE_URL"), pkce, values, bool(env, p + "LOGIN_ENABLED", problems));
+                get(env, p + "REVOKE_URL"), pkce, values, bool(env, p + "LOGIN_ENABLED", problems),
+                bool(env, p + "LOGIN_CONNECT", problems));
     }
 
     /** A template for a provider outside the catalog, described by its variables. */
@@ -191,7 +192,7 @@ public final class EnvProviderConfigs {
     /** Names a custom parameter may not have: they are settings of every provider. */
     static final java.util.Set<String> RESERVED_PARAM_NAMES = java.util.Set.of("client_id", "client_secret", "scopes",
             "authorize_url", "token_url", "userinfo_url", "revoke_url", "refresh_url", "pkce", "pkce_required",
-            "login_enabled", "enabled", "display_name", "category", "client_auth", "scope_separator", "authorize_params",
+            "login_enabled", "login_connect", "enabled", "display_name", "category", "client_auth", "scope_separator", "authorize_params",
             "account_id_field", "issuer", "params", "connection_params");
 
     /** {@code name} or {@code name:kind}, comma or space separated; per-connection ones are required. */

@@ -19,6 +19,7 @@ import java.util.Map;
  * @param pkce         true forces PKCE on, false off (unless the template requires it); null keeps the template's mode
  * @param values       template parameter values (tenant, domain, …)
  * @param loginEnabled whether the provider is also offered for SSO login; null means no
+ * @param loginConnect whether a login through the provider also stores a connection; null means no
  */
 public record ProviderConfig(
         String name,
@@ -32,7 +33,8 @@ public record ProviderConfig(
         String revokeUrl,
         Boolean pkce,
         Map<String, String> values,
-        Boolean loginEnabled) {
+        Boolean loginEnabled,
+        Boolean loginConnect) {
 
     public ProviderConfig {
         scopes = scopes == null ? null : List.copyOf(scopes);

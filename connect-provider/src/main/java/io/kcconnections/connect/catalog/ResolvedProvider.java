@@ -373,4 +373,6 @@ public final class ResolvedProvider {
     public Map<String, String> tokenHeaders() { return tokenHeaders; }
     public Map<String, String> accountHeaders() { return accountHeaders; }
     public boolean loginEnabled() { return Boolean.TRUE.equals(config.loginEnabled()); }
+    /** Whether a login through the provider also stores a connection. */
+    public boolean loginConnect() { return loginEnabled() && Boolean.TRUE.equals(config.loginConnect()); }
 }

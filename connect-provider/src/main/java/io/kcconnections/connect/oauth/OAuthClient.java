@@ -376,6 +376,24 @@ public final class OAuthClient {
         return null;
     }
 
+    /**
+     * A token response that reached Keycloak another way (a login through a Keycloak identity provider), read as the
+     * provider's template describes its token responses.
+     */
+    public static TokenSet tokenSetOf(ProviderTemplate t, String rawJson) throws ProviderCallException {
+        com.fasterxml.jackson.databind.JsonNode json;
+        try {
+            json = org.keycloak.util.JsonSerialization.mapper.readTree(rawJson);
+        } catch (java.io.IOException e) {
+            json = null;
+        }
+        if (!(json instanceof ObjectNode o)) {
+            throw new ProviderCallException(ProviderCallException.Kind.TRANSIENT, "invalid_response", 200, null,
+                    "the token response is not a JSON object");
+        }
+        return toTokenSet(t, o, List.of());
+    }
+
     static TokenSet toTokenSet(ProviderTemplate t, ObjectNode json, List<String> requestedScopes) throws ProviderCallException {
         return toTokenSet(t, json, requestedScopes, false);
     }

@@ -50,6 +50,22 @@ public class ProviderConfigComponentFactory implements ComponentFactory<Provider
         return INSTANCE;
     }
 
+    /** A changed provider configuration may turn login on or off: the realm's identity providers follow after commit. */
+    @Override
+    public void onCreate(KeycloakSession session, RealmModel realm, ComponentModel model) {
+        io.kcconnections.connect.login.LoginSync.syncAfterCommit(session, realm.getId());
+    }
+
+    @Override
+    public void onUpdate(KeycloakSession session, RealmModel realm, ComponentModel oldModel, ComponentModel newModel) {
+        io.kcconnections.connect.login.LoginSync.syncAfterCommit(session, realm.getId());
+    }
+
+    @Override
+    public void preRemove(KeycloakSession session, RealmModel realm, ComponentModel model) {
+        io.kcconnections.connect.login.LoginSync.syncAfterCommit(session, realm.getId());
+    }
+
     @Override
     public void validateConfiguration(KeycloakSession session, RealmModel realm, ComponentModel model)
             throws ComponentValidationException {
@@ -121,7 +137,9 @@ public class ProviderConfigComponentFactory implements ComponentFactory<Provider
         b.property().name(RealmProviderConfigs.PKCE).label("PKCE").type(ProviderConfigProperty.LIST_TYPE)
                 .options("true", "false").helpText("Force PKCE on or off; unset keeps the catalog's mode (off is refused for providers that require it).").add();
         b.property().name(RealmProviderConfigs.LOGIN_ENABLED).label("Offer for login").type(ProviderConfigProperty.BOOLEAN_TYPE)
-                .defaultValue("false").helpText("Also offer the provider for SSO login.").add();
+                .defaultValue("false").helpText("Also offer the provider for SSO login (a Keycloak identity provider kept in sync).").add();
+        b.property().name(RealmProviderConfigs.LOGIN_CONNECT).label("Connect at login").type(ProviderConfigProperty.BOOLEAN_TYPE)
+                .defaultValue("false").helpText("A login through the provider also stores a connection (encrypted, refreshed).").add();
         Map<String, List<String>> params = new TreeMap<>();
         Map<String, String> descriptions = new TreeMap<>();
         if (registry != null) {

@@ -38,12 +38,13 @@ public final class RealmProviderConfigs {
     public static final String REVOKE_URL = "revokeUrl";
     public static final String PKCE = "pkce";
     public static final String LOGIN_ENABLED = "loginEnabled";
+    public static final String LOGIN_CONNECT = "loginConnect";
 
     /** The keys every provider has; any other key is a template parameter. */
     public static final List<String> SETTINGS = List.of(ENABLED, CLIENT_ID, CLIENT_SECRET, SCOPES, AUTHORIZE_URL,
-            TOKEN_URL, USERINFO_URL, REVOKE_URL, PKCE, LOGIN_ENABLED);
+            TOKEN_URL, USERINFO_URL, REVOKE_URL, PKCE, LOGIN_ENABLED, LOGIN_CONNECT);
     private static final Set<String> SINGLE_VALUED = Set.of(ENABLED, CLIENT_ID, CLIENT_SECRET, AUTHORIZE_URL, TOKEN_URL,
-            USERINFO_URL, REVOKE_URL, PKCE, LOGIN_ENABLED);
+            USERINFO_URL, REVOKE_URL, PKCE, LOGIN_ENABLED, LOGIN_CONNECT);
 
     /**
      * A stored configuration read back.
@@ -86,7 +87,8 @@ public final class RealmProviderConfigs {
         }
         ProviderConfig c = new ProviderConfig(m.getName(), "realm", first(cfg, CLIENT_ID), first(cfg, CLIENT_SECRET),
                 scopes, first(cfg, AUTHORIZE_URL), first(cfg, TOKEN_URL), first(cfg, USERINFO_URL),
-                first(cfg, REVOKE_URL), bool(cfg, PKCE, problems), values, bool(cfg, LOGIN_ENABLED, problems));
+                first(cfg, REVOKE_URL), bool(cfg, PKCE, problems), values, bool(cfg, LOGIN_ENABLED, problems),
+                bool(cfg, LOGIN_CONNECT, problems));
         return new Parsed(c, !Boolean.FALSE.equals(enabled), List.copyOf(problems));
     }
 
@@ -105,6 +107,7 @@ public final class RealmProviderConfigs {
         put(m, REVOKE_URL, c.revokeUrl());
         put(m, PKCE, c.pkce() == null ? null : c.pkce().toString());
         put(m, LOGIN_ENABLED, c.loginEnabled() == null ? null : c.loginEnabled().toString());
+        put(m, LOGIN_CONNECT, c.loginConnect() == null ? null : c.loginConnect().toString());
         c.values().forEach((k, v) -> put(m, k, v));
         return m;
     }

@@ -149,32 +149,12 @@ final class CallbackEndpoint extends EndpointSupport {
                          OAuthClient.Account account, KeyRing ring, java.util.concurrent.atomic.AtomicBoolean reconnect) {
         int window = connect.settings().refreshWindowSeconds();
         try {
-            return KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(), s -> {
-                ConnectionStore store = new ConnectionStore(s);
-                Connection existing = store.find(realm.getId(), provider, cid).orElse(null);
-                long now = System.currentTimeMillis();
-                Long refreshAt = TokenCodec.refreshAt(tokens.expiresAt(), tokens.refreshToken() != null, window,
-                        connect.registry().templates().get(provider).idleRefreshDays());
-                String accountId = account == null ? null : truncate(account.id());
-                String accountName = account == null ? null : truncate(account.name() != null ? account.name() : account.email());
-                if (existing != null) {
-                    if (!user.getId().equals(existing.userId())) {
-                        return "connection_id_in_use";
-                    }
-                    TokenColumns cols = TokenCodec.encrypt(ring, realm.getId(), existing.id(), tokens,
-                            TokenCodec.merge(existing.metadata(), metadata), refreshAt);
-                    store.replaceAfterConsent(existing.id(), accountId, accountName, cols, now);
-                    reconnect.set(true);
-                    return null;
-                }
-                String id = UUID.randomUUID().toString();
-                TokenColumns cols = TokenCodec.encrypt(ring, realm.getId(), id, tokens, metadata, refreshAt);
-                store.insert(new Connection(id, realm.getId(), user.getId(), provider, cid, accountId, accountName,
-                        cols.accessTokenCiphertext(), cols.refreshTokenCiphertext(), cols.rawTokenCiphertext(),
-                        cols.keyId(), cols.tokenType(), cols.scopes(), cols.metadata(), cols.expiresAt(),
-                        ConnectionStatus.ACTIVE, null, 0, refreshAt, now, null, null, now, now, null, null, 0));
-                return null;
-            });
+            io.kcconnections.connect.store.ConnectionWriter.Result r = KeycloakModelUtils.runJobInTransactionWithResult(
+                    session.getKeycloakSessionFactory(), s -> io.kcconnections.connect.store.ConnectionWriter.write(s, realm,
+                            user.getId(), provider, cid, tokens, metadata, account, ring, window,
+                            connect.registry().templates().get(provider).idleRefreshDays()));
+            reconnect.set(r.reconnect());
+            return r.error();
         } catch (RuntimeException e) {
             LOG.warnf("connection %s for %s could not be stored: %s", ApiError.shown(cid), provider, e.getClass().getSimpleName());
             return "store_failed";

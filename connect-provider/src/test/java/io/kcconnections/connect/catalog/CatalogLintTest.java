@@ -89,7 +89,7 @@ class CatalogLintTest {
             }
             ResolvedProvider.Result r = ResolvedProvider.resolve(t,
                     new ProviderConfig(t.name(), "test", "client-id", "client-secret", null, null, null, null, null,
-                            null, values, null), strict);
+                            null, values, null, null), strict);
             if (!r.ok()) {
                 failures.add(t.name() + ": " + r.problems());
                 continue;

@@ -113,14 +113,14 @@ class EnvProviderConfigsTest {
         for (String bad : new String[]{"http://sso.example.com", "https://127.0.0.1", "https://sso.example.com/?x=1",
                 "https://user@sso.example.com", "javascript:alert(1)", "https://localhost:8443"}) {
             ResolvedProvider.Result r = ResolvedProvider.resolve(k, new ProviderConfig("keycloak", "env", "id", "s", null,
-                    null, null, null, null, null, Map.of("base_url", bad), null), STRICT);
+                    null, null, null, null, null, Map.of("base_url", bad), null, null), STRICT);
             assertFalse(r.ok(), bad);
         }
         ResolvedProvider.Result seg = ResolvedProvider.resolve(k, new ProviderConfig("keycloak", "env", "id", "s", null,
-                null, null, null, null, null, Map.of("base_url", "https://sso.example.com", "realm", "../admin"), null), STRICT);
+                null, null, null, null, null, Map.of("base_url", "https://sso.example.com", "realm", "../admin"), null, null), STRICT);
         assertFalse(seg.ok());
         ResolvedProvider.Result good = ResolvedProvider.resolve(k, new ProviderConfig("keycloak", "env", "id", "s", null,
-                null, null, null, null, null, Map.of("base_url", "https://sso.example.com/", "realm", "acme"), null), STRICT);
+                null, null, null, null, null, Map.of("base_url", "https://sso.example.com/", "realm", "acme"), null, null), STRICT);
         assertTrue(good.ok(), good.problems().toString());
         assertEquals("https://sso.example.com/realms/acme/protocol/openid-connect/token", good.provider().tokenUrl());
     }

@@ -18,7 +18,7 @@ class PerConnectionValuesTest {
     private static final HostPolicy STRICT = new HostPolicy(false);
 
     private static ProviderConfig realmConfig(String name, Map<String, String> values) {
-        return new ProviderConfig(name, "realm", "id", "secret", null, null, null, null, null, null, values, null);
+        return new ProviderConfig(name, "realm", "id", "secret", null, null, null, null, null, null, values, null, null);
     }
 
     private static ResolvedProvider shopify(Map<String, String> configured) {
@@ -89,7 +89,7 @@ class PerConnectionValuesTest {
     @Test
     void realmProblemsNameTheRealmSettings() {
         ProviderConfig c = new ProviderConfig("keycloak", "realm", null, "**********", null, null, null, null, null,
-                null, Map.of("base_url", "https://127.0.0.1", "colour", "blue"), null);
+                null, Map.of("base_url", "https://127.0.0.1", "colour", "blue"), null, null);
         List<String> p = ResolvedProvider.resolve(CATALOG.get("keycloak"), c, STRICT).problems();
         String all = String.join("\n", p);
         assertTrue(all.contains("client id is missing (clientId)"), all);

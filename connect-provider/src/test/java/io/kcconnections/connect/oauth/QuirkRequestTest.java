@@ -30,7 +30,7 @@ class QuirkRequestTest {
     private static ResolvedProvider provider(String name, Map<String, String> values) {
         ProviderTemplate t = CATALOG.templates().get(name);
         ResolvedProvider.Result r = ResolvedProvider.resolve(t, new ProviderConfig(name, "test", "the-client", "the-secret",
-                null, null, null, null, null, null, values, null), new HostPolicy(false));
+                null, null, null, null, null, null, values, null, null), new HostPolicy(false));
         assertTrue(r.ok(), () -> name + ": " + r.problems());
         return r.provider();
     }

@@ -29,7 +29,7 @@ class RealmProviderConfigsTest {
     void aConfigurationSurvivesTheComponentForm() {
         ProviderConfig c = new ProviderConfig("keycloak", "realm", "id", "${vault.kc}", List.of("openid", "email"),
                 null, "https://sso.example.com/token", null, null, Boolean.TRUE,
-                Map.of("base_url", "https://sso.example.com", "realm", "r"), Boolean.FALSE);
+                Map.of("base_url", "https://sso.example.com", "realm", "r"), Boolean.FALSE, null);
         RealmProviderConfigs.Parsed p = RealmProviderConfigs.parse(component("keycloak", RealmProviderConfigs.toComponentConfig(c, true)));
         assertTrue(p.problems().isEmpty(), p.problems()::toString);
         assertTrue(p.enabled());

@@ -1,0 +1,291 @@
+package io.kcconnections.it;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * SSO login through catalog providers: the realm's identity providers generated from provider configurations with
+ * login on (Keycloak's social type, {@code oidc} or {@code oauth2}), kept in sync, conflicts with hand-made identity
+ * providers left alone, and, in a real browser, a login through the upstream realm that also stores a connection.
+ */
+class LoginIT {
+
+    private static final Path CHROMIUM = Path.of(System.getProperty("chromium", "/usr/bin/chromium"));
+    private static final Path CHROMEDRIVER = Path.of(System.getProperty("chromedriver", "/usr/bin/chromedriver"));
+    private static final String APP = "http://localhost:3000/after-login";
+
+    private final Admin admin = TestServer.admin();
+    private final String base = TestServer.baseUrl();
+
+    private ObjectNode upstream(boolean login, boolean connect) {
+        ObjectNode b = Http.JSON.createObjectNode();
+        b.put("clientId", TestServer.UPSTREAM_CLIENT).put("clientSecret", TestServer.UPSTREAM_SECRET);
+        b.putObject("values").put("base_url", base).put("realm", TestServer.UPSTREAM_REALM);
+        b.put("loginEnabled", login).put("loginConnect", connect);
+        return b;
+    }
+
+    private Http.Resp put(TestRealm realm, String provider, Object body) {
+        return admin.put("/" + realm.name + "/connect/providers/" + provider, body);
+    }
+
+    private Http.Resp idp(TestRealm realm, String alias) {
+        return admin.get("/" + realm.name + "/identity-provider/instances/" + alias);
+    }
+
+    private List<JsonNode> sync(TestRealm realm) {
+        Http.Resp r = admin.post("/" + realm.name + "/connect/login-sync", Map.of());
+        assertEquals(200, r.status(), r::toString);
+        List<JsonNode> out = new ArrayList<>();
+        r.json().forEach(out::add);
+        return out;
+    }
+
+    private static String action(List<JsonNode> outcomes, String alias) {
+        return outcomes.stream().filter(o -> o.get("alias").asText().equals(alias)).map(o -> o.get("action").asText())
+                .findFirst().orElse(null);
+    }
+
+    @Test
+    @DisplayName("each mapping type is generated from the catalog and accepted by Keycloak: github (social), keycloak (oidc"
+            + " with discovery), atlassian (oauth2 with userinfo and claims); secrets stay vault references")
+    void mappingTypes() throws Exception {
+        try (TestRealm realm = TestRealm.create()) {
+            assertEquals(201, put(realm, "keycloak", upstream(true, false)).status());
+            ObjectNode gh = Http.JSON.createObjectNode().put("clientId", "gh-login").put("clientSecret", "${vault.gh_secret}")
+                    .put("loginEnabled", true);
+            assertEquals(201, put(realm, "github", gh).status());
+            ObjectNode at = Http.JSON.createObjectNode().put("clientId", "at-login").put("clientSecret", "at-secret-x1")
+                    .put("loginEnabled", true);
+            SecretLedger.note("at-secret-x1");
+            assertEquals(201, put(realm, "atlassian", at).status());
+
+            JsonNode kc = idp(realm, "keycloak").json();
+            assertEquals("oidc", kc.get("providerId").asText());
+            String issuer = base + "/realms/" + TestServer.UPSTREAM_REALM;
+            assertEquals(issuer, kc.get("config").path("issuer").asText(), kc::toString);
+            assertEquals(issuer + "/protocol/openid-connect/certs", kc.get("config").get("jwksUrl").asText(),
+                    "endpoints come from the issuer's discovery document");
+            assertEquals("true", kc.get("config").get("validateSignature").asText());
+            assertEquals("true", kc.get("config").get("pkceEnabled").asText());
+            assertFalse(kc.get("storeToken").asBoolean(), "without connect at login no token is kept");
+
+            JsonNode github = idp(realm, "github").json();
+            assertEquals("github", github.get("providerId").asText(), "Keycloak's built-in GitHub type");
+            assertEquals("gh-login", github.get("config").get("clientId").asText());
+            assertEquals("${vault.gh_secret}", idpConfigValue(realm, "github", "clientSecret"), "the vault reference is kept");
+
+            JsonNode atlassian = idp(realm, "atlassian").json();
+            assertEquals("oauth2", atlassian.get("providerId").asText());
+            assertEquals("https://api.atlassian.com/me", atlassian.get("config").get("userInfoUrl").asText());
+            assertEquals("account_id", atlassian.get("config").get("userIDClaim").asText());
+
+            List<JsonNode> again = sync(realm);
+            assertEquals(3, again.size(), again::toString);
+            for (JsonNode o : again) {
+                assertEquals("unchanged", o.get("action").asText(), () -> "a second sync changes nothing: " + again);
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("login off removes the generated identity provider, on brings it back, new credentials update it;"
+            + " a hand-made identity provider with the same alias is a conflict and is never touched")
+    void toggleUpdateAndConflict() throws Exception {
+        try (TestRealm realm = TestRealm.create()) {
+            ObjectNode gh = Http.JSON.createObjectNode().put("clientId", "gh-1").put("clientSecret", "gh-secret-1x")
+                    .put("loginEnabled", true);
+            SecretLedger.note("gh-secret-1x");
+            assertEquals(201, put(realm, "github", gh).status());
+            assertEquals(200, idp(realm, "github").status());
+
+            gh.put("clientId", "gh-2");
+            assertTrue(put(realm, "github", gh).status() / 100 == 2);
+            assertEquals("gh-2", idp(realm, "github").json().get("config").get("clientId").asText());
+
+            gh.put("loginEnabled", false);
+            assertTrue(put(realm, "github", gh).status() / 100 == 2);
+            assertEquals(404, idp(realm, "github").status(), "login off: the generated identity provider is removed");
+
+            gh.put("loginEnabled", true);
+            assertTrue(put(realm, "github", gh).status() / 100 == 2);
+            assertEquals(200, idp(realm, "github").status(), "login on again: it is back");
+
+            // Someone made a "keycloak" identity provider by hand.
+            ObjectNode hand = Http.JSON.createObjectNode().put("alias", "keycloak").put("providerId", "oidc").put("enabled", true);
+            hand.putObject("config").put("clientId", "hand-made").put("clientSecret", "hand-secret-1")
+                    .put("authorizationUrl", "https://idp.example.test/auth").put("tokenUrl", "https://idp.example.test/token")
+                    .put("clientAuthMethod", "client_secret_post");
+            SecretLedger.note("hand-secret-1");
+            assertEquals(201, admin.post("/" + realm.name + "/identity-provider/instances", hand).status());
+            assertEquals(201, put(realm, "keycloak", upstream(true, true)).status());
+            List<JsonNode> outcomes = sync(realm);
+            assertEquals("conflict", action(outcomes, "keycloak"), outcomes::toString);
+            JsonNode left = idp(realm, "keycloak").json();
+            assertEquals("hand-made", left.get("config").get("clientId").asText(), "the hand-made one is untouched");
+            assertNull(left.get("config").get("kcConnections.managed"));
+            assertEquals(0, admin.get("/" + realm.name + "/identity-provider/instances/keycloak/mappers").json().size(),
+                    "no mapper added to a hand-made identity provider");
+
+            assertTrue(put(realm, "keycloak", upstream(false, false)).status() / 100 == 2);
+            assertEquals(200, idp(realm, "keycloak").status(), "turning login off never removes what it did not create");
+            assertEquals("hand-made", idp(realm, "keycloak").json().get("config").get("clientId").asText());
+        }
+    }
+
+    @Test
+    @DisplayName("in a real browser: the demo realm's login page shows the upstream button, the person logs in at the"
+            + " upstream and lands with a session; connect at login stored an encrypted connection the token endpoint serves")
+    void browserLoginConnects() throws Exception {
+        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "chromium and chromedriver are not installed (apt-get install chromium chromium-driver; .ci/run does)");
+        try (TestRealm realm = TestRealm.create()) {
+            assertEquals(201, put(realm, "keycloak", upstream(true, true)).status());
+            JsonNode idp = idp(realm, "keycloak").json();
+            assertEquals("true", idp.get("config").get("kcConnections.managed").asText());
+            JsonNode mappers = admin.get("/" + realm.name + "/identity-provider/instances/keycloak/mappers").json();
+            assertEquals(1, mappers.size(), mappers::toString);
+            assertEquals("kc-connections-login-connection", mappers.get(0).get("identityProviderMapper").asText());
+
+            String[] person = realm.upstreamUser();
+            // demo-app requires PKCE, as a public-facing app should.
+            String verifier = SecretLedger.note(UUID.randomUUID() + "-" + UUID.randomUUID());
+            String challenge = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            String code;
+            WebDriver driver = chrome();
+            try {
+                WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60));
+                driver.get(realm.url("/protocol/openid-connect/auth?client_id=demo-app&response_type=code&scope=openid"
+                        + "&code_challenge_method=S256&code_challenge=" + challenge + "&redirect_uri=" + Http.enc(APP)));
+                wait.until(ExpectedConditions.elementToBeClickable(By.id("social-keycloak")));
+                Path shot = Path.of(KeycloakServer.prop("kc.work", "target")).resolve("login-page-with-upstream-button.png");
+                Files.write(shot, ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
+                driver.findElement(By.id("social-keycloak")).click();
+
+                wait.until(ExpectedConditions.urlContains("/realms/" + TestServer.UPSTREAM_REALM + "/"));
+                wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username"))).sendKeys(person[0]);
+                driver.findElement(By.id("password")).sendKeys(person[1]);
+                driver.findElement(By.id("kc-login")).click();
+
+                // Keycloak's first-broker-login flow may ask to review the profile; then the app gets its code.
+                wait.until(d -> d.getCurrentUrl().startsWith(APP) || !d.findElements(By.id("kc-update-profile-form")).isEmpty()
+                        || !d.findElements(By.cssSelector("form#kc-idp-review-profile-form")).isEmpty());
+                if (!driver.getCurrentUrl().startsWith(APP)) {
+                    driver.findElement(By.cssSelector("input[type=submit],button[type=submit]")).click();
+                    wait.until(d -> d.getCurrentUrl().startsWith(APP));
+                }
+                code = Http.queryParam(driver.getCurrentUrl(), "code");
+            } finally {
+                driver.quit();
+            }
+            assertNotNull(code, "the demo app got an authorization code");
+            SecretLedger.note(code);
+            Http.Resp tokens = Http.postForm(realm.url("/protocol/openid-connect/token"), Map.of("grant_type",
+                    "authorization_code", "code", code, "redirect_uri", APP, "client_id", "demo-app",
+                    "client_secret", "demo-app-secret", "code_verifier", verifier), null);
+            assertEquals(200, tokens.status(), tokens::toString);
+            String bearer = SecretLedger.note(tokens.json().get("access_token").asText());
+
+            // The demo-realm user is the brokered person; connect at login stored their upstream connection.
+            JsonNode me = Http.get(realm.url("/protocol/openid-connect/userinfo"), bearer).json();
+            assertEquals(person[0].toLowerCase(), me.get("preferred_username").asText().toLowerCase());
+            JsonNode list = Http.get(realm.url("/connect/connections"), bearer).json();
+            JsonNode conns = list.has("connections") ? list.get("connections") : list;
+            assertEquals(1, conns.size(), list::toString);
+            String cid = conns.get(0).get("connection_id").asText();
+            assertTrue(cid.startsWith("login-keycloak-"), cid);
+            assertEquals("active", conns.get(0).get("status").asText());
+
+            Http.Resp t = Connect.token(realm, bearer, cid, "keycloak");
+            assertEquals(200, t.status(), t::toString);
+            String upstreamToken = SecretLedger.note(t.json().get("token").asText());
+            Http.Resp upMe = Http.get(base + "/realms/" + TestServer.UPSTREAM_REALM + "/protocol/openid-connect/userinfo", upstreamToken);
+            assertEquals(200, upMe.status(), "the served token is the person's upstream token: " + upMe);
+            assertEquals(person[0].toLowerCase(), upMe.json().get("preferred_username").asText().toLowerCase());
+
+            // Stored encrypted, and not in Keycloak's plain-text federated identity token column.
+            Map<String, Object> row = Db.row(realm.name, cid);
+            assertFalse(String.valueOf(row.get("ACCESS_TOKEN")).contains(upstreamToken));
+            assertNotNull(row.get("REFRESH_TOKEN"), "the login's refresh token is kept (encrypted) for the refresher");
+            assertEquals(1, federatedTokens(realm).size(), "one federated identity");
+            assertNull(federatedTokens(realm).get(0), "FEDERATED_IDENTITY.TOKEN stays empty");
+
+            // Another person cannot read it.
+            Http.Resp bob = Connect.token(realm, realm.bob(), cid, "keycloak");
+            assertTrue(bob.status() == 403 || bob.status() == 404, bob::toString);
+        }
+    }
+
+    private static WebDriver chrome() {
+        ChromeOptions o = new ChromeOptions();
+        o.setBinary(CHROMIUM.toFile());
+        o.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1280,900",
+                "--user-data-dir=" + Path.of(KeycloakServer.prop("kc.work", "target")).toAbsolutePath()
+                        .resolve("chrome-" + UUID.randomUUID()));
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                .withLogFile(Path.of(KeycloakServer.prop("kc.work", "target")).resolve("chromedriver.log").toFile())
+                .withVerbose(true).build();
+        return new ChromeDriver(service, o);
+    }
+
+    /** FEDERATED_IDENTITY.TOKEN of the realm's users. */
+    private static List<String> federatedTokens(TestRealm realm) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = TestServer.get().jdbc(); PreparedStatement ps = c.prepareStatement(
+                "select fi.TOKEN from FEDERATED_IDENTITY fi join REALM r on r.ID = fi.REALM_ID where r.NAME = ?")) {
+            ps.setString(1, realm.name);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A stored identity provider configuration value (the admin API masks secrets). */
+    private static String idpConfigValue(TestRealm realm, String alias, String name) throws Exception {
+        try (Connection c = TestServer.get().jdbc(); PreparedStatement ps = c.prepareStatement(
+                "select cfg.VALUE from IDENTITY_PROVIDER_CONFIG cfg join IDENTITY_PROVIDER ip on ip.INTERNAL_ID = cfg.IDENTITY_PROVIDER_ID"
+                        + " join REALM r on r.ID = ip.REALM_ID where r.NAME = ? and ip.PROVIDER_ALIAS = ? and cfg.NAME = ?")) {
+            ps.setString(1, realm.name);
+            ps.setString(2, alias);
+            ps.setString(3, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+}

@@ -1,0 +1,314 @@
+package io.kcconnections.connect.login;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.jboss.logging.Logger;
+import org.keycloak.broker.provider.IdentityProvider;
+import org.keycloak.broker.provider.IdentityProviderFactory;
+import org.keycloak.http.simple.SimpleHttp;
+import org.keycloak.http.simple.SimpleHttpResponse;
+import org.keycloak.models.IdentityProviderMapperModel;
+import org.keycloak.models.IdentityProviderModel;
+import org.keycloak.models.IdentityProviderSyncMode;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.models.RealmModel;
+
+import io.kcconnections.connect.ConnectService;
+import io.kcconnections.connect.catalog.HostPolicy;
+import io.kcconnections.connect.catalog.ProviderRegistry;
+import io.kcconnections.connect.catalog.ResolvedProvider;
+import io.kcconnections.connect.spi.template.ClientAuthMethod;
+import io.kcconnections.connect.spi.template.LoginSpec;
+
+/**
+ * Keeps a realm's Keycloak identity providers in step with the providers offered for login: one identity provider per
+ * login-enabled provider, named after it, of Keycloak's built-in social type where the catalog names one, else
+ * {@code oidc} (endpoints from the issuer's discovery document) or {@code oauth2} (a userinfo URL and claims). The
+ * same client credentials as the connections use; a vault reference stays a reference.
+ * <p>
+ * What this creates carries {@link #MANAGED} in its configuration. An identity provider with the same alias that
+ * lacks it was made by someone else: reported as a conflict and never touched. Turning login off removes only managed
+ * identity providers. Every generated identity provider passes its Keycloak factory's own validation first.
+ */
+public final class LoginSync {
+
+    private static final Logger LOG = Logger.getLogger(LoginSync.class);
+
+    /** Configuration key marking an identity provider this extension manages. */
+    public static final String MANAGED = "kcConnections.managed";
+    /** Name of the connect-at-login mapper on a managed identity provider. */
+    public static final String MAPPER_NAME = "kc-connections: store the login as a connection";
+
+    /** What one sync did to one alias. Actions: created, updated, unchanged, removed, conflict, invalid. */
+    public record Outcome(String alias, String action, String providerId, String detail) {
+    }
+
+    private LoginSync() {
+    }
+
+    /** Syncs one realm in the session's transaction (Keycloak's identity provider store works on the context realm). */
+    public static List<Outcome> sync(KeycloakSession session, RealmModel realm) {
+        RealmModel before = session.getContext().getRealm();
+        session.getContext().setRealm(realm);
+        try {
+            return syncContextRealm(session, realm);
+        } finally {
+            session.getContext().setRealm(before);
+        }
+    }
+
+    /** Syncs every realm, each in its own transaction; a failing realm does not stop the others. */
+    public static void syncAll(KeycloakSessionFactory factory) {
+        List<String> ids = KeycloakModelUtils.runJobInTransactionWithResult(factory,
+                s -> s.realms().getRealmsStream().map(RealmModel::getId).toList());
+        for (String id : ids) {
+            syncRealm(factory, id);
+        }
+    }
+
+    /** Syncs one realm in a transaction of its own. */
+    public static List<Outcome> syncRealm(KeycloakSessionFactory factory, String realmId) {
+        try {
+            return KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> {
+                RealmModel realm = s.realms().getRealm(realmId);
+                return realm == null ? List.<Outcome>of() : sync(s, realm);
+            });
+        } catch (RuntimeException e) {
+            LOG.warnf("login sync of realm %s failed: %s", realmId, e.toString());
+            return List.of();
+        }
+    }
+
+    /** Syncs the realm once the session's transaction has committed (after a provider configuration changed). */
+    public static void syncAfterCommit(KeycloakSession session, String realmId) {
+        KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
+        session.getTransactionManager().enlistAfterCompletion(new org.keycloak.models.AbstractKeycloakTransaction() {
+            @Override
+            protected void commitImpl() {
+                syncRealm(factory, realmId);
+            }
+
+            @Override
+            protected void rollbackImpl() {
+            }
+        });
+    }
+
+    private static List<Outcome> syncContextRealm(KeycloakSession session, RealmModel realm) {
+        ConnectService connect = session.getProvider(ConnectService.class);
+        ProviderRegistry registry = connect.registry();
+        List<Outcome> out = new ArrayList<>();
+        Map<String, ResolvedProvider> wanted = new LinkedHashMap<>();
+        for (ProviderRegistry.Entry e : registry.entries(session, realm)) {
+            if (!e.usable() || !e.provider().loginEnabled() || e.template().login().type() == LoginSpec.Type.NONE) {
+                continue;
+            }
+            if (e.source() == ProviderRegistry.Source.ENV
+                    && org.keycloak.Config.getAdminRealm().equals(realm.getName())) {
+                continue; // deployment-wide login settings apply to the application realms, not the admin realm
+            }
+            wanted.put(e.name(), e.provider());
+        }
+        for (ResolvedProvider p : wanted.values()) {
+            out.add(apply(session, realm, p, registry.hostPolicy()));
+        }
+        List<IdentityProviderModel> stale = session.identityProviders().getAllStream()
+                .filter(m -> "true".equals(m.getConfig().get(MANAGED)) && !wanted.containsKey(m.getAlias())).toList();
+        for (IdentityProviderModel m : stale) {
+            session.identityProviders().remove(m.getAlias());
+            out.add(new Outcome(m.getAlias(), "removed", m.getProviderId(), "login is off for this provider"));
+        }
+        for (Outcome o : out) {
+            if (o.action().equals("conflict") || o.action().equals("invalid")) {
+                LOG.warnf("login sync, realm %s: identity provider %s %s: %s", realm.getName(), o.alias(), o.action(), o.detail());
+            } else if (!o.action().equals("unchanged")) {
+                LOG.infof("login sync, realm %s: identity provider %s (%s) %s%s", realm.getName(), o.alias(), o.providerId(),
+                        o.action(), o.detail() == null ? "" : " (" + o.detail() + ")");
+            }
+        }
+        return out;
+    }
+
+    private static Outcome apply(KeycloakSession session, RealmModel realm, ResolvedProvider p, HostPolicy policy) {
+        String alias = p.name();
+        LoginSpec login = p.template().login();
+        IdentityProviderModel existing = session.identityProviders().getByAlias(alias);
+        if (existing != null && !"true".equals(existing.getConfig().get(MANAGED))) {
+            return new Outcome(alias, "conflict", existing.getProviderId(),
+                    "an identity provider with this alias exists and was not created by Keycloak Connections; left alone");
+        }
+        String providerId = switch (login.type()) {
+            case SOCIAL -> login.providerId();
+            case OIDC -> "oidc";
+            default -> "oauth2";
+        };
+        // Keycloak's social types are factories of their own SPI; oidc and oauth2 are plain identity providers.
+        IdentityProviderFactory<?> factory = (IdentityProviderFactory<?>) (login.type() == LoginSpec.Type.SOCIAL
+                ? session.getKeycloakSessionFactory().getProviderFactory(org.keycloak.broker.social.SocialIdentityProvider.class, providerId)
+                : session.getKeycloakSessionFactory().getProviderFactory(IdentityProvider.class, providerId));
+        if (factory == null) {
+            return new Outcome(alias, "invalid", providerId, "Keycloak has no identity provider type " + providerId);
+        }
+        Map<String, String> config = new HashMap<>();
+        String detail = desiredConfig(session, p, providerId, policy, config);
+        IdentityProviderModel model = factory.createConfig();
+        if (existing != null) {
+            model.setInternalId(existing.getInternalId());
+            model.setFirstBrokerLoginFlowId(existing.getFirstBrokerLoginFlowId());
+            model.setPostBrokerLoginFlowId(existing.getPostBrokerLoginFlowId());
+            model.setTrustEmail(existing.isTrustEmail());
+            model.setHideOnLogin(existing.isHideOnLogin());
+            model.setLinkOnly(existing.isLinkOnly());
+            model.setAddReadTokenRoleOnCreate(existing.isAddReadTokenRoleOnCreate());
+            Map<String, String> merged = new HashMap<>(existing.getConfig());
+            merged.putAll(config);
+            config = merged;
+        } else if (realm.getFirstBrokerLoginFlow() != null) {
+            model.setFirstBrokerLoginFlowId(realm.getFirstBrokerLoginFlow().getId());
+        }
+        model.setConfig(config);
+        model.setAlias(alias);
+        model.setProviderId(providerId);
+        model.setDisplayName(p.template().displayName());
+        model.setEnabled(true);
+        // With connect at login the token response must reach the mapper; the mapper takes it out of the login context
+        // before Keycloak would store it in plain text (FEDERATED_IDENTITY.TOKEN stays empty).
+        model.setStoreToken(p.loginConnect());
+        try {
+            model.validate(realm);
+        } catch (RuntimeException e) {
+            return new Outcome(alias, "invalid", providerId, "Keycloak refuses the generated identity provider: " + e.getMessage());
+        }
+        String action;
+        if (existing == null) {
+            session.identityProviders().create(model);
+            action = "created";
+        } else if (same(existing, model)) {
+            action = "unchanged";
+        } else {
+            session.identityProviders().update(model);
+            action = "updated";
+        }
+        if (syncMapper(session, alias, p.loginConnect()) && action.equals("unchanged")) {
+            action = "updated";
+        }
+        return new Outcome(alias, action, providerId, detail);
+    }
+
+    /** Fills the identity provider's configuration; returns a note for the report (or null). */
+    private static String desiredConfig(KeycloakSession session, ResolvedProvider p, String providerId, HostPolicy policy,
+                                        Map<String, String> c) {
+        LoginSpec login = p.template().login();
+        c.put(MANAGED, "true");
+        c.put("clientId", p.clientId());
+        String secret = p.config().clientSecret();
+        if (secret != null && !secret.isBlank()) {
+            c.put("clientSecret", secret);
+        }
+        c.put("syncMode", IdentityProviderSyncMode.LEGACY.name());
+        List<String> scopes = !login.scopes().isEmpty() ? login.scopes() : p.scopes(null);
+        if (!providerId.equals(login.providerId()) || !login.scopes().isEmpty()) {
+            if (!scopes.isEmpty()) {
+                c.put("defaultScope", String.join(" ", scopes));
+            }
+        }
+        if (login.type() == LoginSpec.Type.SOCIAL) {
+            return null;
+        }
+        c.put("clientAuthMethod", p.template().clientAuth() == ClientAuthMethod.CLIENT_SECRET_BASIC ? "client_secret_basic" : "client_secret_post");
+        c.put("pkceEnabled", String.valueOf(p.pkce()));
+        if (p.pkce()) {
+            c.put("pkceMethod", "S256");
+        }
+        c.put("authorizationUrl", p.authorizeUrl());
+        c.put("tokenUrl", p.tokenUrl());
+        String note = null;
+        if (login.type() == LoginSpec.Type.OIDC) {
+            c.put("issuer", p.loginIssuer());
+            if (p.userinfoUrl() != null) {
+                c.put("userInfoUrl", p.userinfoUrl());
+            }
+            note = discover(session, p, policy, c);
+        } else {
+            c.put("userInfoUrl", p.loginUserinfoUrl());
+            c.putAll(login.claims());
+        }
+        return note;
+    }
+
+    /**
+     * Reads the issuer's discovery document with Keycloak's own OIDC parser (endpoints, JWKS URL, signature checks).
+     * When it cannot be read (the provider is down, or it is this server and it is still starting), the template's
+     * endpoints are used without signature validation of the ID token, which comes straight from the token endpoint
+     * over the back channel; the next sync reads discovery again.
+     */
+    private static String discover(KeycloakSession session, ResolvedProvider p, HostPolicy policy, Map<String, String> c) {
+        String issuer = p.loginIssuer();
+        String url = issuer.replaceAll("/+$", "") + "/.well-known/openid-configuration";
+        String refusal = policy.checkResolved(url);
+        if (refusal != null) {
+            c.put("validateSignature", "false");
+            return "discovery refused (" + refusal + "); the catalog's endpoints are used";
+        }
+        try (SimpleHttpResponse r = SimpleHttp.create(session).doGet(url).asResponse()) {
+            if (r.getStatus() != 200) {
+                c.put("validateSignature", "false");
+                return "discovery answered " + r.getStatus() + "; the catalog's endpoints are used";
+            }
+            IdentityProviderFactory<?> oidc = (IdentityProviderFactory<?>) session.getKeycloakSessionFactory()
+                    .getProviderFactory(IdentityProvider.class, "oidc");
+            Map<String, String> found = oidc.parseConfig(session, r.asString());
+            if (!issuer.equals(found.get("issuer"))) {
+                c.put("validateSignature", "false");
+                return "discovery names issuer " + found.get("issuer") + ", not " + issuer + "; not used";
+            }
+            for (String k : List.of("authorizationUrl", "tokenUrl", "userInfoUrl", "jwksUrl", "logoutUrl", "useJwksUrl",
+                    "validateSignature", "tokenIntrospectionUrl")) {
+                String v = found.get(k);
+                if (v != null && !v.isBlank()) {
+                    c.put(k, v);
+                }
+            }
+            return null;
+        } catch (Exception e) {
+            c.put("validateSignature", "false");
+            return "discovery failed (" + e.getClass().getSimpleName() + "); the catalog's endpoints are used until the next sync";
+        }
+    }
+
+    private static boolean same(IdentityProviderModel a, IdentityProviderModel b) {
+        return Objects.equals(a.getProviderId(), b.getProviderId()) && Objects.equals(a.getDisplayName(), b.getDisplayName())
+                && a.isEnabled() == b.isEnabled() && a.isStoreToken() == b.isStoreToken()
+                && Objects.equals(a.getConfig(), b.getConfig());
+    }
+
+    /** Adds or removes the connect-at-login mapper; true when something changed. */
+    private static boolean syncMapper(KeycloakSession session, String alias, boolean wanted) {
+        Set<IdentityProviderMapperModel> ours = session.identityProviders().getMappersByAliasStream(alias)
+                .filter(m -> LoginConnectionMapper.PROVIDER_ID.equals(m.getIdentityProviderMapper()))
+                .collect(Collectors.toSet());
+        if (wanted && ours.isEmpty()) {
+            IdentityProviderMapperModel m = new IdentityProviderMapperModel();
+            m.setName(MAPPER_NAME);
+            m.setIdentityProviderAlias(alias);
+            m.setIdentityProviderMapper(LoginConnectionMapper.PROVIDER_ID);
+            m.setConfig(new HashMap<>(Map.of(IdentityProviderMapperModel.SYNC_MODE, IdentityProviderSyncMode.FORCE.name())));
+            session.identityProviders().createMapper(m);
+            return true;
+        }
+        if (!wanted && !ours.isEmpty()) {
+            ours.forEach(m -> session.identityProviders().removeMapper(m));
+            return true;
+        }
+        return false;
+    }
+}
