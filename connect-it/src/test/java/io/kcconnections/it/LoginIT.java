@@ -163,6 +163,29 @@ class LoginIT {
     }
 
     @Test
+    @DisplayName("login from the environment: every realm but master gets the identity provider at start-up, a new realm"
+            + " gets it when created, and a restart without the variable removes it")
+    void fromTheEnvironment() throws Exception {
+        try {
+            TestServer.restartWith(Map.of("CONNECT_GITHUB_CLIENT_ID", "gh-env", "CONNECT_GITHUB_CLIENT_SECRET",
+                    SecretLedger.note("gh-env-secret-1"), "CONNECT_GITHUB_LOGIN_ENABLED", "true"));
+            JsonNode demo = admin.get("/demo/identity-provider/instances/github").json();
+            assertEquals("github", demo.path("providerId").asText(), demo::toString);
+            assertEquals("true", demo.get("config").get("kcConnections.managed").asText());
+            assertEquals("gh-env", demo.get("config").get("clientId").asText());
+            assertEquals(404, admin.get("/master/identity-provider/instances/github").status(),
+                    "deployment-wide login settings leave the administration realm alone");
+            try (TestRealm realm = TestRealm.create()) {
+                assertEquals(200, idp(realm, "github").status(), "a realm created later gets it too");
+            }
+        } finally {
+            TestServer.restoreDefaults();
+        }
+        assertEquals(404, admin.get("/demo/identity-provider/instances/github").status(),
+                "started without the variable: the managed identity provider is gone");
+    }
+
+    @Test
     @DisplayName("in a real browser: the demo realm's login page shows the upstream button, the person logs in at the"
             + " upstream and lands with a session; connect at login stored an encrypted connection the token endpoint serves")
     void browserLoginConnects() throws Exception {

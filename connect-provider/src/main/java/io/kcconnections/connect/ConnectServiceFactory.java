@@ -94,7 +94,13 @@ public class ConnectServiceFactory implements ProviderFactory<ConnectService>, S
                 scheduleTasks(factory);
                 io.kcconnections.connect.login.LoginSync.syncAll(factory);
             } else if (event instanceof RealmModel.RealmPostCreateEvent e) {
-                io.kcconnections.connect.login.LoginSync.sync(e.getKeycloakSession(), e.getCreatedRealm());
+                try {
+                    io.kcconnections.connect.login.LoginSync.sync(e.getKeycloakSession(), e.getCreatedRealm());
+                } catch (RuntimeException ex) {
+                    // Never fail a realm's creation for its login buttons: the next sync (start-up, a provider
+                    // configuration change, POST .../connect/login-sync) tries again.
+                    LOG.warnf("login sync of the new realm %s failed: %s", e.getCreatedRealm().getName(), ex.toString());
+                }
             } else if (event instanceof UserModel.UserRemovedEvent e) {
                 new ConnectionStore(e.getKeycloakSession()).deleteByUser(e.getRealm().getId(), e.getUser().getId());
             } else if (event instanceof RealmModel.RealmRemovedEvent e) {
