@@ -118,7 +118,7 @@ class LoginIT {
     }
 
     @Test
-    @DisplayName("login off removes the generated identity provider, on brings it back, new credentials update it;"
+    @DisplayName("login off disables the generated identity provider, on brings it back, an admin's switch-off is kept, new credentials update it;"
             + " a hand-made identity provider with the same alias is a conflict and is never touched")
     void toggleUpdateAndConflict() throws Exception {
         try (TestRealm realm = TestRealm.create()) {
@@ -134,11 +134,19 @@ class LoginIT {
 
             gh.put("loginEnabled", false);
             assertTrue(put(realm, "github", gh).status() / 100 == 2);
-            assertEquals(404, idp(realm, "github").status(), "login off: the generated identity provider is removed");
+            assertFalse(idp(realm, "github").json().get("enabled").asBoolean(),
+                    "login off: the generated identity provider is disabled (its users keep their links)");
 
             gh.put("loginEnabled", true);
             assertTrue(put(realm, "github", gh).status() / 100 == 2);
-            assertEquals(200, idp(realm, "github").status(), "login on again: it is back");
+            assertTrue(idp(realm, "github").json().get("enabled").asBoolean(), "login on again: it is back");
+
+            // An admin switches it off in the console: the sync respects that.
+            ObjectNode off = (ObjectNode) idp(realm, "github").json();
+            off.put("enabled", false);
+            assertEquals(204, admin.put("/" + realm.name + "/identity-provider/instances/github", off).status());
+            assertEquals("unchanged", action(sync(realm), "github"));
+            assertFalse(idp(realm, "github").json().get("enabled").asBoolean(), "an admin's choice is kept");
 
             // Someone made a "keycloak" identity provider by hand.
             ObjectNode hand = Http.JSON.createObjectNode().put("alias", "keycloak").put("providerId", "oidc").put("enabled", true);
@@ -164,7 +172,7 @@ class LoginIT {
 
     @Test
     @DisplayName("login from the environment: every realm but master gets the identity provider at start-up, a new realm"
-            + " gets it when created, and a restart without the variable removes it")
+            + " gets it when created, and a restart without the variable disables it")
     void fromTheEnvironment() throws Exception {
         try {
             TestServer.restartWith(Map.of("CONNECT_GITHUB_CLIENT_ID", "gh-env", "CONNECT_GITHUB_CLIENT_SECRET",
@@ -181,8 +189,8 @@ class LoginIT {
         } finally {
             TestServer.restoreDefaults();
         }
-        assertEquals(404, admin.get("/demo/identity-provider/instances/github").status(),
-                "started without the variable: the managed identity provider is gone");
+        assertFalse(admin.get("/demo/identity-provider/instances/github").json().get("enabled").asBoolean(),
+                "started without the variable: the managed identity provider is disabled");
     }
 
     @Test

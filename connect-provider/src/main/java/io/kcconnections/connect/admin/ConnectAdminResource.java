@@ -81,7 +81,7 @@ public class ConnectAdminResource {
     /**
      * Brings the realm's identity providers in step with the providers offered for login now (this also happens at
      * start-up, when a realm is created and after every change of a realm provider configuration) and answers with
-     * what was done to each alias: created, updated, unchanged, removed, conflict or invalid.
+     * what was done to each alias: created, updated, unchanged, disabled, conflict or invalid.
      */
     @Path("login-sync")
     @jakarta.ws.rs.POST

@@ -48,7 +48,10 @@ public final class LoginSync {
     /** Name of the connect-at-login mapper on a managed identity provider. */
     public static final String MAPPER_NAME = "kc-connections: store the login as a connection";
 
-    /** What one sync did to one alias. Actions: created, updated, unchanged, removed, conflict, invalid. */
+    /** Marks a managed identity provider that the sync disabled because login went off (not an admin's choice). */
+    public static final String DISABLED_BY_SYNC = "kcConnections.disabledBySync";
+
+    /** What one sync did to one alias. Actions: created, updated, unchanged, disabled, conflict, invalid. */
     public record Outcome(String alias, String action, String providerId, String detail) {
     }
 
@@ -121,11 +124,15 @@ public final class LoginSync {
         for (ResolvedProvider p : wanted.values()) {
             out.add(apply(session, realm, p, registry.hostPolicy()));
         }
+        // Login off: disabled, not removed, so the people linked to it keep their links for when it comes back.
         List<IdentityProviderModel> stale = session.identityProviders().getAllStream()
-                .filter(m -> "true".equals(m.getConfig().get(MANAGED)) && !wanted.containsKey(m.getAlias())).toList();
+                .filter(m -> "true".equals(m.getConfig().get(MANAGED)) && !wanted.containsKey(m.getAlias())
+                        && m.isEnabled()).toList();
         for (IdentityProviderModel m : stale) {
-            session.identityProviders().remove(m.getAlias());
-            out.add(new Outcome(m.getAlias(), "removed", m.getProviderId(), "login is off for this provider"));
+            m.setEnabled(false);
+            m.getConfig().put(DISABLED_BY_SYNC, "true");
+            session.identityProviders().update(m);
+            out.add(new Outcome(m.getAlias(), "disabled", m.getProviderId(), "login is off for this provider"));
         }
         for (Outcome o : out) {
             if (o.action().equals("conflict") || o.action().equals("invalid")) {
@@ -179,7 +186,10 @@ public final class LoginSync {
         model.setAlias(alias);
         model.setProviderId(providerId);
         model.setDisplayName(p.template().displayName());
-        model.setEnabled(true);
+        // An admin may switch a managed identity provider off in the console; only what the sync switched off it
+        // switches on again.
+        model.setEnabled(existing == null || existing.isEnabled() || "true".equals(existing.getConfig().get(DISABLED_BY_SYNC)));
+        config.remove(DISABLED_BY_SYNC);
         // With connect at login the token response must reach the mapper; the mapper takes it out of the login context
         // before Keycloak would store it in plain text (FEDERATED_IDENTITY.TOKEN stays empty).
         model.setStoreToken(p.loginConnect());
