@@ -182,6 +182,10 @@ public final class LoginSync {
         } else if (realm.getFirstBrokerLoginFlow() != null) {
             model.setFirstBrokerLoginFlowId(realm.getFirstBrokerLoginFlow().getId());
         }
+        if (login.type() == LoginSpec.Type.OIDC && !config.containsKey("jwksUrl")) {
+            // Never read discovery (and kept nothing from an earlier sync): no keys to check ID token signatures with.
+            config.put("validateSignature", "false");
+        }
         model.setConfig(config);
         model.setAlias(alias);
         model.setProviderId(providerId);
@@ -257,28 +261,25 @@ public final class LoginSync {
 
     /**
      * Reads the issuer's discovery document with Keycloak's own OIDC parser (endpoints, JWKS URL, signature checks).
-     * When it cannot be read (the provider is down, or it is this server and it is still starting), the template's
-     * endpoints are used without signature validation of the ID token, which comes straight from the token endpoint
-     * over the back channel; the next sync reads discovery again.
+     * When it cannot be read (the provider is down, or it is this server and it is still starting), what an earlier sync
+     * found is kept; without that, the template's endpoints are used without signature validation of the ID token,
+     * which comes straight from the token endpoint over the back channel. The next sync reads discovery again.
      */
     private static String discover(KeycloakSession session, ResolvedProvider p, HostPolicy policy, Map<String, String> c) {
         String issuer = p.loginIssuer();
         String url = issuer.replaceAll("/+$", "") + "/.well-known/openid-configuration";
         String refusal = policy.checkResolved(url);
         if (refusal != null) {
-            c.put("validateSignature", "false");
             return "discovery refused (" + refusal + "); the catalog's endpoints are used";
         }
         try (SimpleHttpResponse r = SimpleHttp.create(session).doGet(url).asResponse()) {
             if (r.getStatus() != 200) {
-                c.put("validateSignature", "false");
                 return "discovery answered " + r.getStatus() + "; the catalog's endpoints are used";
             }
             IdentityProviderFactory<?> oidc = (IdentityProviderFactory<?>) session.getKeycloakSessionFactory()
                     .getProviderFactory(IdentityProvider.class, "oidc");
             Map<String, String> found = oidc.parseConfig(session, r.asString());
             if (!issuer.equals(found.get("issuer"))) {
-                c.put("validateSignature", "false");
                 return "discovery names issuer " + found.get("issuer") + ", not " + issuer + "; not used";
             }
             for (String k : List.of("authorizationUrl", "tokenUrl", "userInfoUrl", "jwksUrl", "logoutUrl", "useJwksUrl",
@@ -290,7 +291,6 @@ public final class LoginSync {
             }
             return null;
         } catch (Exception e) {
-            c.put("validateSignature", "false");
             return "discovery failed (" + e.getClass().getSimpleName() + "); the catalog's endpoints are used until the next sync";
         }
     }
