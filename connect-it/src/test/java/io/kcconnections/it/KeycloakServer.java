@@ -192,7 +192,7 @@ public final class KeycloakServer {
         }
         List<String> args = new ArrayList<>(List.of("start", "--optimized", "--http-enabled=true", "--http-host=127.0.0.1",
                 "--http-port=" + httpPort, "--http-management-port=" + managementPort, "--hostname-strict=false",
-                "--import-realm", "--log-level=INFO,io.kcconnections:debug"));
+                "--import-realm", "--log-level=" + prop("kc.log.level", "INFO,io.kcconnections:debug")));
         args.addAll(dbArgs());
         args.addAll(extraArgs);
         logFile = work.resolve("kc-logs").resolve(name + "-" + db.kind() + "-" + (++serverCount) + ".log");
