@@ -97,7 +97,8 @@ public final class Browser {
         Matcher m = LOGIN_FORM.matcher(page.body());
         assertNotNull(m.find() ? m : null, "no login form on " + page.url());
         String action = m.group(1).replace("&amp;", "&");
-        Page after = follow(postForm(action, Map.of("username", username, "password", password, "credentialId", "")));
+        Page afterLogin = follow(postForm(action, Map.of("username", username, "password", password, "credentialId", "")));
+        Page after = afterLogin.location() == null ? consent(afterLogin, true) : afterLogin;
         assertNotNull(after.location(), () -> "login did not redirect off-server; last page " + after.url() + " HTTP " + after.status());
         return after.location();
     }
@@ -133,5 +134,40 @@ public final class Browser {
             }
         }
         return null;
+    }
+
+    private static final Pattern DEVICE_FORM = Pattern.compile(
+            "<form[^>]*id=\"kc-user-verify-device-user-code-form\"[^>]*action=\"([^\"]+)\"", Pattern.DOTALL);
+    private static final Pattern CONSENT_FORM = Pattern.compile(
+            "<form[^>]*action=\"([^\"]*login-actions/consent[^\"]*)\"[^>]*>(.*?)</form>", Pattern.DOTALL);
+    private static final Pattern HIDDEN_CODE = Pattern.compile("name=\"code\"\\s+value=\"([^\"]+)\"");
+
+    /** Answers the provider's consent screen when this page is one (clients that require consent); else returns it. */
+    public Page consent(Page p, boolean approve) {
+        Matcher consent = CONSENT_FORM.matcher(p.body() == null ? "" : p.body());
+        if (!consent.find()) {
+            return p;
+        }
+        Matcher code = HIDDEN_CODE.matcher(consent.group(2));
+        assertNotNull(code.find() ? code : null, "no code on the consent form");
+        return follow(postForm(consent.group(1).replace("&amp;", "&"),
+                approve ? Map.of("code", code.group(1), "accept", "Yes") : Map.of("code", code.group(1), "cancel", "No")));
+    }
+
+    /**
+     * A person approving (or denying) a device authorization on the provider's own pages: opens the verification
+     * URI, types the user code, logs in, and answers the consent screen. Returns the last page.
+     */
+    public Page answerDevice(String verificationUri, String userCode, String username, String password, boolean approve) {
+        Page page = follow(get(verificationUri));
+        Matcher m = DEVICE_FORM.matcher(page.body());
+        assertNotNull(m.find() ? m : null, () -> "no user-code form on " + page.url() + " HTTP " + page.status());
+        Page p = follow(postForm(m.group(1).replace("&amp;", "&"), Map.of("device_user_code", userCode)));
+        Matcher login = LOGIN_FORM.matcher(p.body());
+        if (login.find()) {
+            p = follow(postForm(login.group(1).replace("&amp;", "&"),
+                    Map.of("username", username, "password", password, "credentialId", "")));
+        }
+        return consent(p, approve);
     }
 }

@@ -43,6 +43,7 @@ public class ConnectServiceFactory implements ProviderFactory<ConnectService>, S
     private volatile ProviderRegistry registry;
     private volatile Refresher refresher;
     private volatile RefreshPass refreshPass;
+    private volatile io.kcconnections.connect.refresh.DevicePoller devicePoller;
     private Map<String, String> env = System.getenv();
 
     /** For tests: the environment the factory reads instead of the process's. */
@@ -88,6 +89,7 @@ public class ConnectServiceFactory implements ProviderFactory<ConnectService>, S
                 registry.templates().size(), registry.all(null, null).keySet());
         refresher = new Refresher(factory);
         refreshPass = new RefreshPass(factory, refresher, settings.refreshConcurrency());
+        devicePoller = new io.kcconnections.connect.refresh.DevicePoller(factory, refresher);
 
         factory.register(event -> {
             if (event instanceof PostMigrationEvent) {
@@ -105,6 +107,7 @@ public class ConnectServiceFactory implements ProviderFactory<ConnectService>, S
                 new ConnectionStore(e.getKeycloakSession()).deleteByUser(e.getRealm().getId(), e.getUser().getId());
             } else if (event instanceof RealmModel.RealmRemovedEvent e) {
                 new ConnectionStore(e.getKeycloakSession()).deleteByRealm(e.getRealm().getId());
+                new io.kcconnections.connect.store.ClientRegistrationStore(e.getKeycloakSession()).deleteByRealm(e.getRealm().getId());
             }
         });
     }
@@ -121,6 +124,9 @@ public class ConnectServiceFactory implements ProviderFactory<ConnectService>, S
             } else {
                 LOG.warn("connect: the background refresher is off (refresh-interval-seconds=0)");
             }
+            if (settings.devicePollSeconds() > 0) {
+                timer.schedule(devicePoller, settings.devicePollSeconds() * 1000L, "kc-connect-device-poll");
+            }
             if (settings.cleanupIntervalSeconds() > 0) {
                 timer.scheduleTask(new CleanupTask(), settings.cleanupIntervalSeconds() * 1000L, "kc-connect-cleanup");
             }
@@ -132,6 +138,9 @@ public class ConnectServiceFactory implements ProviderFactory<ConnectService>, S
     public void close() {
         if (refreshPass != null) {
             refreshPass.close();
+        }
+        if (devicePoller != null) {
+            devicePoller.close();
         }
         if (refresher != null) {
             refresher.close();

@@ -69,10 +69,22 @@ public final class ConnectSettings {
             ProviderConfigProperty.INTEGER_TYPE,
             "Days a connection that needs a new consent (or expired without a refresh token) is kept before cleanup deletes it (0: keep).", false);
 
+    public static final Option DEVICE_POLL_SECONDS = new Option("device-poll-seconds", "CONNECT_DEVICE_POLL_SECONDS", "5",
+            ProviderConfigProperty.INTEGER_TYPE, "How often each node looks for pending device authorizations whose next "
+            + "poll is due (seconds, 1–300; 0 leaves them to the refresh pass and to status reads). Each is still "
+            + "polled no more often than its provider's interval.", false);
+    public static final Option MCP_DISCOVERY_TTL_SECONDS = new Option("mcp-discovery-ttl-seconds", "CONNECT_MCP_DISCOVERY_TTL_SECONDS", "3600",
+            ProviderConfigProperty.INTEGER_TYPE, "How long a node keeps what it discovered about an MCP server "
+            + "(protected-resource and authorization-server metadata), in seconds (0–86400; 0: discover every time).", false);
+    public static final Option MCP_MAX_DOCUMENT_BYTES = new Option("mcp-max-document-bytes", "CONNECT_MCP_MAX_DOCUMENT_BYTES", "65536",
+            ProviderConfigProperty.INTEGER_TYPE, "Largest metadata or registration answer read from an MCP server or its "
+            + "authorization server (bytes, 1024–1048576); larger answers are refused.", false);
+
     public static final List<Option> OPTIONS = List.of(TOKEN_ENCRYPTION_KEY, TOKEN_ENCRYPTION_OLD_KEYS, STATE_TTL_SECONDS,
             REDIRECT_ALLOW_HOSTS, DEFAULT_REDIRECT_URI, REFRESH_MARGIN_SECONDS, REFRESH_WINDOW_SECONDS, TOKEN_READER_ROLE,
             ALLOW_PRIVATE_HOSTS, REFRESH_LEASE_SECONDS, REFRESH_WAIT_MILLIS, REFRESH_INTERVAL_SECONDS, REFRESH_CONCURRENCY,
-            REFRESH_PAGE_SIZE, CLEANUP_INTERVAL_SECONDS, RETENTION_DAYS);
+            REFRESH_PAGE_SIZE, CLEANUP_INTERVAL_SECONDS, RETENTION_DAYS, DEVICE_POLL_SECONDS, MCP_DISCOVERY_TTL_SECONDS,
+            MCP_MAX_DOCUMENT_BYTES);
 
     private final String encryptionKey;
     private final List<String> oldEncryptionKeys;
@@ -90,6 +102,9 @@ public final class ConnectSettings {
     private final int refreshPageSize;
     private final int cleanupIntervalSeconds;
     private final int retentionDays;
+    private final int devicePollSeconds;
+    private final int mcpDiscoveryTtlSeconds;
+    private final int mcpMaxDocumentBytes;
     private final List<String> problems;
 
     private ConnectSettings(Function<String, String> spi, Map<String, String> env) {
@@ -127,6 +142,9 @@ public final class ConnectSettings {
         this.refreshPageSize = intIn(spi, env, REFRESH_PAGE_SIZE, 1, 1000, p);
         this.cleanupIntervalSeconds = intervalIn(spi, env, CLEANUP_INTERVAL_SECONDS, p);
         this.retentionDays = intIn(spi, env, RETENTION_DAYS, 0, 36500, p);
+        this.devicePollSeconds = intIn(spi, env, DEVICE_POLL_SECONDS, 0, 300, p);
+        this.mcpDiscoveryTtlSeconds = intIn(spi, env, MCP_DISCOVERY_TTL_SECONDS, 0, 86400, p);
+        this.mcpMaxDocumentBytes = intIn(spi, env, MCP_MAX_DOCUMENT_BYTES, 1024, 1048576, p);
         this.problems = List.copyOf(p);
     }
 
@@ -167,6 +185,9 @@ public final class ConnectSettings {
         m.put(REFRESH_PAGE_SIZE.name, String.valueOf(refreshPageSize));
         m.put(CLEANUP_INTERVAL_SECONDS.name, String.valueOf(cleanupIntervalSeconds));
         m.put(RETENTION_DAYS.name, String.valueOf(retentionDays));
+        m.put(DEVICE_POLL_SECONDS.name, String.valueOf(devicePollSeconds));
+        m.put(MCP_DISCOVERY_TTL_SECONDS.name, String.valueOf(mcpDiscoveryTtlSeconds));
+        m.put(MCP_MAX_DOCUMENT_BYTES.name, String.valueOf(mcpMaxDocumentBytes));
         return m;
     }
 
@@ -240,6 +261,9 @@ public final class ConnectSettings {
     public int refreshLeaseSeconds() { return refreshLeaseSeconds; }
     public int refreshWaitMillis() { return refreshWaitMillis; }
     public int refreshIntervalSeconds() { return refreshIntervalSeconds; }
+    public int devicePollSeconds() { return devicePollSeconds; }
+    public int mcpDiscoveryTtlSeconds() { return mcpDiscoveryTtlSeconds; }
+    public int mcpMaxDocumentBytes() { return mcpMaxDocumentBytes; }
     public int refreshConcurrency() { return refreshConcurrency; }
     public int refreshPageSize() { return refreshPageSize; }
     public int cleanupIntervalSeconds() { return cleanupIntervalSeconds; }

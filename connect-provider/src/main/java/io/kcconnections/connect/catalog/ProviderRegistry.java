@@ -178,6 +178,11 @@ public final class ProviderRegistry {
      * is not usable in the realm any more, or the stored values are refused now (the reason is logged).
      */
     public ResolvedProvider forConnection(KeycloakSession session, RealmModel realm, Connection connection) {
+        if (io.kcconnections.connect.mcp.McpConnect.PROVIDER.equals(connection.provider())) {
+            Map<String, String> m = connection.metadata();
+            return io.kcconnections.connect.mcp.McpConnect.provider(session, realm,
+                    m.get(io.kcconnections.connect.mcp.McpConnect.ISSUER), m.get(io.kcconnections.connect.mcp.McpConnect.RESOURCE));
+        }
         ResolvedProvider base = find(session, realm, connection.provider());
         if (base == null) {
             return null;

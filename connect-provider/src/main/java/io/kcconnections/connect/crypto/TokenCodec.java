@@ -16,6 +16,8 @@ public final class TokenCodec {
     public static final String ACCESS = "access_token";
     public static final String REFRESH = "refresh_token";
     public static final String RAW = "raw_token";
+    /** A pending device authorization's device code. */
+    public static final String PENDING = "pending_grant";
 
     private TokenCodec() {
     }
@@ -43,6 +45,37 @@ public final class TokenCodec {
 
     public static String refreshToken(KeyRing ring, Connection c) throws KeyRing.DecryptionException {
         return ring.decrypt(c.refreshTokenCiphertext(), aad(c.realmId(), c.id(), REFRESH));
+    }
+
+    /** A pending device grant: the device code and, when PKCE was used, the verifier. Both are secrets. */
+    public record PendingGrant(String deviceCode, String verifier) {
+        @Override
+        public String toString() {
+            return "PendingGrant[…]";
+        }
+    }
+
+    public static String encryptPending(KeyRing ring, String realmId, String rowId, PendingGrant g) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("device_code", g.deviceCode());
+        if (g.verifier() != null) {
+            m.put("code_verifier", g.verifier());
+        }
+        try {
+            return ring.encrypt(org.keycloak.util.JsonSerialization.writeValueAsString(m), aad(realmId, rowId, PENDING));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static PendingGrant pending(KeyRing ring, Connection c) throws KeyRing.DecryptionException {
+        String json = ring.decrypt(c.pendingGrantCiphertext(), aad(c.realmId(), c.id(), PENDING));
+        try {
+            Map<?, ?> m = org.keycloak.util.JsonSerialization.readValue(json, Map.class);
+            return new PendingGrant((String) m.get("device_code"), (String) m.get("code_verifier"));
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new KeyRing.DecryptionException("the pending grant is not readable");
+        }
     }
 
     /** Stored metadata overlaid with newly captured values. */

@@ -93,4 +93,16 @@ public final class ConnectEvents {
                                  String connectionId) {
         of(session, realm, userId, provider, connectionId, "recovered").event(EventType.FEDERATED_IDENTITY_LINK).success();
     }
+
+    /** A device authorization ended: the person approved it (tokens stored) or it was denied or expired. */
+    public static void deviceFinished(KeycloakSession session, RealmModel realm, String userId, String provider,
+                                      String connectionId, String error) {
+        EventBuilder e = of(session, realm, userId, provider, connectionId, error == null ? "connect" : "connect_failed")
+                .detail("grant_type", "device_code").event(EventType.FEDERATED_IDENTITY_LINK);
+        if (error == null) {
+            e.success();
+        } else {
+            e.error(error);
+        }
+    }
 }

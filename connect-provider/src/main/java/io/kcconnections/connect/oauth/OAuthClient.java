@@ -159,6 +159,92 @@ public final class OAuthClient {
         return tokenCall(p, realm, ProviderHook.Step.REFRESH, p.refreshUrl(), body, priorScopes);
     }
 
+    /**
+     * The client-credentials grant (RFC 6749 §4.4): a token for the app itself, with the provider's configured
+     * client. Run again to renew (there is no refresh token).
+     */
+    public TokenSet clientCredentials(ResolvedProvider p, RealmModel realm, List<String> scopes) throws ProviderCallException {
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("grant_type", "client_credentials");
+        if (!scopes.isEmpty()) {
+            body.put("scope", String.join(p.template().scopeSeparator(), scopes));
+        }
+        return tokenCall(p, realm, ProviderHook.Step.CLIENT_CREDENTIALS, p.tokenUrl(), body, scopes);
+    }
+
+    /** A device authorization response (RFC 8628 §3.2). {@code deviceCode} is a secret. */
+    public record DeviceAuthorization(String deviceCode, String userCode, String verificationUri,
+                                      String verificationUriComplete, long expiresIn, int interval) {
+        @Override
+        public String toString() {
+            return "DeviceAuthorization[user_code, verification_uri=" + verificationUri + "]";
+        }
+    }
+
+    /** Starts a device authorization (RFC 8628 §3.1) at the provider's device authorization endpoint. */
+    /**
+     * @param codeChallenge PKCE S256 challenge, or null: RFC 8628 does not define PKCE, but providers that enforce
+     *                      it for a client (Keycloak) want it on the device authorization request too
+     */
+    public DeviceAuthorization deviceAuthorization(ResolvedProvider p, RealmModel realm, List<String> scopes,
+                                                   String codeChallenge) throws ProviderCallException {
+        String url = p.deviceAuthorizationUrl();
+        if (url == null) {
+            throw new ProviderCallException(ProviderCallException.Kind.PERMANENT, "device_flow_unsupported", 0, null,
+                    "provider " + p.name() + " has no device authorization endpoint");
+        }
+        Map<String, String> body = new LinkedHashMap<>();
+        if (!scopes.isEmpty()) {
+            body.put("scope", String.join(p.template().scopeSeparator(), scopes));
+        }
+        if (codeChallenge != null) {
+            body.put("code_challenge", codeChallenge);
+            body.put("code_challenge_method", "S256");
+        }
+        Response r = send(p, tokenRequest(p, realm, ProviderHook.Step.DEVICE_CODE, url, body));
+        ObjectNode json = parseBody(r.body);
+        ProviderCallException failure = failure(p.template(), r.status, r.retryAfter, json);
+        if (failure != null) {
+            throw failure;
+        }
+        String deviceCode = text(json, "/device_code");
+        String userCode = text(json, "/user_code");
+        // Google spells it verification_url.
+        String verification = text(json, "/verification_uri") != null ? text(json, "/verification_uri") : text(json, "/verification_url");
+        if (deviceCode == null || userCode == null || verification == null) {
+            throw new ProviderCallException(ProviderCallException.Kind.TRANSIENT, "invalid_response", r.status, null,
+                    "the device authorization answer lacks device_code, user_code or verification_uri");
+        }
+        if (userCode.length() > 64 || verification.length() > 2048 || policy.checkUrl(verification) != null) {
+            throw new ProviderCallException(ProviderCallException.Kind.TRANSIENT, "invalid_response", r.status, null,
+                    "the device authorization answer has an unusable user_code or verification_uri");
+        }
+        String complete = text(json, "/verification_uri_complete");
+        if (complete != null && (complete.length() > 2048 || policy.checkUrl(complete) != null)) {
+            complete = null;
+        }
+        Long expiresIn = number(json, "/expires_in");
+        Long interval = number(json, "/interval");
+        return new DeviceAuthorization(deviceCode, userCode, verification, complete,
+                expiresIn == null || expiresIn <= 0 ? 900 : Math.min(expiresIn, 86_400),
+                interval == null || interval <= 0 ? 5 : (int) Math.min(interval, 300));
+    }
+
+    /**
+     * One poll of the token endpoint for a device authorization (RFC 8628 §3.4). While the person has not decided,
+     * this throws with code {@code authorization_pending} or {@code slow_down}.
+     */
+    public TokenSet pollDevice(ResolvedProvider p, RealmModel realm, String deviceCode, String verifier,
+                               List<String> scopes) throws ProviderCallException {
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("grant_type", "urn:ietf:params:oauth:grant-type:device_code");
+        body.put("device_code", deviceCode);
+        if (verifier != null) {
+            body.put("code_verifier", verifier);
+        }
+        return tokenCall(p, realm, ProviderHook.Step.DEVICE_CODE, p.tokenUrl(), body, scopes);
+    }
+
     private static final String REDIRECT_URI = "{redirect_uri}";
 
     private static String withRedirectUri(String value, String redirectUri) {

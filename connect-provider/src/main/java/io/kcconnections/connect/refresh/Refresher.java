@@ -20,6 +20,7 @@ import io.kcconnections.connect.oauth.TokenSet;
 import io.kcconnections.connect.store.Connection;
 import io.kcconnections.connect.store.ConnectionStatus;
 import io.kcconnections.connect.store.ConnectionStore;
+import io.kcconnections.connect.store.GrantType;
 import io.kcconnections.connect.store.TokenColumns;
 import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
@@ -73,7 +74,36 @@ public final class Refresher {
 
     /** Whether a token is within {@code marginMillis} of expiry and can be refreshed. */
     public static boolean due(Connection c, long now, long marginMillis) {
-        return c.expiresAt() != null && c.expiresAt() - now <= marginMillis && c.hasRefreshToken();
+        return c.expiresAt() != null && c.expiresAt() - now <= marginMillis && renewable(c);
+    }
+
+    /** Whether the connection can get new tokens without a person: a refresh token, or the client-credentials grant. */
+    public static boolean renewable(Connection c) {
+        return c.status() != ConnectionStatus.PENDING && c.status() != ConnectionStatus.FAILED
+                && (c.hasRefreshToken() || c.grantType() == GrantType.CLIENT_CREDENTIALS);
+    }
+
+    /**
+     * For a status read of a pending device authorization: polls the provider now when a poll is due and no one
+     * else is polling, and answers the row as it stands afterwards.
+     */
+    public Connection pollIfDue(KeycloakSession session, RealmModel realm, Connection c) {
+        long now = System.currentTimeMillis();
+        if (c.status() != ConnectionStatus.PENDING || c.refreshAt() == null || c.refreshAt() > now || c.leasedAt(now)) {
+            return c;
+        }
+        String owner = LeaseOwners.next();
+        ConnectSettings settings = settings(session);
+        long leaseUntil = now + settings.refreshLeaseSeconds() * 1000L;
+        if (!inTx(s -> new ConnectionStore(s).claim(c.id(), owner, now, leaseUntil))) {
+            return c;
+        }
+        Connection current = read(c.id());
+        if (current == null) {
+            return null;
+        }
+        Connection after = refreshClaimed(session, realm, current, owner).connection();
+        return after == null ? read(c.id()) : after;
     }
 
     /**
@@ -200,28 +230,38 @@ public final class Refresher {
                                   ConnectSettings settings) {
         ConnectService connect = session.getProvider(ConnectService.class);
         ResolvedProvider provider = connect.registry().forConnection(session, realm, c);
+        if (c.status() == ConnectionStatus.PENDING) {
+            return DevicePolls.poll(this, session, realm, c, owner, settings, provider);
+        }
+        if (c.status() == ConnectionStatus.FAILED) {
+            release(c, owner, settings, session, realm);
+            return new Failed(read(c.id()), new ProviderCallException(ProviderCallException.Kind.PERMANENT,
+                    "failed", 0, null, "the connection's device authorization failed"));
+        }
         if (provider == null) {
             return fail(session, realm, c, owner, settings, new ProviderCallException(ProviderCallException.Kind.TRANSIENT,
                     "provider_not_configured", 0, null, "provider " + c.provider() + " is not configured in this realm"));
         }
         KeyRing ring;
         String refreshToken;
+        boolean clientCredentials = c.grantType() == GrantType.CLIENT_CREDENTIALS;
         try {
             ring = connect.keyRing(realm);
-            refreshToken = TokenCodec.refreshToken(ring, c);
+            refreshToken = clientCredentials ? null : TokenCodec.refreshToken(ring, c);
         } catch (KeyRingSource.KeyUnavailableException | KeyRing.DecryptionException e) {
             LOG.errorf("connection %s: cannot decrypt its refresh token: %s", c.id(), e.getMessage());
             return fail(session, realm, c, owner, settings, new ProviderCallException(ProviderCallException.Kind.TRANSIENT,
                     "decryption_failed", 0, null, "stored tokens cannot be decrypted with the configured keys"));
         }
-        if (refreshToken == null) {
+        if (refreshToken == null && !clientCredentials) {
             return fail(session, realm, c, owner, settings, new ProviderCallException(ProviderCallException.Kind.PERMANENT,
                     "no_refresh_token", 0, null, "the provider gave no refresh token"));
         }
         TokenSet tokens;
         long started = System.nanoTime();
         try {
-            tokens = connect.oauth().refresh(provider, realm, refreshToken, c.scopes());
+            tokens = clientCredentials ? connect.oauth().clientCredentials(provider, realm, c.scopes())
+                    : connect.oauth().refresh(provider, realm, refreshToken, c.scopes());
         } catch (ProviderCallException e) {
             long took = System.nanoTime() - started;
             if (e.kind() == ProviderCallException.Kind.PERMANENT) {
@@ -240,7 +280,7 @@ public final class Refresher {
         }
         long took = System.nanoTime() - started;
         long now = System.currentTimeMillis();
-        boolean hasRefresh = tokens.refreshToken() != null || c.hasRefreshToken();
+        boolean hasRefresh = tokens.refreshToken() != null || c.hasRefreshToken() || clientCredentials;
         TokenColumns cols = TokenCodec.encrypt(ring, c.realmId(), c.id(), tokens,
                 TokenCodec.merge(c.metadata(), tokens.captured()),
                 TokenCodec.refreshAt(tokens.expiresAt(), hasRefresh, settings.refreshWindowSeconds(),
@@ -260,7 +300,7 @@ public final class Refresher {
         return new Refreshed(after, true);
     }
 
-    private Outcome fail(KeycloakSession session, RealmModel realm, Connection c, String owner, ConnectSettings settings,
+    Outcome fail(KeycloakSession session, RealmModel realm, Connection c, String owner, ConnectSettings settings,
                          ProviderCallException e) {
         long now = System.currentTimeMillis();
         ConnectionStatus status;
@@ -309,7 +349,10 @@ public final class Refresher {
     void release(Connection c, String owner, ConnectSettings settings, KeycloakSession session, RealmModel realm) {
         ResolvedProvider p = session.getProvider(ConnectService.class).registry().find(session, realm, c.provider());
         Integer idle = p == null ? null : p.template().idleRefreshDays();
-        Long refreshAt = TokenCodec.refreshAt(c.expiresAt(), c.hasRefreshToken(), settings.refreshWindowSeconds(), idle);
+        Long refreshAt = c.status() == ConnectionStatus.PENDING
+                ? Long.valueOf(System.currentTimeMillis() + (c.pollInterval() == null ? 5 : c.pollInterval()) * 1000L)
+                : TokenCodec.refreshAt(c.expiresAt(), c.hasRefreshToken() || c.grantType() == GrantType.CLIENT_CREDENTIALS,
+                        settings.refreshWindowSeconds(), idle);
         inTx(s -> {
             new ConnectionStore(s).release(c.id(), owner, refreshAt);
             return null;
@@ -329,7 +372,7 @@ public final class Refresher {
         return KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory, task);
     }
 
-    private static ConnectSettings settings(KeycloakSession session) {
+    static ConnectSettings settings(KeycloakSession session) {
         return session.getProvider(ConnectService.class).settings();
     }
 

@@ -12,6 +12,10 @@ import jakarta.ws.rs.core.Response;
 import io.kcconnections.connect.ConnectSettings;
 import io.kcconnections.connect.catalog.ResolvedProvider;
 import io.kcconnections.connect.crypto.KeyRing;
+import io.kcconnections.connect.mcp.McpConnect;
+import io.kcconnections.connect.mcp.McpDiscovery;
+import io.kcconnections.connect.mcp.McpException;
+import org.jboss.logging.Logger;
 import io.kcconnections.connect.oauth.Pkce;
 import io.kcconnections.connect.spi.template.TemplateParam;
 import io.kcconnections.connect.store.Connection;
@@ -20,6 +24,8 @@ import org.keycloak.services.managers.AuthenticationManager;
 
 /** {@code GET /connect/authorize}: where to send the person's browser to connect an account. */
 final class AuthorizeEndpoint extends EndpointSupport {
+
+    private static final Logger LOG = Logger.getLogger(AuthorizeEndpoint.class);
 
     AuthorizeEndpoint(KeycloakSession session) {
         super(session);
@@ -59,17 +65,59 @@ final class AuthorizeEndpoint extends EndpointSupport {
         return t.length() > 500 ? t.substring(0, 500) + "…" : t;
     }
 
+    /**
+     * An MCP server named by URL: discovery, the realm's registration at its authorization server, and the provider
+     * built from both. Adds the notes the callback needs to find them again.
+     */
+    private ResolvedProvider mcpProvider(String serverUrl, Map<String, String> notes, List<String> defaultScopes)
+            throws ApiError {
+        if (serverUrl.length() > 2048) {
+            throw ApiError.badRequest("invalid_mcp_server_url", "mcp_server_url is longer than 2048 characters");
+        }
+        try {
+            McpDiscovery.McpServer server = McpConnect.discover(session, serverUrl);
+            McpConnect.registration(session, realm, server, callbackUri(McpConnect.PROVIDER));
+            ResolvedProvider p = McpConnect.provider(session, realm, server.as().issuer(), server.resource());
+            if (p == null) {
+                throw new ApiError(502, "mcp_registration_failed", "the registration at the authorization server is unusable");
+            }
+            notes.put(McpConnect.SERVER_URL, serverUrl);
+            notes.put(McpConnect.RESOURCE, server.resource());
+            notes.put(McpConnect.ISSUER, server.as().issuer());
+            defaultScopes.addAll(server.scopes());
+            return p;
+        } catch (McpException e) {
+            LOG.infof("MCP server %s refused: %s", ApiError.shown(serverUrl), e.getMessage());
+            throw new ApiError(e.status(), e.code(), safe(e.getMessage()));
+        }
+    }
+
     Response handle(String providerName,
                               String connectionId,
                               String redirectUri,
-                              String scopes) {
+                              String scopes,
+                              String mcpServerUrl) {
         try {
             AuthenticationManager.AuthResult auth = CallerAuth.authenticate(session);
             KeyRing ring = keyRing();
             if (CallerAuth.isServiceAccount(auth.user())) {
                 throw ApiError.forbidden("user_token_required", "a connection is made for a person: use a user's access token");
             }
-            ResolvedProvider provider = withConnectionValues(provider(providerName));
+            Map<String, String> mcpNotes = new HashMap<>();
+            List<String> mcpScopes = new java.util.ArrayList<>();
+            ResolvedProvider provider;
+            if (mcpServerUrl != null && !mcpServerUrl.isBlank()) {
+                if (providerName != null && !providerName.isBlank() && !McpConnect.PROVIDER.equals(providerName)) {
+                    throw ApiError.badRequest("invalid_request", "give either provider or mcp_server_url");
+                }
+                // The app's redirect URI is checked before anything is fetched from the URL.
+                RedirectPolicy.check(session, auth.client(), redirectUri, connect.settings());
+                provider = mcpProvider(mcpServerUrl.trim(), mcpNotes, mcpScopes);
+            } else if (McpConnect.PROVIDER.equals(providerName)) {
+                throw ApiError.badRequest("invalid_request", "an MCP server is connected by mcp_server_url");
+            } else {
+                provider = withConnectionValues(provider(providerName));
+            }
             String cid = connectionId == null || connectionId.isBlank() ? UUID.randomUUID().toString() : connectionId.trim();
             if (!CONNECTION_ID.matcher(cid).matches()) {
                 throw ApiError.badRequest("invalid_request",
@@ -85,7 +133,7 @@ final class AuthorizeEndpoint extends EndpointSupport {
 
             String state = Pkce.random(32);
             String verifier = provider.pkce() ? Pkce.verifier() : null;
-            List<String> effectiveScopes = provider.scopes(requested);
+            List<String> effectiveScopes = requested.isEmpty() && !mcpScopes.isEmpty() ? mcpScopes : provider.scopes(requested);
             Map<String, String> notes = new HashMap<>();
             notes.put("realm", realm.getId());
             notes.put("user", auth.user().getId());
@@ -95,6 +143,7 @@ final class AuthorizeEndpoint extends EndpointSupport {
             notes.put("redirect", redirect);
             notes.put("scopes", String.join(" ", effectiveScopes));
             provider.connectionValues().forEach((k, v) -> notes.put(CONNECTION_VALUE_NOTE + k, v));
+            notes.putAll(mcpNotes);
             if (verifier != null) {
                 notes.put("verifier", ring.encrypt(verifier, stateAad(state)));
             }
@@ -106,6 +155,10 @@ final class AuthorizeEndpoint extends EndpointSupport {
             body.put("authorize_url", url);
             body.put("connection_id", cid);
             body.put("provider", provider.name());
+            if (!mcpNotes.isEmpty()) {
+                body.put("mcp_resource", mcpNotes.get(McpConnect.RESOURCE));
+                body.put("mcp_issuer", mcpNotes.get(McpConnect.ISSUER));
+            }
             body.put("expires_in", settings.stateTtlSeconds());
             return json(200, body);
         } catch (ApiError e) {

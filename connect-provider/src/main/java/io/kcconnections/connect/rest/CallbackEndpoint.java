@@ -82,7 +82,11 @@ final class CallbackEndpoint extends EndpointSupport {
         if (user == null || !user.isEnabled()) {
             return failed(notes, redirect, cid, "user_not_found");
         }
-        ResolvedProvider provider = connect.registry().find(session, realm, providerName);
+        boolean mcp = notes.containsKey(io.kcconnections.connect.mcp.McpConnect.ISSUER);
+        ResolvedProvider provider = mcp
+                ? io.kcconnections.connect.mcp.McpConnect.provider(session, realm,
+                        notes.get(io.kcconnections.connect.mcp.McpConnect.ISSUER), notes.get(io.kcconnections.connect.mcp.McpConnect.RESOURCE))
+                : connect.registry().find(session, realm, providerName);
         if (provider == null) {
             return failed(notes, redirect, cid, "provider_not_configured");
         }
@@ -125,6 +129,12 @@ final class CallbackEndpoint extends EndpointSupport {
             }
         }
         provider.connectionValues().forEach((k, v) -> metadata.put(ProviderRegistry.CONNECTION_VALUE_PREFIX + k, v));
+        for (String k : List.of(io.kcconnections.connect.mcp.McpConnect.SERVER_URL, io.kcconnections.connect.mcp.McpConnect.RESOURCE,
+                io.kcconnections.connect.mcp.McpConnect.ISSUER)) {
+            if (notes.containsKey(k)) {
+                metadata.put(k, notes.get(k));
+            }
+        }
         OAuthClient.Account account = oauth.account(provider, realm, tokens);
         java.util.concurrent.atomic.AtomicBoolean reconnect = new java.util.concurrent.atomic.AtomicBoolean();
         String outcome = store(user, provider.name(), cid, tokens, metadata, account, ring, reconnect);
@@ -136,6 +146,11 @@ final class CallbackEndpoint extends EndpointSupport {
         LOG.infof("connection %s stored for provider %s (user %s)", ApiError.shown(cid), providerName, user.getId());
         return Response.status(302).location(KeycloakUriBuilder.fromUri(redirect)
                 .queryParam("success", "true").queryParam("connection_id", cid).build()).build();
+    }
+
+    private Integer idleRefreshDays(String provider) {
+        var t = connect.registry().templates().get(provider);
+        return t == null ? null : t.idleRefreshDays();
     }
 
     /** An error redirect to the app, recorded as a failed connect event. */
@@ -152,7 +167,7 @@ final class CallbackEndpoint extends EndpointSupport {
             io.kcconnections.connect.store.ConnectionWriter.Result r = KeycloakModelUtils.runJobInTransactionWithResult(
                     session.getKeycloakSessionFactory(), s -> io.kcconnections.connect.store.ConnectionWriter.write(s, realm,
                             user.getId(), provider, cid, tokens, metadata, account, ring, window,
-                            connect.registry().templates().get(provider).idleRefreshDays()));
+                            idleRefreshDays(provider)));
             reconnect.set(r.reconnect());
             return r.error();
         } catch (RuntimeException e) {

@@ -34,8 +34,23 @@ public class ConnectResource {
     @Path("authorize")
     @Produces(MediaType.APPLICATION_JSON)
     public Response authorize(@QueryParam("provider") String provider, @QueryParam("connection_id") String connectionId,
-                              @QueryParam("redirect_uri") String redirectUri, @QueryParam("scopes") String scopes) {
-        return new AuthorizeEndpoint(session).handle(provider, connectionId, redirectUri, scopes);
+                              @QueryParam("redirect_uri") String redirectUri, @QueryParam("scopes") String scopes,
+                              @QueryParam("mcp_server_url") String mcpServerUrl) {
+        return new AuthorizeEndpoint(session).handle(provider, connectionId, redirectUri, scopes, mcpServerUrl);
+    }
+
+    @POST
+    @Path("device")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response device() {
+        return new GrantsEndpoint(session).startDevice();
+    }
+
+    @POST
+    @Path("client-connections")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response clientConnection() {
+        return new GrantsEndpoint(session).createClientConnection();
     }
 
     @GET

@@ -29,6 +29,7 @@ public final class ConnectionView {
         m.put("created_at", time(c.createdAt()));
         m.put("updated_at", time(c.updatedAt()));
         m.put("metadata", c.metadata());
+        m.put("grant_type", c.grantType().id());
         return m;
     }
 
@@ -36,6 +37,7 @@ public final class ConnectionView {
     public static Map<String, Object> forAdmin(Connection c) {
         Map<String, Object> m = of(c);
         m.put("user_id", c.userId());
+        m.put("owner_client", c.ownerClient());
         return m;
     }
 

@@ -34,7 +34,10 @@ final class ConnectionsEndpoint extends EndpointSupport {
                 }
                 owner = u.getId();
             } else if (CallerAuth.isServiceAccount(auth.user()) && userId == null) {
-                throw ApiError.badRequest("invalid_request", "a service account must name the user: ?user_id=");
+                // A service account without ?user_id= sees the connections its client owns.
+                List<Map<String, Object>> out = connect.store().listByOwnerClient(realm.getId(), auth.client().getId())
+                        .stream().map(ConnectionView::of).toList();
+                return json(200, Map.of("connections", out));
             }
             List<Map<String, Object>> out = connect.store().listByUser(realm.getId(), owner).stream()
                     .map(ConnectionView::of).toList();
@@ -48,7 +51,12 @@ final class ConnectionsEndpoint extends EndpointSupport {
         try {
             AuthenticationManager.AuthResult auth = CallerAuth.authenticate(session);
             Connection c = visible(auth, connectionId, provider, true);
-            return json(200, ConnectionView.of(c));
+            // An app polls a pending device authorization here: poll the provider when a poll is due.
+            Connection now = connect.refresher().pollIfDue(session, realm, c);
+            if (now == null) {
+                throw ApiError.notFound("the connection was removed");
+            }
+            return json(200, ConnectionView.of(now));
         } catch (ApiError e) {
             return e.toResponse();
         }

@@ -93,10 +93,10 @@ abstract class EndpointSupport {
         List<io.kcconnections.connect.store.Connection> found = lookup(connectionId, providerName);
         boolean reader = readersToo && isReader(auth);
         List<io.kcconnections.connect.store.Connection> mine = found.stream()
-                .filter(c -> reader || auth.user().getId().equals(c.userId())).toList();
+                .filter(c -> reader || owns(auth, c)).toList();
         if (mine.isEmpty()) {
             if (!found.isEmpty()) {
-                throw ApiError.forbidden("access_denied", "this connection belongs to another user");
+                throw ApiError.forbidden("access_denied", "this connection belongs to another owner");
             }
             throw ApiError.notFound("no connection " + ApiError.shown(connectionId) + " is stored"
                     + (providerName == null ? "" : " for provider " + ApiError.shown(providerName)));
@@ -105,6 +105,15 @@ abstract class EndpointSupport {
             throw ApiError.badRequest("ambiguous_connection", "several providers have this connection_id: pass provider");
         }
         return mine.get(0);
+    }
+
+    /** The caller owns a connection: its person, or, for a client-owned one, the owning client's service account. */
+    static boolean owns(org.keycloak.services.managers.AuthenticationManager.AuthResult auth,
+                        io.kcconnections.connect.store.Connection c) {
+        if (c.clientOwned()) {
+            return CallerAuth.isServiceAccount(auth.user()) && c.ownerClient().equals(auth.client().getId());
+        }
+        return auth.user().getId().equals(c.userId());
     }
 
     static List<String> parseScopes(String scopes) throws ApiError {

@@ -53,6 +53,16 @@ final class TokenEndpoint extends EndpointSupport {
                 outcome = "needs_reauth";
                 throw needsReauth(c);
             }
+            if (c.status() == ConnectionStatus.PENDING) {
+                outcome = "pending";
+                throw new ApiError(409, "authorization_pending",
+                        "the person has not approved this device authorization yet: poll /connect/connections/{id}");
+            }
+            if (c.status() == ConnectionStatus.FAILED) {
+                outcome = "failed";
+                throw new ApiError(409, "connection_failed", "the device authorization ended without tokens ("
+                        + ApiError.shown(c.statusReason() == null ? "failed" : c.statusReason()) + "): start again");
+            }
             long now = System.currentTimeMillis();
             if (Refresher.due(c, now, marginMillis(c))) {
                 if (c.status() == ConnectionStatus.DEGRADED && c.refreshAt() != null && c.refreshAt() > now
@@ -69,7 +79,7 @@ final class TokenEndpoint extends EndpointSupport {
                     c = refreshForRead(c);
                     outcome = "refreshed";
                 }
-            } else if (c.expiresAt() != null && c.expiresAt() <= now && !c.hasRefreshToken()) {
+            } else if (c.expiresAt() != null && c.expiresAt() <= now && !Refresher.renewable(c)) {
                 connect.store().markNeedsReauth(c.id(), "expired_without_refresh_token", now);
                 outcome = "needs_reauth";
                 throw new ApiError(409, "needs_reauth", "the token expired and the provider gave no refresh token: connect again");

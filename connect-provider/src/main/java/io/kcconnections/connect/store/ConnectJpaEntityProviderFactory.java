@@ -23,7 +23,7 @@ public class ConnectJpaEntityProviderFactory implements JpaEntityProviderFactory
 
     @Override
     public List<Class<?>> getEntities() {
-        return List.of(ConnectionEntity.class);
+        return List.of(ConnectionEntity.class, ClientRegistrationEntity.class);
     }
 
     @Override

@@ -19,6 +19,8 @@ import jakarta.persistence.Version;
                 query = "select c from ConnectConnection c where c.realmId = :realmId and c.provider = :provider and c.connectionId = :connectionId"),
         @NamedQuery(name = "ConnectConnection.byConnectionId",
                 query = "select c from ConnectConnection c where c.realmId = :realmId and c.connectionId = :connectionId"),
+        @NamedQuery(name = "ConnectConnection.byOwnerClient",
+                query = "select c from ConnectConnection c where c.realmId = :realmId and c.ownerClient = :ownerClient order by c.createdAt"),
         @NamedQuery(name = "ConnectConnection.byUser",
                 query = "select c from ConnectConnection c where c.realmId = :realmId and c.userId = :userId order by c.createdAt"),
         @NamedQuery(name = "ConnectConnection.deleteByUser",
@@ -27,6 +29,8 @@ import jakarta.persistence.Version;
                 query = "delete from ConnectConnection c where c.realmId = :realmId"),
         @NamedQuery(name = "ConnectConnection.due",
                 query = "select c from ConnectConnection c where c.refreshAt <= :now order by c.refreshAt"),
+        @NamedQuery(name = "ConnectConnection.duePending",
+                query = "select c from ConnectConnection c where c.status = 'pending' and c.refreshAt <= :now order by c.refreshAt"),
         @NamedQuery(name = "ConnectConnection.dueInRealm",
                 query = "select c from ConnectConnection c where c.realmId = :realmId and c.refreshAt <= :now order by c.refreshAt"),
 })
@@ -115,6 +119,18 @@ public class ConnectionEntity {
     @Column(name = "VERSION", nullable = false)
     private int version;
 
+    @Column(name = "GRANT_TYPE", length = 32)
+    private String grantType;
+
+    @Column(name = "OWNER_CLIENT", length = 36)
+    private String ownerClient;
+
+    @Column(name = "PENDING_GRANT")
+    private String pendingGrant;
+
+    @Column(name = "POLL_INTERVAL")
+    private Integer pollInterval;
+
     public String getId() { return id; }
     public void setId(String id) { this.id = id; }
     public String getRealmId() { return realmId; }
@@ -169,4 +185,12 @@ public class ConnectionEntity {
     public void setLeaseUntil(Long leaseUntil) { this.leaseUntil = leaseUntil; }
     public int getVersion() { return version; }
     public void setVersion(int version) { this.version = version; }
+    public String getGrantType() { return grantType; }
+    public void setGrantType(String grantType) { this.grantType = grantType; }
+    public String getOwnerClient() { return ownerClient; }
+    public void setOwnerClient(String ownerClient) { this.ownerClient = ownerClient; }
+    public String getPendingGrant() { return pendingGrant; }
+    public void setPendingGrant(String pendingGrant) { this.pendingGrant = pendingGrant; }
+    public Integer getPollInterval() { return pollInterval; }
+    public void setPollInterval(Integer pollInterval) { this.pollInterval = pollInterval; }
 }

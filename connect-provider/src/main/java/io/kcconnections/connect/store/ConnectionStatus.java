@@ -6,6 +6,10 @@ import java.util.Locale;
 public enum ConnectionStatus {
     /** Tokens are usable and refresh works. */
     ACTIVE,
+    /** Waiting for the person to approve a device authorization; no tokens yet. */
+    PENDING,
+    /** A device authorization that was denied or expired: nothing to refresh, start again. */
+    FAILED,
     /** The last refresh failed for a reason that may pass (5xx, timeout, 429); retried with backoff. */
     DEGRADED,
     /** The grant is gone (invalid_grant, revoked consent, expired without refresh token): the user must connect again. */

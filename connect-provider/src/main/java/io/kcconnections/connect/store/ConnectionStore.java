@@ -61,6 +61,66 @@ public final class ConnectionStore {
                 .getResultStream().map(ConnectionStore::toModel).toList();
     }
 
+    /** Connections owned by a client (client-credentials grant), by the client's internal id. */
+    public List<Connection> listByOwnerClient(String realmId, String clientId) {
+        return em.createNamedQuery("ConnectConnection.byOwnerClient", ConnectionEntity.class)
+                .setParameter("realmId", realmId).setParameter("ownerClient", clientId)
+                .getResultStream().map(ConnectionStore::toModel).toList();
+    }
+
+    /**
+     * A pending device authorization is not finished yet: the next poll is due at {@code nextPollAt}, with the
+     * (possibly slowed-down) interval. Only while this owner holds the lease; releases it.
+     */
+    public boolean stillPending(String id, String owner, int interval, long nextPollAt, long now) {
+        return em.createQuery("update ConnectConnection c set c.pollInterval = :i, c.refreshAt = :ra, c.leaseOwner = null,"
+                        + " c.leaseUntil = null, c.updatedAt = :now, c.version = c.version + 1"
+                        + " where c.id = :id and c.leaseOwner = :o and c.status = :st")
+                .setParameter("i", interval).setParameter("ra", nextPollAt).setParameter("now", now)
+                .setParameter("id", id).setParameter("o", owner).setParameter("st", ConnectionStatus.PENDING.id())
+                .executeUpdate() == 1;
+    }
+
+    /** A device authorization ended without tokens (denied, expired): failed, nothing left to poll. */
+    public boolean pendingFailed(String id, String owner, String reason, long now) {
+        return em.createQuery("update ConnectConnection c set c.status = :st, c.statusReason = :reason,"
+                        + " c.pendingGrant = null, c.refreshAt = null, c.lastErrorAt = :now, c.leaseOwner = null,"
+                        + " c.leaseUntil = null, c.updatedAt = :now, c.version = c.version + 1"
+                        + " where c.id = :id and c.leaseOwner = :o")
+                .setParameter("st", ConnectionStatus.FAILED.id()).setParameter("reason", truncate(reason, 255))
+                .setParameter("now", now).setParameter("id", id).setParameter("o", owner).executeUpdate() == 1;
+    }
+
+    /** Records the provider-side account behind a connection's tokens. */
+    public void setAccount(String id, String accountId, String accountName) {
+        em.createQuery("update ConnectConnection c set c.accountId = :a, c.accountName = :n where c.id = :id")
+                .setParameter("a", truncate(accountId, 255)).setParameter("n", truncate(accountName, 255))
+                .setParameter("id", id).executeUpdate();
+    }
+
+    /** Clears a connection's pending device grant (done once the tokens it led to are written). */
+    public void clearPending(String id) {
+        em.createQuery("update ConnectConnection c set c.pendingGrant = null, c.pollInterval = null where c.id = :id")
+                .setParameter("id", id).executeUpdate();
+    }
+
+    /**
+     * A new device authorization for an existing connection of the same owner that is not active (pending, failed,
+     * needs a new consent): it waits for the person again. Breaks any lease.
+     */
+    public int restartPending(String id, String pendingGrant, String keyId, int interval, long nextPollAt,
+                              long expiresAt, List<String> scopes, long now) {
+        return em.createQuery("update ConnectConnection c set c.status = :st, c.statusReason = null, c.pendingGrant = :pg,"
+                        + " c.keyId = :k, c.pollInterval = :i, c.refreshAt = :ra, c.expiresAt = :exp, c.scopes = :s,"
+                        + " c.grantType = :gt, c.failureCount = 0, c.lastErrorAt = null, c.leaseOwner = null,"
+                        + " c.leaseUntil = null, c.updatedAt = :now, c.version = c.version + 1 where c.id = :id")
+                .setParameter("st", ConnectionStatus.PENDING.id()).setParameter("pg", pendingGrant)
+                .setParameter("k", keyId).setParameter("i", interval).setParameter("ra", nextPollAt)
+                .setParameter("exp", expiresAt).setParameter("s", joinScopes(scopes))
+                .setParameter("gt", GrantType.DEVICE_CODE.id()).setParameter("now", now).setParameter("id", id)
+                .executeUpdate();
+    }
+
     /** Inserts a new connection; the unique key (realm, provider, connection id) refuses a duplicate at flush. */
     public void insert(Connection c) {
         ConnectionEntity e = new ConnectionEntity();
@@ -86,6 +146,10 @@ public final class ConnectionStore {
         e.setLastRefreshAt(c.lastRefreshAt());
         e.setCreatedAt(c.createdAt());
         e.setUpdatedAt(c.updatedAt());
+        e.setGrantType(c.grantType() == GrantType.AUTHORIZATION_CODE ? null : c.grantType().id());
+        e.setOwnerClient(c.ownerClient());
+        e.setPendingGrant(c.pendingGrantCiphertext());
+        e.setPollInterval(c.pollInterval());
         em.persist(e);
         em.flush();
     }
@@ -133,7 +197,17 @@ public final class ConnectionStore {
 
     /** Like {@link #claimDue(String, long, long, int)}, limited to one realm when {@code realmId} is not null. */
     public List<Connection> claimDue(String realmId, String owner, long now, long leaseUntil, int limit) {
-        var q = em.createNamedQuery(realmId == null ? "ConnectConnection.due" : "ConnectConnection.dueInRealm", ConnectionEntity.class)
+        return claimDue(realmId == null ? "ConnectConnection.due" : "ConnectConnection.dueInRealm", realmId, owner, now,
+                leaseUntil, limit);
+    }
+
+    /** Like {@link #claimDue(String, long, long, int)}, for pending device authorizations only (the fast poller). */
+    public List<Connection> claimDuePending(String owner, long now, long leaseUntil, int limit) {
+        return claimDue("ConnectConnection.duePending", null, owner, now, leaseUntil, limit);
+    }
+
+    private List<Connection> claimDue(String query, String realmId, String owner, long now, long leaseUntil, int limit) {
+        var q = em.createNamedQuery(query, ConnectionEntity.class)
                 .setParameter("now", now).setMaxResults(limit).setLockMode(LockModeType.PESSIMISTIC_WRITE);
         if (realmId != null) {
             q.setParameter("realmId", realmId);
@@ -163,7 +237,7 @@ public final class ConnectionStore {
         var q = em.createQuery("update ConnectConnection c set c.accessToken = :a," + refreshClause + " c.rawToken = :raw,"
                         + " c.keyId = :k, c.tokenType = :tt, c.scopes = :s, c.metadata = :m, c.expiresAt = :exp,"
                         + " c.refreshAt = :ra, c.status = :st, c.statusReason = null, c.failureCount = 0,"
-                        + " c.lastRefreshAt = :now, c.leaseOwner = null, c.leaseUntil = null, c.updatedAt = :now,"
+                        + " c.pendingGrant = null, c.pollInterval = null, c.lastRefreshAt = :now, c.leaseOwner = null, c.leaseUntil = null, c.updatedAt = :now,"
                         + " c.version = c.version + 1 where c.id = :id and c.leaseOwner = :o")
                 .setParameter("a", t.accessTokenCiphertext()).setParameter("raw", t.rawTokenCiphertext())
                 .setParameter("k", t.keyId()).setParameter("tt", t.tokenType()).setParameter("s", joinScopes(t.scopes()))
@@ -227,7 +301,8 @@ public final class ConnectionStore {
      */
     public int deleteTerminalBefore(long cutoff) {
         return em.createQuery("delete from ConnectConnection c where (c.status = :st and c.lastErrorAt < :cutoff)"
-                        + " or (c.refreshToken is null and c.expiresAt < :cutoff)")
+                        + " or (c.refreshToken is null and c.expiresAt < :cutoff"
+                        + " and (c.grantType is null or c.grantType <> 'client_credentials'))")
                 .setParameter("st", ConnectionStatus.NEEDS_REAUTH.id()).setParameter("cutoff", cutoff).executeUpdate();
     }
 
@@ -261,7 +336,8 @@ public final class ConnectionStore {
                 e.getKeyId(), e.getTokenType(), splitScopes(e.getScopes()), readMetadata(e.getMetadata()),
                 e.getExpiresAt(), ConnectionStatus.of(e.getStatus()), e.getStatusReason(), e.getFailureCount(),
                 e.getRefreshAt(), e.getLastRefreshAt(), e.getLastErrorAt(), e.getLastUsedAt(), e.getCreatedAt(),
-                e.getUpdatedAt(), e.getLeaseOwner(), e.getLeaseUntil(), e.getVersion());
+                e.getUpdatedAt(), e.getLeaseOwner(), e.getLeaseUntil(), e.getVersion(), GrantType.of(e.getGrantType()),
+                e.getOwnerClient(), e.getPendingGrant(), e.getPollInterval());
     }
 
     static String joinScopes(List<String> scopes) {

@@ -1,0 +1,250 @@
+package io.kcconnections.it;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * An MCP server connected from its URL alone: RFC 9728 discovery from the server's 401, the upstream realm's
+ * metadata, a dynamic client registration there (RFC 7591, persisted), the connect flow with PKCE and the RFC 8707
+ * resource, a token the MCP server accepts, and refresh after a restart. Then hostile metadata, refused.
+ */
+class McpIT {
+
+    private static final String TRUSTED_HOSTS_TYPE = "org.keycloak.services.clientregistration.policy.ClientRegistrationPolicy";
+
+    private static McpTestServer mcp;
+    private static final List<String> registeredUpstream = new ArrayList<>();
+    private TestRealm realm;
+
+    @BeforeAll
+    static void startMcp() throws Exception {
+        mcp = new McpTestServer();
+        String upstream = TestServer.baseUrl() + "/realms/" + TestServer.UPSTREAM_REALM;
+        mcp.mcpEndpoint("/mcp", "/.well-known/oauth-protected-resource/mcp");
+        mcp.route("/.well-known/oauth-protected-resource/mcp", McpTestServer.Answer.json("{\"resource\":\"" + mcp.base()
+                + "/mcp\",\"authorization_servers\":[\"" + upstream + "\"],\"scopes_supported\":[\"openid\",\"profile\"]}"));
+        // The upstream realm lets this loopback host register clients anonymously (its Trusted Hosts policy).
+        Admin admin = TestServer.admin();
+        for (JsonNode c : admin.get("/" + TestServer.UPSTREAM_REALM + "/components?type=" + TRUSTED_HOSTS_TYPE).json()) {
+            if ("trusted-hosts".equals(c.path("providerId").asText()) && "anonymous".equals(c.path("subType").asText())) {
+                ObjectNode copy = c.deepCopy();
+                ObjectNode cfg = copy.putObject("config");
+                cfg.putArray("trusted-hosts").add("127.0.0.1");
+                cfg.putArray("host-sending-registration-request-must-match").add("true");
+                cfg.putArray("client-uris-must-match").add("true");
+                Http.Resp r = admin.put("/" + TestServer.UPSTREAM_REALM + "/components/" + c.get("id").asText(), copy);
+                assertEquals(204, r.status(), r::toString);
+            }
+        }
+    }
+
+    @AfterAll
+    static void stopMcp() {
+        if (mcp != null) {
+            mcp.close();
+        }
+        for (String clientId : registeredUpstream) {
+            JsonNode found = TestServer.admin().get("/" + TestServer.UPSTREAM_REALM + "/clients?clientId=" + Http.enc(clientId)).json();
+            if (found.size() == 1) {
+                TestServer.admin().delete("/" + TestServer.UPSTREAM_REALM + "/clients/" + found.get(0).get("id").asText());
+            }
+        }
+    }
+
+    @BeforeEach
+    void setUp() {
+        realm = TestRealm.create();
+    }
+
+    @AfterEach
+    void tearDown() {
+        realm.close();
+    }
+
+    private Http.Resp authorize(String bearer, String serverUrl, String cid) {
+        return Connect.authorize(realm, bearer, Connect.params("mcp_server_url", serverUrl, "redirect_uri", Connect.APP_REDIRECT,
+                "connection_id", cid));
+    }
+
+    /** The realm's stored registrations, column to value. */
+    private List<Map<String, Object>> registrations() throws Exception {
+        List<Map<String, Object>> out = new ArrayList<>();
+        try (java.sql.Connection c = TestServer.get().jdbc();
+             PreparedStatement ps = c.prepareStatement("select cr.* from CONNECT_CLIENT_REG cr join REALM r on r.ID = cr.REALM_ID where r.NAME = ?")) {
+            ps.setString(1, realm.name);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                        m.put(rs.getMetaData().getColumnLabel(i).toUpperCase(java.util.Locale.ROOT), rs.getString(i));
+                    }
+                    out.add(m);
+                }
+            }
+        }
+        return out;
+    }
+
+    private String connect(String alice, String cid, String[] person) {
+        Http.Resp r = authorize(alice, mcp.base() + "/mcp", cid);
+        assertEquals(200, r.status(), r::toString);
+        Browser b = new Browser(TestServer.baseUrl());
+        String landed = b.loginAndFollow(r.json().get("authorize_url").asText(), person[0], person[1]);
+        b.lastCode();
+        return landed;
+    }
+
+    @Test
+    @DisplayName("MCP by URL: discovery, dynamic registration (stored encrypted, once), connect with resource, restart, refresh")
+    void connectFromUrlAlone() throws Exception {
+        String alice = realm.alice();
+        String[] person = realm.upstreamUser();
+        Http.Resp r = authorize(alice, mcp.base() + "/mcp", "my-mcp");
+        assertEquals(200, r.status(), r::toString);
+        assertEquals("mcp", r.json().get("provider").asText());
+        assertEquals(mcp.base() + "/mcp", r.json().get("mcp_resource").asText());
+        String authorizeUrl = r.json().get("authorize_url").asText();
+        assertTrue(authorizeUrl.startsWith(TestServer.baseUrl() + "/realms/upstream/protocol/openid-connect/auth?"), authorizeUrl);
+        assertEquals(mcp.base() + "/mcp", Http.queryParam(authorizeUrl, "resource"), "RFC 8707 resource");
+        assertNotNull(Http.queryParam(authorizeUrl, "code_challenge"), "PKCE");
+        assertEquals("openid profile", Http.queryParam(authorizeUrl, "scope"), "the resource's scopes");
+
+        List<Map<String, Object>> regs = registrations();
+        assertEquals(1, regs.size(), regs::toString);
+        String clientId = (String) regs.get(0).get("CLIENT_ID");
+        registeredUpstream.add(clientId);
+        assertEquals(Http.queryParam(authorizeUrl, "client_id"), clientId);
+        JsonNode upstreamClient = realm.admin().client(TestServer.UPSTREAM_REALM, clientId);
+        String upstreamSecret = SecretLedger.note(realm.admin().get("/" + TestServer.UPSTREAM_REALM + "/clients/"
+                + upstreamClient.get("id").asText() + "/client-secret").json().get("value").asText());
+        assertFalse(String.valueOf(regs.get(0).get("CLIENT_SECRET")).contains(upstreamSecret), "the secret is encrypted");
+        assertNotNull(regs.get(0).get("REGISTRATION_TOKEN"));
+
+        Browser b = new Browser(TestServer.baseUrl());
+        String landed = b.loginAndFollow(authorizeUrl, person[0], person[1]);
+        b.lastCode();
+        assertEquals("true", Http.queryParam(landed, "success"), landed);
+        Http.Resp t = Connect.token(realm, alice, "my-mcp", "mcp");
+        assertEquals(200, t.status(), t::toString);
+        assertEquals(mcp.base() + "/mcp", t.json().at("/metadata/mcp.resource").asText());
+        Http.Resp call = Http.get(mcp.base() + "/mcp", t.json().get("token").asText());
+        assertEquals(200, call.status(), "the MCP server accepts the token: " + call);
+        assertTrue(call.body().contains(person[0]));
+
+        // A second connection reuses the registration: no second client upstream.
+        assertEquals("true", Http.queryParam(connect(alice, "my-mcp-2", person), "success"));
+        assertEquals(1, registrations().size());
+        assertEquals(clientId, registrations().get(0).get("CLIENT_ID"));
+
+        // Restart: the registration and the connection are still there, and the connection still refreshes.
+        TestServer.restartWith(Map.of());
+        String alice2 = realm.alice();
+        assertEquals(clientId, registrations().get(0).get("CLIENT_ID"));
+        Db.expireIn(realm.name, "my-mcp", 5);
+        Http.Resp refreshed = Connect.token(realm, alice2, "my-mcp", "mcp");
+        assertEquals(200, refreshed.status(), refreshed::toString);
+        assertNotEquals(t.json().get("token").asText(), refreshed.json().get("token").asText(), "refreshed");
+        assertEquals(200, Http.get(mcp.base() + "/mcp", refreshed.json().get("token").asText()).status());
+        assertEquals(1, realm.admin().events(TestServer.UPSTREAM_REALM, "CLIENT_REGISTER").stream()
+                .filter(e -> clientId.equals(e.path("clientId").asText())).count(), "registered once");
+
+        // Removing the realm removes its registrations.
+        realm.close();
+        assertEquals(0, registrations().size());
+        realm = TestRealm.create();
+    }
+
+    private void assertRefused(String path, int status, String error) throws Exception {
+        Http.Resp r = authorize(realm.alice(), mcp.base() + path, "hostile");
+        assertEquals(status, r.status(), r::toString);
+        assertEquals(error, r.json().get("error").asText(), r::toString);
+        assertFalse(r.json().get("error_description").asText().isBlank());
+        assertEquals(0, Db.count(realm.name), "no connection stored");
+        assertEquals(0, registrations().size(), "no registration stored");
+    }
+
+    @Test
+    @DisplayName("hostile MCP metadata is refused with a clear error, nothing stored")
+    void hostileMetadata() throws Exception {
+        String m = mcp.base();
+        // Issuer mismatch: the authorization server's metadata names another issuer.
+        mcp.mcpEndpoint("/evil-issuer", "/prm/evil-issuer");
+        mcp.route("/prm/evil-issuer", McpTestServer.Answer.json("{\"resource\":\"" + m + "/evil-issuer\",\"authorization_servers\":[\""
+                + m + "/as-evil\"]}"));
+        mcp.route("/.well-known/oauth-authorization-server/as-evil", McpTestServer.Answer.json("{\"issuer\":\"" + m
+                + "/somebody-else\",\"authorization_endpoint\":\"" + m + "/a\",\"token_endpoint\":\"" + m + "/t\"}"));
+        assertRefused("/evil-issuer", 502, "mcp_issuer_mismatch");
+
+        // The metadata names another resource.
+        mcp.mcpEndpoint("/other-resource", "/prm/other-resource");
+        mcp.route("/prm/other-resource", McpTestServer.Answer.json("{\"resource\":\"" + m + "/elsewhere\",\"authorization_servers\":[\""
+                + m + "/as-evil\"]}"));
+        assertRefused("/other-resource", 502, "mcp_resource_mismatch");
+
+        // An oversized document (200 KB).
+        mcp.mcpEndpoint("/big", "/prm/big");
+        mcp.route("/prm/big", McpTestServer.Answer.json("{\"resource\":\"" + m + "/big\",\"pad\":\"" + "x".repeat(200_000) + "\"}"));
+        assertRefused("/big", 502, "mcp_document_too_large");
+
+        // A redirect loop, and a redirect chain longer than the limit.
+        mcp.mcpEndpoint("/loop", "/prm/loop");
+        mcp.route("/prm/loop", new McpTestServer.Answer(302, "", Map.of("Location", m + "/prm/loop")));
+        assertRefused("/loop", 502, "mcp_redirect_loop");
+        mcp.mcpEndpoint("/chain", "/prm/chain0");
+        for (int i = 0; i < 6; i++) {
+            mcp.route("/prm/chain" + i, new McpTestServer.Answer(302, "", Map.of("Location", "/prm/chain" + (i + 1))));
+        }
+        assertRefused("/chain", 502, "mcp_too_many_redirects");
+
+        // A redirect to a non-http scheme, and metadata naming an endpoint with user info.
+        mcp.mcpEndpoint("/to-file", "/prm/to-file");
+        mcp.route("/prm/to-file", new McpTestServer.Answer(302, "", Map.of("Location", "file:///etc/passwd")));
+        assertRefused("/to-file", 502, "mcp_address_refused");
+        mcp.mcpEndpoint("/userinfo-url", "/prm/userinfo-url");
+        mcp.route("/prm/userinfo-url", McpTestServer.Answer.json("{\"resource\":\"" + m + "/userinfo-url\",\"authorization_servers\":[\""
+                + m + "/as-ui\"]}"));
+        mcp.route("/.well-known/oauth-authorization-server/as-ui", McpTestServer.Answer.json("{\"issuer\":\"" + m
+                + "/as-ui\",\"authorization_endpoint\":\"" + m + "/a\",\"token_endpoint\":\"http://user:pw@127.0.0.1/t\"}"));
+        assertRefused("/userinfo-url", 502, "mcp_address_refused");
+
+        // A registration answer that tries to make the server resolve one of its own vault secrets.
+        mcp.mcpEndpoint("/vault", "/prm/vault");
+        mcp.route("/prm/vault", McpTestServer.Answer.json("{\"resource\":\"" + m + "/vault\",\"authorization_servers\":[\""
+                + m + "/as-vault\"]}"));
+        mcp.route("/.well-known/oauth-authorization-server/as-vault", McpTestServer.Answer.json("{\"issuer\":\"" + m
+                + "/as-vault\",\"authorization_endpoint\":\"" + m + "/a\",\"token_endpoint\":\"" + m
+                + "/t\",\"registration_endpoint\":\"" + m + "/as-vault/register\"}"));
+        mcp.route("/as-vault/register", new McpTestServer.Answer(201, "{\"client_id\":\"x\",\"client_secret\":\"${vault.secret}\"}",
+                Map.of("Content-Type", "application/json")));
+        assertRefused("/vault", 502, "mcp_registration_failed");
+
+        // The app's URL itself: not http(s), user info, a fragment.
+        assertEquals(400, authorize(realm.alice(), "ftp://127.0.0.1/mcp", "h").status());
+        assertEquals(400, authorize(realm.alice(), "http://user:pw@127.0.0.1:1/mcp", "h").status());
+        Http.Resp both = Connect.authorize(realm, realm.alice(), Connect.params("provider", "keycloak", "mcp_server_url",
+                m + "/mcp", "redirect_uri", Connect.APP_REDIRECT));
+        assertEquals(400, both.status(), both::toString);
+        assertEquals(401, authorize(null, m + "/mcp", "h").status());
+        assertEquals(0, Db.count(realm.name));
+        assertEquals(0, registrations().size());
+    }
+}

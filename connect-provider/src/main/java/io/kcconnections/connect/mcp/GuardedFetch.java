@@ -1,0 +1,142 @@
+package io.kcconnections.connect.mcp;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Set;
+
+import io.kcconnections.connect.catalog.HostPolicy;
+import org.apache.http.Header;
+import org.apache.http.HttpEntity;
+import org.apache.http.client.config.RequestConfig;
+import org.apache.http.client.methods.CloseableHttpResponse;
+import org.apache.http.client.methods.HttpGet;
+import org.apache.http.client.methods.HttpPost;
+import org.apache.http.client.methods.HttpRequestBase;
+import org.apache.http.entity.ContentType;
+import org.apache.http.entity.StringEntity;
+import org.keycloak.connections.httpclient.HttpClientProvider;
+import org.keycloak.models.KeycloakSession;
+
+/**
+ * Outbound requests to addresses an outsider chose (an MCP server's URL and everything its metadata names), over
+ * Keycloak's HTTP client (its proxy and trust settings) with the guard around each hop: every URL, including each
+ * redirect target, passes the host policy (scheme, host name, no user info) and the resolved-address check;
+ * redirects are followed by hand, at most {@value #MAX_REDIRECTS}, never twice to one URL (a loop fails at once);
+ * bodies larger than the configured limit are refused unread; timeouts are short.
+ */
+final class GuardedFetch {
+
+    static final int MAX_REDIRECTS = 3;
+    private static final int TIMEOUT_MILLIS = 10_000;
+
+    record Answer(int status, String body, String wwwAuthenticate, String url) {
+    }
+
+    private final KeycloakSession session;
+    private final HostPolicy policy;
+    private final int maxBytes;
+
+    GuardedFetch(KeycloakSession session, HostPolicy policy, int maxBytes) {
+        this.session = session;
+        this.policy = policy;
+        this.maxBytes = maxBytes;
+    }
+
+    /** Checks a URL as the guard does before any request: null when fine, else the reason. */
+    String refusal(String url) {
+        if (url == null || url.length() > 2048) {
+            return "URL is missing or longer than 2048 characters";
+        }
+        String r = policy.checkUrl(url);
+        return r != null ? r : policy.checkResolved(url);
+    }
+
+    Answer get(String url, String what) throws McpException {
+        return send(url, null, what);
+    }
+
+    Answer postJson(String url, String json, String what) throws McpException {
+        return send(url, json, what);
+    }
+
+    private Answer send(String url, String json, String what) throws McpException {
+        Set<String> seen = new HashSet<>();
+        String current = url;
+        for (int hop = 0; ; hop++) {
+            String refused = refusal(current);
+            if (refused != null) {
+                throw new McpException(502, "mcp_address_refused", what + ": " + refused);
+            }
+            if (!seen.add(current)) {
+                throw new McpException(502, "mcp_redirect_loop", what + ": redirect loop at " + shown(current));
+            }
+            HttpRequestBase req;
+            if (json == null) {
+                req = new HttpGet(current);
+                req.setHeader("Accept", "application/json");
+            } else {
+                HttpPost post = new HttpPost(current);
+                post.setEntity(new StringEntity(json, ContentType.APPLICATION_JSON));
+                post.setHeader("Accept", "application/json");
+                req = post;
+            }
+            req.setConfig(RequestConfig.custom().setRedirectsEnabled(false).setConnectTimeout(TIMEOUT_MILLIS)
+                    .setSocketTimeout(TIMEOUT_MILLIS).setConnectionRequestTimeout(TIMEOUT_MILLIS).build());
+            HttpClientProvider http = session.getProvider(HttpClientProvider.class);
+            try (CloseableHttpResponse resp = http.getHttpClient().execute(req)) {
+                int status = resp.getStatusLine().getStatusCode();
+                Header location = resp.getFirstHeader("Location");
+                if (status >= 300 && status < 400 && location != null) {
+                    if (json != null) {
+                        throw new McpException(502, "mcp_redirect_refused", what + ": a POST is not followed across a redirect");
+                    }
+                    if (hop >= MAX_REDIRECTS) {
+                        throw new McpException(502, "mcp_too_many_redirects", what + ": more than " + MAX_REDIRECTS + " redirects");
+                    }
+                    try {
+                        current = URI.create(current).resolve(location.getValue().trim()).toString();
+                    } catch (IllegalArgumentException e) {
+                        throw new McpException(502, "mcp_redirect_refused", what + ": redirect to an invalid URL");
+                    }
+                    continue;
+                }
+                Header www = resp.getFirstHeader("WWW-Authenticate");
+                return new Answer(status, read(resp.getEntity(), what), www == null ? null : www.getValue(), current);
+            } catch (InterruptedIOException e) {
+                throw new McpException(502, "mcp_unreachable", what + ": no answer in time from " + shown(current));
+            } catch (IOException e) {
+                throw new McpException(502, "mcp_unreachable", what + ": " + shown(current) + " is unreachable ("
+                        + e.getClass().getSimpleName() + ")");
+            }
+        }
+    }
+
+    private String read(HttpEntity entity, String what) throws IOException, McpException {
+        if (entity == null) {
+            return "";
+        }
+        if (entity.getContentLength() > maxBytes) {
+            throw new McpException(502, "mcp_document_too_large", what + ": the answer is larger than " + maxBytes + " bytes");
+        }
+        try (InputStream in = entity.getContent()) {
+            byte[] b = in.readNBytes(maxBytes + 1);
+            if (b.length > maxBytes) {
+                throw new McpException(502, "mcp_document_too_large", what + ": the answer is larger than " + maxBytes + " bytes");
+            }
+            return new String(b, StandardCharsets.UTF_8);
+        }
+    }
+
+    static String shown(String url) {
+        String s = url.replaceAll("\\p{Cntrl}", "_");
+        int q = s.indexOf('?');
+        if (q >= 0) {
+            s = s.substring(0, q);
+        }
+        return s.length() > 200 ? s.substring(0, 200) + "…" : s;
+    }
+}

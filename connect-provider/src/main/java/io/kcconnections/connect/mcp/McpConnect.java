@@ -1,0 +1,221 @@
+package io.kcconnections.connect.mcp;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kcconnections.connect.ConnectService;
+import io.kcconnections.connect.ConnectSettings;
+import io.kcconnections.connect.catalog.HostPolicy;
+import io.kcconnections.connect.catalog.ProviderConfig;
+import io.kcconnections.connect.catalog.ResolvedProvider;
+import io.kcconnections.connect.crypto.KeyRing;
+import io.kcconnections.connect.crypto.KeyRingSource;
+import io.kcconnections.connect.crypto.TokenCodec;
+import io.kcconnections.connect.spi.template.ClientAuthMethod;
+import io.kcconnections.connect.spi.template.PkceMode;
+import io.kcconnections.connect.spi.template.ProviderTemplate;
+import io.kcconnections.connect.spi.template.RevokeSpec;
+import io.kcconnections.connect.store.ClientRegistration;
+import io.kcconnections.connect.store.ClientRegistrationStore;
+import org.jboss.logging.Logger;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.util.JsonSerialization;
+
+/**
+ * Connections to MCP servers named by URL alone. Their provider name is {@value #PROVIDER}; each connection's
+ * metadata records the server URL, the resource (RFC 8707) and the issuer, and the realm's registration at that
+ * issuer (RFC 7591, persisted, shared by every node) supplies the client and the endpoints, so a refresh needs no
+ * discovery and works after a restart.
+ */
+public final class McpConnect {
+
+    public static final String PROVIDER = "mcp";
+    public static final String SERVER_URL = "mcp.server_url";
+    public static final String RESOURCE = "mcp.resource";
+    public static final String ISSUER = "mcp.issuer";
+
+    private static final Logger LOG = Logger.getLogger(McpConnect.class);
+
+    private McpConnect() {
+    }
+
+    /** Discovery (cached) with the server's settings. */
+    public static McpDiscovery.McpServer discover(KeycloakSession session, String serverUrl) throws McpException {
+        ConnectService connect = session.getProvider(ConnectService.class);
+        ConnectSettings s = connect.settings();
+        HostPolicy policy = connect.registry().hostPolicy();
+        return McpDiscovery.discover(new GuardedFetch(session, policy, s.mcpMaxDocumentBytes()), policy, serverUrl,
+                s.mcpDiscoveryTtlSeconds());
+    }
+
+    /**
+     * The realm's registration at the server's authorization server: the stored one, or a new one made now. The
+     * endpoints just discovered replace the stored ones when they changed.
+     */
+    public static ClientRegistration registration(KeycloakSession session, RealmModel realm, McpDiscovery.McpServer server,
+                                                  String redirectUri) throws McpException {
+        McpDiscovery.AuthorizationServer as = server.as();
+        ClientRegistration existing = new ClientRegistrationStore(session).find(realm.getId(), as.issuer()).orElse(null);
+        if (existing != null && redirectUri.equals(existing.redirectUri())) {
+            if (!as.endpoints().equals(existing.endpoints())) {
+                long now = System.currentTimeMillis();
+                KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(),
+                        s -> new ClientRegistrationStore(s).updateEndpoints(existing.id(), as.endpoints(), now));
+            }
+            return existing;
+        }
+        if (as.registrationEndpoint() == null) {
+            throw new McpException(502, "mcp_registration_unavailable", "the authorization server "
+                    + GuardedFetch.shown(as.issuer()) + " offers no dynamic client registration");
+        }
+        ConnectService connect = session.getProvider(ConnectService.class);
+        KeyRing ring;
+        try {
+            ring = connect.keyRing(realm);
+        } catch (KeyRingSource.KeyUnavailableException e) {
+            throw new McpException(503, "encryption_unavailable", "token encryption is not configured on this server");
+        }
+        String method = as.authMethods().isEmpty() || as.authMethods().contains("client_secret_basic") ? "client_secret_basic"
+                : as.authMethods().contains("client_secret_post") ? "client_secret_post"
+                : as.authMethods().contains("none") ? "none" : null;
+        if (method == null) {
+            throw new McpException(502, "mcp_registration_unavailable", "the authorization server supports none of "
+                    + "client_secret_basic, client_secret_post, none");
+        }
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("client_name", "Keycloak Connections (" + realm.getName() + ")");
+        request.put("redirect_uris", List.of(redirectUri));
+        request.put("grant_types", List.of("authorization_code", "refresh_token"));
+        request.put("response_types", List.of("code"));
+        request.put("token_endpoint_auth_method", method);
+        GuardedFetch fetch = new GuardedFetch(session, connect.registry().hostPolicy(), connect.settings().mcpMaxDocumentBytes());
+        GuardedFetch.Answer a;
+        try {
+            a = fetch.postJson(as.registrationEndpoint(), JsonSerialization.writeValueAsString(request), "client registration");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        if (a.status() != 201 && a.status() != 200) {
+            throw new McpException(502, "mcp_registration_failed", "the authorization server refused the client registration (HTTP "
+                    + a.status() + ")");
+        }
+        JsonNode j;
+        try {
+            j = JsonSerialization.mapper.readTree(a.body());
+        } catch (IOException e) {
+            j = null;
+        }
+        String clientId = j == null ? null : text(j, "client_id");
+        if (clientId == null || clientId.length() > 255 || !clientId.matches("[\\x21-\\x7E]+")) {
+            throw new McpException(502, "mcp_registration_failed", "the registration answer has no usable client_id");
+        }
+        String secret = text(j, "client_secret");
+        if (secret != null && (secret.contains("${") || secret.length() > 4096)) {
+            // A vault reference would make this server send one of its own secrets to the stranger's token endpoint.
+            throw new McpException(502, "mcp_registration_failed", "the registration answer has an unusable client_secret");
+        }
+        String answeredMethod = text(j, "token_endpoint_auth_method");
+        String authMethod = answeredMethod != null ? answeredMethod : method;
+        if (!List.of("client_secret_basic", "client_secret_post", "none").contains(authMethod)
+                || (secret == null && !authMethod.equals("none"))) {
+            throw new McpException(502, "mcp_registration_failed", "the registration answer's authentication method is unusable");
+        }
+        String regToken = text(j, "registration_access_token");
+        String regUri = text(j, "registration_client_uri");
+        Long secretExpires = j.has("client_secret_expires_at") && j.get("client_secret_expires_at").canConvertToLong()
+                && j.get("client_secret_expires_at").asLong() > 0 ? j.get("client_secret_expires_at").asLong() * 1000 : null;
+        long now = System.currentTimeMillis();
+        String id = UUID.randomUUID().toString();
+        ClientRegistration r = new ClientRegistration(id, realm.getId(), as.issuer(), clientId,
+                secret == null ? null : ring.encrypt(secret, TokenCodec.aad(realm.getId(), id, ClientRegistration.SECRET)),
+                regToken == null ? null : ring.encrypt(regToken, TokenCodec.aad(realm.getId(), id, ClientRegistration.REGISTRATION_TOKEN)),
+                regUri != null && regUri.length() <= 2048 ? regUri : null, authMethod, redirectUri, as.endpoints(),
+                secretExpires, ring.primaryKeyId(), now, now);
+        try {
+            KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), s -> {
+                ClientRegistrationStore store = new ClientRegistrationStore(s);
+                if (existing != null) {
+                    store.delete(existing.id()); // registered for another redirect URI (the server's URL changed)
+                }
+                store.insert(r);
+            });
+        } catch (RuntimeException e) {
+            // Another node or request registered at this issuer at the same moment: use theirs.
+            ClientRegistration winner = KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(),
+                    s -> new ClientRegistrationStore(s).find(realm.getId(), as.issuer()).orElse(null));
+            if (winner == null) {
+                throw new McpException(502, "mcp_registration_failed", "the registration could not be stored");
+            }
+            LOG.infof("realm %s: a concurrent registration at %s won; client %s is not used", realm.getName(),
+                    GuardedFetch.shown(as.issuer()), clientId);
+            return winner;
+        }
+        LOG.infof("realm %s: registered client %s at %s (%s)", realm.getName(), clientId, GuardedFetch.shown(as.issuer()), authMethod);
+        return r;
+    }
+
+    /**
+     * The provider for one MCP resource through a stored registration, as the connect flow and the refresher use
+     * it: PKCE required, the resource parameter on the authorization, code and refresh requests (RFC 8707).
+     *
+     * @return null when the realm has no registration at the issuer any more, or it cannot be decrypted
+     */
+    public static ResolvedProvider provider(KeycloakSession session, RealmModel realm, String issuer, String resource) {
+        if (issuer == null || resource == null) {
+            return null;
+        }
+        ClientRegistration reg = new ClientRegistrationStore(session).find(realm.getId(), issuer).orElse(null);
+        if (reg == null) {
+            return null;
+        }
+        ConnectService connect = session.getProvider(ConnectService.class);
+        String secret;
+        try {
+            secret = reg.clientSecretCiphertext() == null ? null : connect.keyRing(realm).decrypt(reg.clientSecretCiphertext(),
+                    TokenCodec.aad(realm.getId(), reg.id(), ClientRegistration.SECRET));
+        } catch (KeyRingSource.KeyUnavailableException | KeyRing.DecryptionException e) {
+            LOG.errorf("realm %s: the registration at %s cannot be decrypted: %s", realm.getName(),
+                    GuardedFetch.shown(issuer), e.getMessage());
+            return null;
+        }
+        Map<String, String> ep = reg.endpoints();
+        Map<String, String> resourceParam = Map.of("resource", resource);
+        ClientAuthMethod auth = switch (reg.authMethod()) {
+            case "client_secret_post" -> ClientAuthMethod.CLIENT_SECRET_POST;
+            case "none" -> ClientAuthMethod.NONE;
+            default -> ClientAuthMethod.CLIENT_SECRET_BASIC;
+        };
+        String revoke = ep.get("revocation_endpoint");
+        ProviderTemplate t;
+        try {
+            t = new ProviderTemplate(PROVIDER, "MCP server", "mcp", null, ep.get("authorization_endpoint"),
+                    ep.get("token_endpoint"), null, null, null, auth, null, null, null, null, resourceParam, resourceParam,
+                    resourceParam, null, PkceMode.REQUIRED, null, null, null, null,
+                    revoke == null ? null : new RevokeSpec(revoke, null, null, RevokeSpec.Which.REFRESH, null, null, true, null),
+                    null, null, null, null, null, false, null);
+        } catch (IllegalArgumentException e) {
+            LOG.warnf("realm %s: the registration at %s is unusable: %s", realm.getName(), GuardedFetch.shown(issuer), e.getMessage());
+            return null;
+        }
+        ProviderConfig c = new ProviderConfig(PROVIDER, "mcp", reg.clientId(), secret, null, null, null, null, null,
+                Boolean.TRUE, Map.of(), null, null);
+        ResolvedProvider.Result r = ResolvedProvider.resolve(t, c, connect.registry().hostPolicy());
+        if (!r.ok()) {
+            LOG.warnf("realm %s: the registration at %s is unusable: %s", realm.getName(), GuardedFetch.shown(issuer),
+                    String.join("; ", r.problems()));
+            return null;
+        }
+        return r.provider();
+    }
+
+    private static String text(JsonNode j, String name) {
+        JsonNode n = j.get(name);
+        return n != null && n.isTextual() && !n.asText().isEmpty() ? n.asText() : null;
+    }
+}

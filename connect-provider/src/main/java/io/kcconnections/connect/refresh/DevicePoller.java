@@ -1,0 +1,90 @@
+package io.kcconnections.connect.refresh;
+
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.kcconnections.connect.ConnectService;
+import io.kcconnections.connect.ConnectSettings;
+import io.kcconnections.connect.store.Connection;
+import io.kcconnections.connect.store.ConnectionStore;
+import org.jboss.logging.Logger;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+
+/**
+ * The fast timer for pending device authorizations: every few seconds, claims the pending rows whose next poll is
+ * due ({@code SKIP LOCKED}, as the refresh pass does, so two nodes never poll one device code at once) and polls each
+ * once. A row's next poll time carries the provider's interval, lengthened by every {@code slow_down}.
+ */
+public final class DevicePoller implements Runnable {
+
+    private static final Logger LOG = Logger.getLogger(DevicePoller.class);
+    private static final int PAGE = 32;
+
+    private final KeycloakSessionFactory sessionFactory;
+    private final Refresher refresher;
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "kc-connect-device-poll");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public DevicePoller(KeycloakSessionFactory sessionFactory, Refresher refresher) {
+        this.sessionFactory = sessionFactory;
+        this.refresher = refresher;
+    }
+
+    /** The timer's tick: hands the work to this poller's thread and returns at once. */
+    @Override
+    public void run() {
+        if (!running.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            thread.submit(() -> {
+                try {
+                    pollDue();
+                } catch (RuntimeException e) {
+                    LOG.warnf("device poll failed: %s", e.toString());
+                } finally {
+                    running.set(false);
+                }
+            });
+        } catch (RuntimeException e) {
+            running.set(false);
+        }
+    }
+
+    /** Polls what is due now, on the calling thread; answers how many rows it claimed. */
+    public int pollDue() {
+        ConnectSettings s = KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory,
+                session -> session.getProvider(ConnectService.class).settings());
+        String owner = LeaseOwners.next();
+        long now = System.currentTimeMillis();
+        List<Connection> due = KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory,
+                session -> new ConnectionStore(session).claimDuePending(owner, now, now + s.refreshLeaseSeconds() * 1000L, PAGE));
+        for (Connection c : due) {
+            try {
+                KeycloakModelUtils.runJobInTransaction(sessionFactory, session -> {
+                    RealmModel realm = session.realms().getRealm(c.realmId());
+                    if (realm == null) {
+                        return;
+                    }
+                    session.getContext().setRealm(realm);
+                    refresher.refreshClaimed(session, realm, c, owner);
+                });
+            } catch (RuntimeException e) {
+                LOG.warnf("device poll of connection %s failed unexpectedly: %s", c.id(), e.toString());
+            }
+        }
+        return due.size();
+    }
+
+    public void close() {
+        thread.shutdownNow();
+    }
+}
