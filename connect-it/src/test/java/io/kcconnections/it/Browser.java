@@ -142,6 +142,11 @@ public final class Browser {
             "<form[^>]*action=\"([^\"]*login-actions/consent[^\"]*)\"[^>]*>(.*?)</form>", Pattern.DOTALL);
     private static final Pattern HIDDEN_CODE = Pattern.compile("name=\"code\"\\s+value=\"([^\"]+)\"");
 
+    /** A form action as the browser would post it: entities decoded, resolved against the page's URL. */
+    private static String resolve(String pageUrl, String action) {
+        return URI.create(pageUrl).resolve(action.replace("&amp;", "&")).toString();
+    }
+
     /** Answers the provider's consent screen when this page is one (clients that require consent); else returns it. */
     public Page consent(Page p, boolean approve) {
         Matcher consent = CONSENT_FORM.matcher(p.body() == null ? "" : p.body());
@@ -150,7 +155,7 @@ public final class Browser {
         }
         Matcher code = HIDDEN_CODE.matcher(consent.group(2));
         assertNotNull(code.find() ? code : null, "no code on the consent form");
-        return follow(postForm(consent.group(1).replace("&amp;", "&"),
+        return follow(postForm(resolve(p.url(), consent.group(1)),
                 approve ? Map.of("code", code.group(1), "accept", "Yes") : Map.of("code", code.group(1), "cancel", "No")));
     }
 
@@ -162,10 +167,10 @@ public final class Browser {
         Page page = follow(get(verificationUri));
         Matcher m = DEVICE_FORM.matcher(page.body());
         assertNotNull(m.find() ? m : null, () -> "no user-code form on " + page.url() + " HTTP " + page.status());
-        Page p = follow(postForm(m.group(1).replace("&amp;", "&"), Map.of("device_user_code", userCode)));
+        Page p = follow(postForm(resolve(page.url(), m.group(1)), Map.of("device_user_code", userCode)));
         Matcher login = LOGIN_FORM.matcher(p.body());
         if (login.find()) {
-            p = follow(postForm(login.group(1).replace("&amp;", "&"),
+            p = follow(postForm(resolve(p.url(), login.group(1)),
                     Map.of("username", username, "password", password, "credentialId", "")));
         }
         return consent(p, approve);
