@@ -142,6 +142,13 @@ public final class Browser {
             "<form[^>]*action=\"([^\"]*login-actions/consent[^\"]*)\"[^>]*>(.*?)</form>", Pattern.DOTALL);
     private static final Pattern HIDDEN_CODE = Pattern.compile("name=\"code\"\\s+value=\"([^\"]+)\"");
 
+    /** What a person would read on the page (tags and blank runs removed, at most 800 characters), for messages. */
+    public static String text(Page p) {
+        String t = p.body() == null ? "" : p.body().replaceAll("(?s)<(script|style)[^>]*>.*?</\\1>", " ")
+                .replaceAll("<[^>]+>", " ").replaceAll("\\s+", " ").trim();
+        return t.length() > 800 ? t.substring(0, 800) : t;
+    }
+
     /** A form action as the browser would post it: entities decoded, resolved against the page's URL. */
     private static String resolve(String pageUrl, String action) {
         return URI.create(pageUrl).resolve(action.replace("&amp;", "&")).toString();

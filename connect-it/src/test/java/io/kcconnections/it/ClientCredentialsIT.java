@@ -75,6 +75,17 @@ class ClientCredentialsIT {
     @DisplayName("client credentials: the app's connection holds an upstream app token, renewed before it expires")
     void createdAndRenewedBeforeExpiry() throws Exception {
         String app = realm.serviceToken(BACKEND, BACKEND_SECRET);
+        // The providers list says how each provider can be connected.
+        JsonNode providers = Http.get(realm.url("/connect/providers"), app).json().get("providers");
+        int seen = 0;
+        for (JsonNode p : providers) {
+            if ("keycloak".equals(p.get("name").asText())) {
+                seen++;
+                assertEquals("[\"authorization_code\",\"device_code\",\"client_credentials\"]",
+                        p.get("grant_types").toString());
+            }
+        }
+        assertEquals(1, seen, providers::toString);
         Http.Resp made = create(app, "keycloak", "app-1");
         assertEquals(201, made.status(), made::toString);
         assertEquals("client_credentials", made.json().get("grant_type").asText());

@@ -86,7 +86,7 @@ class DeviceFlowIT {
 
         Browser b = new Browser(TestServer.baseUrl());
         Browser.Page done = b.answerDevice(verification, userCode, person[0], person[1], true);
-        assertEquals(200, done.status(), () -> "device approval ended at " + done.url());
+        assertEquals(200, done.status(), () -> "device approval ended at " + done.url() + ": " + Browser.text(done));
 
         JsonNode s = awaitStatus(alice, "tv", n -> !"pending".equals(n.get("status").asText()));
         assertEquals("active", s.get("status").asText(), s::toString);

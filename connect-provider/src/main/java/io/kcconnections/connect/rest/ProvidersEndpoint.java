@@ -35,6 +35,18 @@ final class ProvidersEndpoint extends EndpointSupport {
                 m.put("category", t.category());
                 m.put("default_scopes", p.scopes(null));
                 m.put("login_enabled", p.loginEnabled());
+                // How a connection to this provider can be made: authorization_code (/authorize, always),
+                // device_code (/device) and client_credentials (/client-connections) where the provider offers them
+                // and no per-connection value is needed (those two take none).
+                List<String> grants = new ArrayList<>();
+                grants.add("authorization_code");
+                if (p.openParams().isEmpty() && p.deviceAuthorizationUrl() != null) {
+                    grants.add("device_code");
+                }
+                if (p.openParams().isEmpty() && t.clientCredentials()) {
+                    grants.add("client_credentials");
+                }
+                m.put("grant_types", grants);
                 List<Map<String, Object>> params = new ArrayList<>();
                 for (TemplateParam tp : p.connectionParams()) {
                     Map<String, Object> pm = new LinkedHashMap<>();
