@@ -49,6 +49,9 @@ public final class Browser {
 
     private Page send(HttpRequest.Builder b, String url) {
         visited.add(url);
+        // As a browser asks for pages: Keycloak picks between endpoints on one path by it (the device endpoint's
+        // user-code form and its JSON device-authorization request share /realms/{realm}/device).
+        b.header("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
         if (!cookies.isEmpty() && url.startsWith(serverBase)) {
             StringBuilder c = new StringBuilder();
             cookies.forEach((k, v) -> c.append(c.length() == 0 ? "" : "; ").append(k).append('=').append(v));

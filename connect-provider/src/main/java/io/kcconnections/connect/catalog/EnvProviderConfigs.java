@@ -43,7 +43,8 @@ public final class EnvProviderConfigs {
     private static final List<String> GENERIC_SUFFIXES = List.of("CLIENT_ID", "CLIENT_SECRET", "SCOPES", "AUTHORIZE_URL",
             "TOKEN_URL", "USERINFO_URL", "REVOKE_URL", "PKCE_REQUIRED", "LOGIN_ENABLED", "LOGIN_CONNECT");
     private static final List<String> CUSTOM_SUFFIXES = List.of("DISPLAY_NAME", "CATEGORY", "CLIENT_AUTH",
-            "SCOPE_SEPARATOR", "AUTHORIZE_PARAMS", "ACCOUNT_ID_FIELD", "ISSUER", "REFRESH_URL", "PARAMS", "CONNECTION_PARAMS");
+            "SCOPE_SEPARATOR", "AUTHORIZE_PARAMS", "ACCOUNT_ID_FIELD", "ISSUER", "REFRESH_URL", "PARAMS", "CONNECTION_PARAMS",
+            "DEVICE_AUTHORIZATION_URL", "CLIENT_CREDENTIALS");
     /** Variables that describe a custom template (rather than configure credentials for it). */
     private static final List<String> DESCRIBING_SUFFIXES = java.util.stream.Stream.concat(CUSTOM_SUFFIXES.stream(),
             java.util.stream.Stream.of("AUTHORIZE_URL", "TOKEN_URL", "USERINFO_URL", "REVOKE_URL")).toList();
@@ -183,17 +184,21 @@ public final class EnvProviderConfigs {
                 : userinfo != null ? new LoginSpec(LoginSpec.Type.OAUTH2, null, null, null, null, null) : null;
         List<TemplateParam> params = new ArrayList<>(params(env, p + "PARAMS", false));
         params.addAll(params(env, p + "CONNECTION_PARAMS", true));
+        String cc = get(env, p + "CLIENT_CREDENTIALS");
+        if (cc != null && !cc.equalsIgnoreCase("true") && !cc.equalsIgnoreCase("false")) {
+            throw new IllegalArgumentException(p + "CLIENT_CREDENTIALS must be true or false");
+        }
         return new ProviderTemplate(name, get(env, p + "DISPLAY_NAME"), get(env, p + "CATEGORY"), List.of(),
-                authorize, token, get(env, p + "REFRESH_URL"), null, params, auth, null,
+                authorize, token, get(env, p + "REFRESH_URL"), get(env, p + "DEVICE_AUTHORIZATION_URL"), params, auth, null,
                 get(env, p + "SCOPE_SEPARATOR"), null, null, query(get(env, p + "AUTHORIZE_PARAMS")), null, null,
-                null, null, null, null, null, null, revoke, account, login, null, null, null, false, null);
+                null, null, null, null, null, null, revoke, account, login, null, null, null, "true".equalsIgnoreCase(cc), null);
     }
 
     /** Names a custom parameter may not have: they are settings of every provider. */
     static final java.util.Set<String> RESERVED_PARAM_NAMES = java.util.Set.of("client_id", "client_secret", "scopes",
             "authorize_url", "token_url", "userinfo_url", "revoke_url", "refresh_url", "pkce", "pkce_required",
             "login_enabled", "login_connect", "enabled", "display_name", "category", "client_auth", "scope_separator", "authorize_params",
-            "account_id_field", "issuer", "params", "connection_params");
+            "account_id_field", "issuer", "params", "connection_params", "device_authorization_url", "client_credentials");
 
     /** {@code name} or {@code name:kind}, comma or space separated; per-connection ones are required. */
     private static List<TemplateParam> params(Map<String, String> env, String key, boolean perConnection) {

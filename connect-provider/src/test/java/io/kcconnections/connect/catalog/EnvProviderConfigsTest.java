@@ -108,6 +108,23 @@ class EnvProviderConfigsTest {
     }
 
     @Test
+    void customProviderOffersDeviceFlowAndClientCredentials() {
+        Map<String, String> env = Map.of("CONNECT_PROVIDERS", "acme, other",
+                "CONNECT_ACME_AUTHORIZE_URL", "https://acme.example.com/oauth/authorize",
+                "CONNECT_ACME_TOKEN_URL", "https://acme.example.com/oauth/token",
+                "CONNECT_ACME_DEVICE_AUTHORIZATION_URL", "https://acme.example.com/oauth/device",
+                "CONNECT_ACME_CLIENT_CREDENTIALS", "TRUE",
+                "CONNECT_OTHER_AUTHORIZE_URL", "https://other.example.com/a", "CONNECT_OTHER_TOKEN_URL", "https://other.example.com/t",
+                "CONNECT_OTHER_CLIENT_CREDENTIALS", "sometimes");
+        EnvProviderConfigs.Result r = EnvProviderConfigs.read(env, CATALOG);
+        ProviderTemplate t = r.customTemplates().get("acme");
+        assertEquals("https://acme.example.com/oauth/device", t.deviceAuthorizationUrl());
+        assertTrue(t.clientCredentials());
+        assertNull(r.customTemplates().get("other"), "a malformed flag is refused, not read as false");
+        assertTrue(r.problems().stream().anyMatch(p -> p.contains("CONNECT_OTHER_CLIENT_CREDENTIALS")), r.problems().toString());
+    }
+
+    @Test
     void hostileDomainValuesAreRefused() {
         ProviderTemplate k = CATALOG.get("keycloak");
         for (String bad : new String[]{"http://sso.example.com", "https://127.0.0.1", "https://sso.example.com/?x=1",
