@@ -173,6 +173,33 @@ class McpIT {
         realm = TestRealm.create();
     }
 
+    @Test
+    @DisplayName("without the test-only allowance: http, loopback and private MCP URLs are refused before any request")
+    void strictHostPolicy() throws Exception {
+        realm.close();
+        try {
+            TestServer.restartWith(Map.of("CONNECT_ALLOW_PRIVATE_HOSTS", "false"));
+            realm = TestRealm.create();
+            String alice = realm.alice();
+            int before = mcp.hits.values().stream().mapToInt(Integer::intValue).sum();
+            for (String url : List.of(mcp.base() + "/mcp", mcp.base().replace("http:", "https:") + "/mcp",
+                    "https://localhost/mcp", "https://10.1.2.3/mcp", "https://192.168.1.1/mcp", "https://169.254.169.254/latest",
+                    "https://[::1]/mcp", "https://no-such-host.invalid/mcp")) {
+                Http.Resp r = authorize(alice, url, "strict");
+                assertEquals(400, r.status(), () -> url + " -> " + r);
+                assertEquals("invalid_mcp_server_url", r.json().get("error").asText(), r::toString);
+                assertTrue(r.json().get("error_description").asText().startsWith("mcp_server_url is refused"), r::toString);
+            }
+            assertEquals(before, mcp.hits.values().stream().mapToInt(Integer::intValue).sum(), "no request reached the server");
+            assertEquals(0, Db.count(realm.name));
+            assertEquals(0, registrations().size());
+        } finally {
+            realm.close();
+            TestServer.restoreDefaults();
+            realm = TestRealm.create();
+        }
+    }
+
     private void assertRefused(String path, int status, String error) throws Exception {
         Http.Resp r = authorize(realm.alice(), mcp.base() + path, "hostile");
         assertEquals(status, r.status(), r::toString);
