@@ -184,12 +184,16 @@ class McpIT {
             int before = mcp.hits.values().stream().mapToInt(Integer::intValue).sum();
             for (String url : List.of(mcp.base() + "/mcp", mcp.base().replace("http:", "https:") + "/mcp",
                     "https://localhost/mcp", "https://10.1.2.3/mcp", "https://192.168.1.1/mcp", "https://169.254.169.254/latest",
-                    "https://[::1]/mcp", "https://no-such-host.invalid/mcp")) {
+                    "https://[::1]/mcp")) {
                 Http.Resp r = authorize(alice, url, "strict");
                 assertEquals(400, r.status(), () -> url + " -> " + r);
                 assertEquals("invalid_mcp_server_url", r.json().get("error").asText(), r::toString);
                 assertTrue(r.json().get("error_description").asText().startsWith("mcp_server_url is refused"), r::toString);
             }
+            // A host that does not resolve is not refused by the policy (nothing to check) but is unreachable.
+            Http.Resp nowhere = authorize(alice, "https://no-such-host.invalid/mcp", "strict");
+            assertEquals(502, nowhere.status(), nowhere::toString);
+            assertEquals("mcp_unreachable", nowhere.json().get("error").asText());
             assertEquals(before, mcp.hits.values().stream().mapToInt(Integer::intValue).sum(), "no request reached the server");
             assertEquals(0, Db.count(realm.name));
             assertEquals(0, registrations().size());

@@ -224,7 +224,10 @@ final class GrantsEndpoint extends EndpointSupport {
             ConnectEvents.of(session, realm, null, provider.name(), cid, existing != null ? "reconnect" : "connect")
                     .client(auth.client()).detail("grant_type", "client_credentials")
                     .event(org.keycloak.events.EventType.FEDERATED_IDENTITY_LINK).success();
-            Connection c = connect.store().find(realm.getId(), provider.name(), cid).orElseThrow();
+            // Read back in a transaction of its own: the request's transaction may hold a snapshot older than the
+            // write (MariaDB's repeatable read).
+            Connection c = KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(),
+                    s -> new ConnectionStore(s).find(realm.getId(), provider.name(), cid).orElseThrow());
             return json(existing != null ? 200 : 201, ConnectionView.of(c));
         } catch (ApiError e) {
             return e.toResponse();
