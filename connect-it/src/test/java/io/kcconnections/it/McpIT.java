@@ -138,6 +138,12 @@ class McpIT {
                 + upstreamClient.get("id").asText() + "/client-secret").json().get("value").asText());
         assertFalse(String.valueOf(regs.get(0).get("CLIENT_SECRET")).contains(upstreamSecret), "the secret is encrypted");
         assertNotNull(regs.get(0).get("REGISTRATION_TOKEN"));
+        Http.Resp listed = realm.admin().get("/" + realm.name + "/connect/mcp-clients");
+        assertEquals(200, listed.status(), listed::toString);
+        assertEquals("dynamic", listed.json().get(0).get("source").asText(), listed::toString);
+        assertEquals(clientId, listed.json().get(0).get("clientId").asText());
+        assertTrue(listed.json().get(0).get("clientSecretSet").asBoolean());
+        assertFalse(listed.body().contains(upstreamSecret), "no secret in the admin view");
 
         Browser b = new Browser(TestServer.baseUrl());
         String landed = b.loginAndFollow(authorizeUrl, person[0], person[1]);
@@ -171,6 +177,65 @@ class McpIT {
         realm.close();
         assertEquals(0, registrations().size());
         realm = TestRealm.create();
+    }
+
+    @Test
+    @DisplayName("an admin's client for an issuer is used instead of a registration; admin API checks and refusals")
+    void adminConfiguredClient() throws Exception {
+        String issuer = TestServer.baseUrl() + "/realms/" + TestServer.UPSTREAM_REALM;
+        String callback = realm.url("/connect/callback/mcp");
+        String clientId = "mcp-pre-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        String secret = SecretLedger.note("pre-secret-" + java.util.UUID.randomUUID());
+        ObjectNode c = Http.JSON.createObjectNode();
+        c.put("clientId", clientId).put("enabled", true).put("publicClient", false).put("secret", secret)
+                .put("standardFlowEnabled", true).putArray("redirectUris").add(callback);
+        assertEquals(201, realm.admin().post("/" + TestServer.UPSTREAM_REALM + "/clients", c).status());
+        registeredUpstream.add(clientId);
+        String path = "/" + realm.name + "/connect/mcp-clients";
+
+        // Refusals: nothing stored.
+        ObjectNode bad = Http.JSON.createObjectNode().put("issuer", "ftp://127.0.0.1/x").put("clientId", clientId).put("clientSecret", secret);
+        Http.Resp r1 = realm.admin().put(path, bad);
+        assertEquals(400, r1.status(), r1::toString);
+        assertEquals("invalid_mcp_client", r1.json().get("error").asText());
+        Http.Resp r2 = realm.admin().put(path, Http.JSON.createObjectNode().put("issuer", issuer).put("clientId", clientId)
+                .put("tokenEndpointAuthMethod", "none").put("clientSecret", secret));
+        assertEquals(400, r2.status(), r2::toString);
+        Http.Resp r3 = realm.admin().put(path, Http.JSON.createObjectNode().put("issuer", issuer));
+        assertEquals(400, r3.status(), r3::toString);
+        assertEquals(400, realm.admin().put(path, Http.JSON.createArrayNode()).status());
+        Http.Resp byUser = Http.sendJson("PUT", TestServer.baseUrl() + "/admin/realms" + path,
+                Http.JSON.createObjectNode().put("issuer", issuer).put("clientId", clientId).put("clientSecret", secret), realm.alice());
+        assertEquals(403, byUser.status(), byUser::toString);
+        assertEquals(0, registrations().size());
+
+        ObjectNode good = Http.JSON.createObjectNode().put("issuer", issuer).put("clientId", clientId).put("clientSecret", secret);
+        Http.Resp put = realm.admin().put(path, good);
+        assertEquals(201, put.status(), put::toString);
+        assertEquals(callback, put.json().get("redirectUri").asText(), "the callback to register at the authorization server");
+        assertEquals("configured", put.json().get("source").asText());
+        assertFalse(put.body().contains(secret), "never the secret");
+        assertFalse(String.valueOf(registrations().get(0).get("CLIENT_SECRET")).contains(secret), "stored encrypted");
+
+        // Connecting uses it: no registration at the upstream.
+        Http.Resp a = authorize(realm.alice(), mcp.base() + "/mcp", "pre");
+        assertEquals(200, a.status(), a::toString);
+        assertEquals(clientId, Http.queryParam(a.json().get("authorize_url").asText(), "client_id"));
+        String[] person = realm.upstreamUser();
+        Browser b = new Browser(TestServer.baseUrl());
+        String landed = b.loginAndFollow(a.json().get("authorize_url").asText(), person[0], person[1]);
+        b.lastCode();
+        assertEquals("true", Http.queryParam(landed, "success"), landed);
+        Http.Resp t = Connect.token(realm, realm.alice(), "pre", "mcp");
+        assertEquals(200, t.status(), t::toString);
+        assertEquals(200, Http.get(mcp.base() + "/mcp", t.json().get("token").asText()).status());
+        assertEquals(1, registrations().size());
+        assertEquals("configured", registrations().get(0).get("SOURCE"));
+
+        // Removed: listed no more; a second removal is a 404.
+        assertEquals(204, realm.admin().delete(path + "?issuer=" + Http.enc(issuer)).status());
+        assertEquals(0, realm.admin().get(path).json().size());
+        assertEquals(404, realm.admin().delete(path + "?issuer=" + Http.enc(issuer)).status());
     }
 
     @Test

@@ -330,11 +330,11 @@ public class AdminProvidersResource {
         return session.getProvider(ConnectService.class).registry();
     }
 
-    private static Response json(int status, Object body) {
+    static Response json(int status, Object body) {
         return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).cacheControl(noStore()).entity(body).build();
     }
 
-    private static Response error(int status, String code, String description, List<String> problems) {
+    static Response error(int status, String code, String description, List<String> problems) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", code);
         body.put("error_description", description);
@@ -344,7 +344,7 @@ public class AdminProvidersResource {
         return json(status, body);
     }
 
-    private static CacheControl noStore() {
+    static CacheControl noStore() {
         CacheControl cc = new CacheControl();
         cc.setNoStore(true);
         cc.setNoCache(true);
@@ -352,7 +352,7 @@ public class AdminProvidersResource {
     }
 
     /** A value echoed into a message: short, printable. */
-    private static String shown(String v) {
+    static String shown(String v) {
         String s = v == null ? "" : v.replaceAll("[^A-Za-z0-9._:/@+-]", "_");
         return s.length() > 64 ? s.substring(0, 64) + "…" : s;
     }

@@ -95,6 +95,12 @@ public class ConnectAdminResource {
         return out;
     }
 
+    /** {@code /mcp-clients}: the realm's clients at MCP authorization servers, registered or configured. */
+    @Path("mcp-clients")
+    public AdminMcpClientsResource mcpClients() {
+        return new AdminMcpClientsResource(session, realm, auth, adminEvent);
+    }
+
     /** {@code /providers}: the realm's provider configurations (each method checks its own permission first). */
     @Path("providers")
     public AdminProvidersResource providers() {

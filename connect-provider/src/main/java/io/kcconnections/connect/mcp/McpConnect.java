@@ -61,8 +61,8 @@ public final class McpConnect {
     public static ClientRegistration registration(KeycloakSession session, RealmModel realm, McpDiscovery.McpServer server,
                                                   String redirectUri) throws McpException {
         McpDiscovery.AuthorizationServer as = server.as();
-        ClientRegistration existing = new ClientRegistrationStore(session).find(realm.getId(), as.issuer()).orElse(null);
-        if (existing != null && redirectUri.equals(existing.redirectUri())) {
+        ClientRegistration existing = stored(session, realm, as.issuer());
+        if (existing != null && (existing.configured() || redirectUri.equals(existing.redirectUri()))) {
             if (!as.endpoints().equals(existing.endpoints())) {
                 long now = System.currentTimeMillis();
                 KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(),
@@ -136,7 +136,7 @@ public final class McpConnect {
                 secret == null ? null : ring.encrypt(secret, TokenCodec.aad(realm.getId(), id, ClientRegistration.SECRET)),
                 regToken == null ? null : ring.encrypt(regToken, TokenCodec.aad(realm.getId(), id, ClientRegistration.REGISTRATION_TOKEN)),
                 regUri != null && regUri.length() <= 2048 ? regUri : null, authMethod, redirectUri, as.endpoints(),
-                secretExpires, ring.primaryKeyId(), now, now);
+                secretExpires, ring.primaryKeyId(), ClientRegistration.DYNAMIC, now, now);
         try {
             KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), s -> {
                 ClientRegistrationStore store = new ClientRegistrationStore(s);
@@ -170,7 +170,7 @@ public final class McpConnect {
         if (issuer == null || resource == null) {
             return null;
         }
-        ClientRegistration reg = new ClientRegistrationStore(session).find(realm.getId(), issuer).orElse(null);
+        ClientRegistration reg = stored(session, realm, issuer);
         if (reg == null) {
             return null;
         }
@@ -212,6 +212,15 @@ public final class McpConnect {
             return null;
         }
         return r.provider();
+    }
+
+    /**
+     * The realm's registration at an issuer, read in a transaction of its own: it may have been written moments ago
+     * by another transaction, which the request's own may not see (its persistence context, MariaDB's repeatable read).
+     */
+    static ClientRegistration stored(KeycloakSession session, RealmModel realm, String issuer) {
+        return KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(),
+                s -> new ClientRegistrationStore(s).find(realm.getId(), issuer).orElse(null));
     }
 
     private static String text(JsonNode j, String name) {

@@ -16,6 +16,8 @@ import jakarta.persistence.Table;
 @NamedQueries({
         @NamedQuery(name = "ConnectClientRegistration.byIssuer",
                 query = "select r from ConnectClientRegistration r where r.realmId = :realmId and r.issuerHash = :issuerHash"),
+        @NamedQuery(name = "ConnectClientRegistration.byRealm",
+                query = "select r from ConnectClientRegistration r where r.realmId = :realmId order by r.createdAt"),
         @NamedQuery(name = "ConnectClientRegistration.deleteByRealm",
                 query = "delete from ConnectClientRegistration r where r.realmId = :realmId"),
 })
@@ -48,6 +50,8 @@ public class ClientRegistrationEntity {
     private Long secretExpiresAt;
     @Column(name = "KEY_ID", length = 64)
     private String keyId;
+    @Column(name = "SOURCE", length = 16)
+    private String source;
     @Column(name = "CREATED_AT", nullable = false)
     private long createdAt;
     @Column(name = "UPDATED_AT", nullable = false)
@@ -79,6 +83,8 @@ public class ClientRegistrationEntity {
     public void setSecretExpiresAt(Long secretExpiresAt) { this.secretExpiresAt = secretExpiresAt; }
     public String getKeyId() { return keyId; }
     public void setKeyId(String keyId) { this.keyId = keyId; }
+    public String getSource() { return source; }
+    public void setSource(String source) { this.source = source; }
     public long getCreatedAt() { return createdAt; }
     public void setCreatedAt(long createdAt) { this.createdAt = createdAt; }
     public long getUpdatedAt() { return updatedAt; }

@@ -51,6 +51,7 @@ public final class ClientRegistrationStore {
         e.setEndpoints(ConnectionStore.writeMetadata(r.endpoints()));
         e.setSecretExpiresAt(r.secretExpiresAt());
         e.setKeyId(r.keyId());
+        e.setSource(r.source());
         e.setCreatedAt(r.createdAt());
         e.setUpdatedAt(r.updatedAt());
         em.persist(e);
@@ -69,6 +70,12 @@ public final class ClientRegistrationStore {
                 .executeUpdate() == 1;
     }
 
+    /** The realm's registrations, oldest first. */
+    public java.util.List<ClientRegistration> list(String realmId) {
+        return em.createNamedQuery("ConnectClientRegistration.byRealm", ClientRegistrationEntity.class)
+                .setParameter("realmId", realmId).getResultStream().map(ClientRegistrationStore::toModel).toList();
+    }
+
     public int deleteByRealm(String realmId) {
         return em.createNamedQuery("ConnectClientRegistration.deleteByRealm").setParameter("realmId", realmId).executeUpdate();
     }
@@ -76,7 +83,7 @@ public final class ClientRegistrationStore {
     private static ClientRegistration toModel(ClientRegistrationEntity e) {
         return new ClientRegistration(e.getId(), e.getRealmId(), e.getIssuer(), e.getClientId(), e.getClientSecret(),
                 e.getRegistrationToken(), e.getRegistrationUri(), e.getAuthMethod(), e.getRedirectUri(),
-                ConnectionStore.readMetadata(e.getEndpoints()), e.getSecretExpiresAt(), e.getKeyId(), e.getCreatedAt(),
-                e.getUpdatedAt());
+                ConnectionStore.readMetadata(e.getEndpoints()), e.getSecretExpiresAt(), e.getKeyId(),
+                e.getSource() == null ? ClientRegistration.DYNAMIC : e.getSource(), e.getCreatedAt(), e.getUpdatedAt());
     }
 }
