@@ -106,6 +106,15 @@ class DeviceFlowIT {
         Http.Resp refreshed = Connect.token(realm, alice, "tv", "keycloak");
         assertEquals(200, refreshed.status(), refreshed::toString);
         assertFalse(refreshed.json().get("token").asText().equals(t.json().get("token").asText()), "a new token");
+
+        // An active connection is not restarted by a device flow; another person cannot take its id.
+        Http.Resp again = start(alice, "keycloak", "tv");
+        assertEquals(409, again.status(), again::toString);
+        assertEquals("connection_active", again.json().get("error").asText());
+        Http.Resp bobs = start(realm.bob(), "keycloak", "tv");
+        assertEquals(403, bobs.status(), bobs::toString);
+        assertEquals("connection_id_in_use", bobs.json().get("error").asText());
+        assertEquals("active", Db.row(realm.name, "tv").get("STATUS"), "unchanged");
     }
 
     @Test
