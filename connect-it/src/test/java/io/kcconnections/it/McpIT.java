@@ -335,7 +335,10 @@ class McpIT {
 
         // The app's URL itself: not http(s), user info, a fragment.
         assertEquals(400, authorize(realm.alice(), "ftp://127.0.0.1/mcp", "h").status());
-        assertEquals(400, authorize(realm.alice(), "http://user:pw@127.0.0.1:1/mcp", "h").status());
+        // (The password in the URL is noted as a secret: no log may show it.)
+        String urlPassword = SecretLedger.note("url-pw-" + java.util.UUID.randomUUID());
+        assertEquals(400, authorize(realm.alice(), "http://user:" + urlPassword + "@127.0.0.1:1/mcp", "h").status());
+        assertEquals(502, authorize(realm.alice(), m + "/nothing-here?api_key=" + urlPassword, "h").status());
         Http.Resp both = Connect.authorize(realm, realm.alice(), Connect.params("provider", "keycloak", "mcp_server_url",
                 m + "/mcp", "redirect_uri", Connect.APP_REDIRECT));
         assertEquals(400, both.status(), both::toString);

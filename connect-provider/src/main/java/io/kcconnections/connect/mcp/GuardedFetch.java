@@ -131,11 +131,17 @@ final class GuardedFetch {
         }
     }
 
-    static String shown(String url) {
-        String s = url.replaceAll("\\p{Cntrl}", "_");
+    /** A URL as logs and error messages may show it: no user info, query or fragment, no control characters. */
+    public static String shown(String url) {
+        if (url == null) {
+            return "";
+        }
+        String s = url.replaceAll("\\p{Cntrl}", "_").replaceFirst("^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@", "$1…@");
         int q = s.indexOf('?');
-        if (q >= 0) {
-            s = s.substring(0, q);
+        int f = s.indexOf('#');
+        int cut = q < 0 ? f : f < 0 ? q : Math.min(q, f);
+        if (cut >= 0) {
+            s = s.substring(0, cut);
         }
         return s.length() > 200 ? s.substring(0, 200) + "…" : s;
     }

@@ -223,6 +223,11 @@ public final class McpConnect {
                 s -> new ClientRegistrationStore(s).find(realm.getId(), issuer).orElse(null));
     }
 
+    /** A URL as logs may show it: no user info, query or fragment. */
+    public static String shown(String url) {
+        return GuardedFetch.shown(url);
+    }
+
     private static String text(JsonNode j, String name) {
         JsonNode n = j.get(name);
         return n != null && n.isTextual() && !n.asText().isEmpty() ? n.asText() : null;

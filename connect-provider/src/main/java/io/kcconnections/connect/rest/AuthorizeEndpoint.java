@@ -87,7 +87,7 @@ final class AuthorizeEndpoint extends EndpointSupport {
             defaultScopes.addAll(server.scopes());
             return p;
         } catch (McpException e) {
-            LOG.infof("MCP server %s refused: %s", ApiError.shown(serverUrl), e.getMessage());
+            LOG.infof("MCP server %s refused: %s", McpConnect.shown(serverUrl), e.getMessage());
             throw new ApiError(e.status(), e.code(), safe(e.getMessage()));
         }
     }

@@ -92,4 +92,12 @@ class McpMetadataTest {
                 "Bearer error=\"invalid_token\", resource_metadata=\"https://x.example.com/prm\""));
         assertNull(McpDiscovery.resourceMetadataUrl("Bearer realm=\"x\""));
     }
+
+    @Test
+    void shownUrlsCarryNoCredentials() {
+        assertEquals("https://…@mcp.example.com/mcp", GuardedFetch.shown("https://user:pa55@mcp.example.com/mcp?api_key=k#frag"));
+        assertEquals("https://mcp.example.com/mcp", GuardedFetch.shown("https://mcp.example.com/mcp#access_token=t"));
+        assertEquals("http://127.0.0.1:1/x_y", GuardedFetch.shown("http://127.0.0.1:1/x\ny"));
+        assertEquals("", GuardedFetch.shown(null));
+    }
 }
