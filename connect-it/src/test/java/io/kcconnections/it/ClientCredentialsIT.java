@@ -158,6 +158,12 @@ class ClientCredentialsIT {
 
         assertEquals(204, Http.delete(realm.url("/connect/connections/app-2?provider=keycloak"), app).status());
         assertEquals(null, Db.row(realm.name, "app-2"));
+
+        // Removing the owning client removes its connections.
+        assertEquals(201, create(app, "keycloak", "app-6").status());
+        String backendUuid = realm.admin().client(realm.name, BACKEND).get("id").asText();
+        assertEquals(204, realm.admin().delete("/" + realm.name + "/clients/" + backendUuid).status());
+        assertEquals(null, Db.row(realm.name, "app-6"));
     }
 
     @Test

@@ -105,6 +105,8 @@ public class ConnectServiceFactory implements ProviderFactory<ConnectService>, S
                 }
             } else if (event instanceof UserModel.UserRemovedEvent e) {
                 new ConnectionStore(e.getKeycloakSession()).deleteByUser(e.getRealm().getId(), e.getUser().getId());
+            } else if (event instanceof org.keycloak.models.ClientModel.ClientRemovedEvent e) {
+                new ConnectionStore(e.getKeycloakSession()).deleteByOwnerClient(e.getClient().getRealm().getId(), e.getClient().getId());
             } else if (event instanceof RealmModel.RealmRemovedEvent e) {
                 new ConnectionStore(e.getKeycloakSession()).deleteByRealm(e.getRealm().getId());
                 new io.kcconnections.connect.store.ClientRegistrationStore(e.getKeycloakSession()).deleteByRealm(e.getRealm().getId());

@@ -25,6 +25,8 @@ import jakarta.persistence.Version;
                 query = "select c from ConnectConnection c where c.realmId = :realmId and c.userId = :userId order by c.createdAt"),
         @NamedQuery(name = "ConnectConnection.deleteByUser",
                 query = "delete from ConnectConnection c where c.realmId = :realmId and c.userId = :userId"),
+        @NamedQuery(name = "ConnectConnection.deleteByOwnerClient",
+                query = "delete from ConnectConnection c where c.realmId = :realmId and c.ownerClient = :ownerClient"),
         @NamedQuery(name = "ConnectConnection.deleteByRealm",
                 query = "delete from ConnectConnection c where c.realmId = :realmId"),
         @NamedQuery(name = "ConnectConnection.due",

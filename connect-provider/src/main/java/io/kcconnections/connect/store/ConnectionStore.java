@@ -326,6 +326,12 @@ public final class ConnectionStore {
                 .setParameter("userId", userId).executeUpdate();
     }
 
+    /** A removed client's own connections (client credentials). */
+    public int deleteByOwnerClient(String realmId, String clientId) {
+        return em.createNamedQuery("ConnectConnection.deleteByOwnerClient").setParameter("realmId", realmId)
+                .setParameter("ownerClient", clientId).executeUpdate();
+    }
+
     public int deleteByRealm(String realmId) {
         return em.createNamedQuery("ConnectConnection.deleteByRealm").setParameter("realmId", realmId).executeUpdate();
     }
