@@ -148,12 +148,26 @@ class ClientCredentialsIT {
         Http.Resp aliceMakes = create(alice, "keycloak", "app-3");
         assertEquals(403, aliceMakes.status(), aliceMakes::toString);
         assertEquals("client_token_required", aliceMakes.json().get("error").asText());
-        Http.Resp otherTakes = create(other, "keycloak", "app-2");
-        assertEquals(403, otherTakes.status(), "another client cannot take over the connection id");
+        // A client without the realm role connect-app-tokens makes none.
+        Http.Resp noRole = create(other, "keycloak", "app-7");
+        assertEquals(403, noRole.status(), noRole::toString);
+        assertEquals("client_connections_not_allowed", noRole.json().get("error").asText());
+        // With the role, it still cannot take over another client's connection id.
+        String otherUuid = realm.admin().client(realm.name, "demo-other").get("id").asText();
+        JsonNode svcUser = realm.admin().get("/" + realm.name + "/clients/" + otherUuid + "/service-account-user").json();
+        JsonNode role = realm.admin().get("/" + realm.name + "/roles/connect-app-tokens").json();
+        Http.Resp granted = realm.admin().post("/" + realm.name + "/users/" + svcUser.get("id").asText() + "/role-mappings/realm",
+                Http.JSON.createArrayNode().add(role));
+        assertEquals(204, granted.status(), granted::toString);
+        String otherWithRole = realm.serviceToken("demo-other", "demo-other-secret");
+        Http.Resp otherTakes = create(otherWithRole, "keycloak", "app-2");
+        assertEquals(403, otherTakes.status(), otherTakes::toString);
+        assertEquals("connection_id_in_use", otherTakes.json().get("error").asText(), "another client cannot take over the connection id");
         Http.Resp noCc = create(app, "acme", "app-4");
         assertEquals(400, noCc.status(), noCc::toString);
         assertEquals("unsupported_grant_type", noCc.json().get("error").asText());
         assertEquals(null, Db.row(realm.name, "app-3"));
+        assertEquals(null, Db.row(realm.name, "app-7"));
         assertEquals(null, Db.row(realm.name, "app-4"));
 
         assertEquals(204, Http.delete(realm.url("/connect/connections/app-2?provider=keycloak"), app).status());

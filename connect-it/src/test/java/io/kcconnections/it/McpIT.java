@@ -58,7 +58,8 @@ class McpIT {
     }
 
     @AfterAll
-    static void stopMcp() {
+    static void stopMcp() throws Exception {
+        TestServer.restoreDefaults();
         if (mcp != null) {
             mcp.close();
         }
@@ -161,8 +162,9 @@ class McpIT {
         assertEquals(1, registrations().size());
         assertEquals(clientId, registrations().get(0).get("CLIENT_ID"));
 
-        // Restart: the registration and the connection are still there, and the connection still refreshes.
-        TestServer.restartWith(Map.of());
+        // Restart (with room for one registration per realm): the registration and the connection are still there,
+        // and the connection still refreshes.
+        TestServer.restartWith(Map.of("CONNECT_MCP_MAX_REGISTRATIONS", "1"));
         String alice2 = realm.alice();
         assertEquals(clientId, registrations().get(0).get("CLIENT_ID"));
         Db.expireIn(realm.name, "my-mcp", 5);
@@ -172,6 +174,22 @@ class McpIT {
         assertEquals(200, Http.get(mcp.base() + "/mcp", refreshed.json().get("token").asText()).status());
         assertEquals(1, realm.admin().events(TestServer.UPSTREAM_REALM, "CLIENT_REGISTER").stream()
                 .filter(e -> clientId.equals(e.path("clientId").asText())).count(), "registered once");
+
+        // A server at a second issuer would need a second registration: over the limit, refused before registering.
+        String m = mcp.base();
+        mcp.mcpEndpoint("/second", "/prm/second");
+        mcp.route("/prm/second", McpTestServer.Answer.json("{\"resource\":\"" + m + "/second\",\"authorization_servers\":[\""
+                + m + "/as-second\"]}"));
+        mcp.route("/.well-known/oauth-authorization-server/as-second", McpTestServer.Answer.json("{\"issuer\":\"" + m
+                + "/as-second\",\"authorization_endpoint\":\"" + m + "/a\",\"token_endpoint\":\"" + m
+                + "/t\",\"registration_endpoint\":\"" + m + "/as-second/register\",\"code_challenge_methods_supported\":[\"S256\"]}"));
+        mcp.route("/as-second/register", new McpTestServer.Answer(201, "{\"client_id\":\"x2\",\"client_secret\":\"s2\"}",
+                Map.of("Content-Type", "application/json")));
+        Http.Resp over = authorize(alice2, m + "/second", "second");
+        assertEquals(403, over.status(), over::toString);
+        assertEquals("mcp_registration_limit", over.json().get("error").asText());
+        assertEquals(null, mcp.hits.get("/as-second/register"), "no registration attempted");
+        assertEquals(1, registrations().size());
 
         // Removing the realm removes its registrations.
         realm.close();
@@ -295,6 +313,19 @@ class McpIT {
         mcp.route("/prm/other-resource", McpTestServer.Answer.json("{\"resource\":\"" + m + "/elsewhere\",\"authorization_servers\":[\""
                 + m + "/as-evil\"]}"));
         assertRefused("/other-resource", 502, "mcp_resource_mismatch");
+        // A server claiming its whole host (a prefix of its URL) as the resource: on a shared host, tokens for all of it.
+        mcp.mcpEndpoint("/tenant/mcp", "/prm/tenant");
+        mcp.route("/prm/tenant", McpTestServer.Answer.json("{\"resource\":\"" + m + "\",\"authorization_servers\":[\""
+                + m + "/as-evil\"]}"));
+        assertRefused("/tenant/mcp", 502, "mcp_resource_mismatch");
+
+        // An authorization server that does not declare PKCE S256.
+        mcp.mcpEndpoint("/no-pkce", "/prm/no-pkce");
+        mcp.route("/prm/no-pkce", McpTestServer.Answer.json("{\"resource\":\"" + m + "/no-pkce\",\"authorization_servers\":[\""
+                + m + "/as-nopkce\"]}"));
+        mcp.route("/.well-known/oauth-authorization-server/as-nopkce", McpTestServer.Answer.json("{\"issuer\":\"" + m
+                + "/as-nopkce\",\"authorization_endpoint\":\"" + m + "/a\",\"token_endpoint\":\"" + m + "/t\"}"));
+        assertRefused("/no-pkce", 502, "mcp_pkce_unsupported");
 
         // An oversized document (200 KB).
         mcp.mcpEndpoint("/big", "/prm/big");
@@ -328,7 +359,7 @@ class McpIT {
                 + m + "/as-vault\"]}"));
         mcp.route("/.well-known/oauth-authorization-server/as-vault", McpTestServer.Answer.json("{\"issuer\":\"" + m
                 + "/as-vault\",\"authorization_endpoint\":\"" + m + "/a\",\"token_endpoint\":\"" + m
-                + "/t\",\"registration_endpoint\":\"" + m + "/as-vault/register\"}"));
+                + "/t\",\"registration_endpoint\":\"" + m + "/as-vault/register\",\"code_challenge_methods_supported\":[\"S256\"]}"));
         mcp.route("/as-vault/register", new McpTestServer.Answer(201, "{\"client_id\":\"x\",\"client_secret\":\"${vault.secret}\"}",
                 Map.of("Content-Type", "application/json")));
         assertRefused("/vault", 502, "mcp_registration_failed");

@@ -43,6 +43,9 @@ public final class ConnectSettings {
             ProviderConfigProperty.INTEGER_TYPE, "The token endpoint refreshes a token expiring within this many seconds.", false);
     public static final Option TOKEN_READER_ROLE = new Option("token-reader-role", "CONNECT_TOKEN_READER_ROLE", "connect-token-reader",
             ProviderConfigProperty.STRING_TYPE, "Realm role whose service accounts may read any connection's token in their realm.", false);
+    public static final Option CLIENT_CONNECTION_ROLE = new Option("client-connection-role", "CONNECT_CLIENT_CONNECTION_ROLE",
+            "connect-app-tokens", ProviderConfigProperty.STRING_TYPE,
+            "Realm role whose service accounts may make client-credentials connections (app tokens made with the provider's configured client).", false);
     public static final Option ALLOW_PRIVATE_HOSTS = new Option("allow-private-hosts", "CONNECT_ALLOW_PRIVATE_HOSTS", "false",
             ProviderConfigProperty.BOOLEAN_TYPE,
             "Allow provider URLs and domain values on loopback, private or link-local addresses and over plain http. For tests and labs only.", false);
@@ -76,15 +79,18 @@ public final class ConnectSettings {
     public static final Option MCP_DISCOVERY_TTL_SECONDS = new Option("mcp-discovery-ttl-seconds", "CONNECT_MCP_DISCOVERY_TTL_SECONDS", "3600",
             ProviderConfigProperty.INTEGER_TYPE, "How long a node keeps what it discovered about an MCP server "
             + "(protected-resource and authorization-server metadata), in seconds (0–86400; 0: discover every time).", false);
+    public static final Option MCP_MAX_REGISTRATIONS = new Option("mcp-max-registrations", "CONNECT_MCP_MAX_REGISTRATIONS", "100",
+            ProviderConfigProperty.INTEGER_TYPE, "Most clients a realm registers at MCP authorization servers (one per issuer, "
+            + "1–100000); beyond it, connecting to a server at a new issuer is refused.", false);
     public static final Option MCP_MAX_DOCUMENT_BYTES = new Option("mcp-max-document-bytes", "CONNECT_MCP_MAX_DOCUMENT_BYTES", "65536",
             ProviderConfigProperty.INTEGER_TYPE, "Largest metadata or registration answer read from an MCP server or its "
             + "authorization server (bytes, 1024–1048576); larger answers are refused.", false);
 
     public static final List<Option> OPTIONS = List.of(TOKEN_ENCRYPTION_KEY, TOKEN_ENCRYPTION_OLD_KEYS, STATE_TTL_SECONDS,
             REDIRECT_ALLOW_HOSTS, DEFAULT_REDIRECT_URI, REFRESH_MARGIN_SECONDS, REFRESH_WINDOW_SECONDS, TOKEN_READER_ROLE,
-            ALLOW_PRIVATE_HOSTS, REFRESH_LEASE_SECONDS, REFRESH_WAIT_MILLIS, REFRESH_INTERVAL_SECONDS, REFRESH_CONCURRENCY,
+            CLIENT_CONNECTION_ROLE, ALLOW_PRIVATE_HOSTS, REFRESH_LEASE_SECONDS, REFRESH_WAIT_MILLIS, REFRESH_INTERVAL_SECONDS, REFRESH_CONCURRENCY,
             REFRESH_PAGE_SIZE, CLEANUP_INTERVAL_SECONDS, RETENTION_DAYS, DEVICE_POLL_SECONDS, MCP_DISCOVERY_TTL_SECONDS,
-            MCP_MAX_DOCUMENT_BYTES);
+            MCP_MAX_DOCUMENT_BYTES, MCP_MAX_REGISTRATIONS);
 
     private final String encryptionKey;
     private final List<String> oldEncryptionKeys;
@@ -94,6 +100,7 @@ public final class ConnectSettings {
     private final int refreshMarginSeconds;
     private final int refreshWindowSeconds;
     private final String tokenReaderRole;
+    private final String clientConnectionRole;
     private final boolean allowPrivateHosts;
     private final int refreshLeaseSeconds;
     private final int refreshWaitMillis;
@@ -105,6 +112,7 @@ public final class ConnectSettings {
     private final int devicePollSeconds;
     private final int mcpDiscoveryTtlSeconds;
     private final int mcpMaxDocumentBytes;
+    private final int mcpMaxRegistrations;
     private final List<String> problems;
 
     private ConnectSettings(Function<String, String> spi, Map<String, String> env) {
@@ -134,6 +142,8 @@ public final class ConnectSettings {
         this.refreshWindowSeconds = intIn(spi, env, REFRESH_WINDOW_SECONDS, 0, 86400, p);
         String role = blankToNull(read(spi, env, TOKEN_READER_ROLE));
         this.tokenReaderRole = role == null ? TOKEN_READER_ROLE.defaultValue : role;
+        String ccRole = blankToNull(read(spi, env, CLIENT_CONNECTION_ROLE));
+        this.clientConnectionRole = ccRole == null ? CLIENT_CONNECTION_ROLE.defaultValue : ccRole;
         this.allowPrivateHosts = bool(spi, env, ALLOW_PRIVATE_HOSTS, p);
         this.refreshLeaseSeconds = intIn(spi, env, REFRESH_LEASE_SECONDS, 10, 3600, p);
         this.refreshWaitMillis = intIn(spi, env, REFRESH_WAIT_MILLIS, 0, 120000, p);
@@ -145,6 +155,7 @@ public final class ConnectSettings {
         this.devicePollSeconds = intIn(spi, env, DEVICE_POLL_SECONDS, 0, 300, p);
         this.mcpDiscoveryTtlSeconds = intIn(spi, env, MCP_DISCOVERY_TTL_SECONDS, 0, 86400, p);
         this.mcpMaxDocumentBytes = intIn(spi, env, MCP_MAX_DOCUMENT_BYTES, 1024, 1048576, p);
+        this.mcpMaxRegistrations = intIn(spi, env, MCP_MAX_REGISTRATIONS, 1, 100000, p);
         this.problems = List.copyOf(p);
     }
 
@@ -177,6 +188,7 @@ public final class ConnectSettings {
         m.put(REFRESH_MARGIN_SECONDS.name, String.valueOf(refreshMarginSeconds));
         m.put(REFRESH_WINDOW_SECONDS.name, String.valueOf(refreshWindowSeconds));
         m.put(TOKEN_READER_ROLE.name, tokenReaderRole);
+        m.put(CLIENT_CONNECTION_ROLE.name, clientConnectionRole);
         m.put(ALLOW_PRIVATE_HOSTS.name, String.valueOf(allowPrivateHosts));
         m.put(REFRESH_LEASE_SECONDS.name, String.valueOf(refreshLeaseSeconds));
         m.put(REFRESH_WAIT_MILLIS.name, String.valueOf(refreshWaitMillis));
@@ -188,6 +200,7 @@ public final class ConnectSettings {
         m.put(DEVICE_POLL_SECONDS.name, String.valueOf(devicePollSeconds));
         m.put(MCP_DISCOVERY_TTL_SECONDS.name, String.valueOf(mcpDiscoveryTtlSeconds));
         m.put(MCP_MAX_DOCUMENT_BYTES.name, String.valueOf(mcpMaxDocumentBytes));
+        m.put(MCP_MAX_REGISTRATIONS.name, String.valueOf(mcpMaxRegistrations));
         return m;
     }
 
@@ -257,6 +270,7 @@ public final class ConnectSettings {
     public int refreshMarginSeconds() { return refreshMarginSeconds; }
     public int refreshWindowSeconds() { return refreshWindowSeconds; }
     public String tokenReaderRole() { return tokenReaderRole; }
+    public String clientConnectionRole() { return clientConnectionRole; }
     public boolean allowPrivateHosts() { return allowPrivateHosts; }
     public int refreshLeaseSeconds() { return refreshLeaseSeconds; }
     public int refreshWaitMillis() { return refreshWaitMillis; }
@@ -264,6 +278,7 @@ public final class ConnectSettings {
     public int devicePollSeconds() { return devicePollSeconds; }
     public int mcpDiscoveryTtlSeconds() { return mcpDiscoveryTtlSeconds; }
     public int mcpMaxDocumentBytes() { return mcpMaxDocumentBytes; }
+    public int mcpMaxRegistrations() { return mcpMaxRegistrations; }
     public int refreshConcurrency() { return refreshConcurrency; }
     public int refreshPageSize() { return refreshPageSize; }
     public int cleanupIntervalSeconds() { return cleanupIntervalSeconds; }

@@ -74,18 +74,19 @@ public final class HostPolicy {
         } catch (Exception e) {
             return "not a valid URL";
         }
+        // Messages name no part of the URL but the scheme and host: its user info, path or query may hold secrets.
+        if (u.getRawUserInfo() != null || (u.getRawAuthority() != null && u.getRawAuthority().contains("@"))) {
+            return "URL must not carry user info";
+        }
         String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("https") && !(allowPrivate && scheme.equals("http"))) {
-            return "URL must use https: " + shown(url);
-        }
-        if (u.getRawUserInfo() != null) {
-            return "URL must not carry user info";
+            return "URL must use https (not " + (scheme.isEmpty() ? "a relative URL" : shown(scheme)) + ")";
         }
         if (u.getRawFragment() != null) {
             return "URL must not have a fragment";
         }
         if (u.getHost() == null) {
-            return "URL has no host: " + shown(url);
+            return "URL has no host";
         }
         return checkHost(u.getHost());
     }
@@ -141,15 +142,33 @@ public final class HostPolicy {
             for (int i = 0; i < 10; i++) {
                 mapped &= b[i] == 0;
             }
-            if (mapped && (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff) {
-                try {
-                    return isSpecial(InetAddress.getByAddress(new byte[]{b[12], b[13], b[14], b[15]}));
-                } catch (UnknownHostException e) {
-                    return true;
+            if (mapped && (((b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff) || (b[10] == 0 && b[11] == 0))) {
+                // IPv4-mapped (::ffff:a.b.c.d) and IPv4-compatible (::a.b.c.d): the IPv4 address decides.
+                return isSpecial(v4(b, 12));
+            }
+            // NAT64 (64:ff9b::/96) and 6to4 (2002::/16) reach an IPv4 address through a gateway: it decides.
+            if (b0 == 0x00 && (b[1] & 0xff) == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b) {
+                boolean zeros = true;
+                for (int i = 4; i < 12; i++) {
+                    zeros &= b[i] == 0;
                 }
+                if (zeros) {
+                    return isSpecial(v4(b, 12));
+                }
+            }
+            if (b0 == 0x20 && (b[1] & 0xff) == 0x02) {
+                return isSpecial(v4(b, 2));
             }
         }
         return false;
+    }
+
+    private static InetAddress v4(byte[] b, int at) {
+        try {
+            return InetAddress.getByAddress(new byte[]{b[at], b[at + 1], b[at + 2], b[at + 3]});
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String shown(String s) {

@@ -62,13 +62,25 @@ public final class McpConnect {
                                                   String redirectUri) throws McpException {
         McpDiscovery.AuthorizationServer as = server.as();
         ClientRegistration existing = stored(session, realm, as.issuer());
-        if (existing != null && (existing.configured() || redirectUri.equals(existing.redirectUri()))) {
+        long now0 = System.currentTimeMillis();
+        boolean secretExpired = existing != null && !existing.configured() && existing.secretExpiresAt() != null
+                && existing.secretExpiresAt() <= now0 + 60_000L;
+        if (existing != null && (existing.configured() || redirectUri.equals(existing.redirectUri())) && !secretExpired) {
             if (!as.endpoints().equals(existing.endpoints())) {
                 long now = System.currentTimeMillis();
                 KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(),
                         s -> new ClientRegistrationStore(s).updateEndpoints(existing.id(), as.endpoints(), now));
             }
             return existing;
+        }
+        if (existing == null) {
+            int max = session.getProvider(ConnectService.class).settings().mcpMaxRegistrations();
+            long have = KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(),
+                    s -> new ClientRegistrationStore(s).count(realm.getId()));
+            if (have >= max) {
+                throw new McpException(403, "mcp_registration_limit", "this realm already has " + have
+                        + " clients at MCP authorization servers, the most allowed (mcp-max-registrations)");
+            }
         }
         if (as.registrationEndpoint() == null) {
             throw new McpException(502, "mcp_registration_unavailable", "the authorization server "

@@ -94,7 +94,11 @@ public final class McpDiscovery {
         if (probe.status() == 401 && probe.wwwAuthenticate() != null) {
             String named = resourceMetadataUrl(probe.wwwAuthenticate());
             if (named != null) {
-                candidates.add(URI.create(serverUrl).resolve(named).toString());
+                try {
+                    candidates.add(URI.create(serverUrl).resolve(named).toString());
+                } catch (IllegalArgumentException e) {
+                    LOG.debugf("MCP server %s: unusable resource_metadata in its WWW-Authenticate", GuardedFetch.shown(serverUrl));
+                }
             }
         }
         candidates.addAll(protectedResourceCandidates(serverUrl));
@@ -102,7 +106,7 @@ public final class McpDiscovery {
         McpException last = null;
         for (String url : candidates.stream().distinct().toList()) {
             GuardedFetch.Answer a = fetch.get(url, "protected resource metadata");
-            if (a.status() != 200) {
+            if (a.status() != 200 || !looksLikeJson(a.body())) {
                 last = new McpException(502, "mcp_metadata_not_found", "no protected resource metadata at "
                         + GuardedFetch.shown(url) + " (HTTP " + a.status() + ")");
                 continue;
@@ -133,11 +137,16 @@ public final class McpDiscovery {
             throws McpException {
         for (String url : authorizationServerCandidates(issuer)) {
             GuardedFetch.Answer a = fetch.get(url, "authorization server metadata");
-            if (a.status() == 200) {
+            if (a.status() == 200 && looksLikeJson(a.body())) {
                 return parseAuthorizationServer(a.body(), issuer, policy);
             }
         }
         return null;
+    }
+
+    /** A 200 that is not a JSON object (a web app's catch-all page, say) is no metadata: the next candidate is tried. */
+    private static boolean looksLikeJson(String body) {
+        return body != null && body.stripLeading().startsWith("{");
     }
 
     record Prm(String resource, List<String> authorizationServers, List<String> scopes) {
@@ -222,8 +231,10 @@ public final class McpDiscovery {
         String registration = endpoint(j, "registration_endpoint", false, policy);
         String revocation = endpoint(j, "revocation_endpoint", false, policy);
         List<String> pkce = strings(j.get("code_challenge_methods_supported"), 20);
-        if (!pkce.isEmpty() && !pkce.contains("S256")) {
-            throw new McpException(502, "mcp_pkce_unsupported", "the authorization server does not support PKCE S256");
+        if (!pkce.contains("S256")) {
+            // The MCP authorization spec: without code_challenge_methods_supported naming S256, do not proceed.
+            throw new McpException(502, "mcp_pkce_unsupported", "the authorization server does not declare PKCE S256"
+                    + " (code_challenge_methods_supported)");
         }
         return new AuthorizationServer(issuer, authorize, token, registration, revocation,
                 strings(j.get("token_endpoint_auth_methods_supported"), 20));
@@ -244,7 +255,11 @@ public final class McpDiscovery {
         return url;
     }
 
-    /** Whether {@code resource} names {@code serverUrl}: same origin, the server's path at or below the resource's. */
+    /**
+     * Whether {@code resource} is the server's resource identifier (RFC 9728 §3.3 and §5: identical to the URL the
+     * metadata was found for): same origin and path, a trailing slash and the default port aside. A prefix is not
+     * enough: on a shared host, one tenant's server could claim the whole host and get tokens valid for all of it.
+     */
     static boolean covers(String resource, String serverUrl) {
         try {
             URI r = URI.create(resource);
@@ -254,7 +269,7 @@ public final class McpDiscovery {
             }
             String rp = stripSlash(r.getRawPath() == null ? "" : r.getRawPath());
             String sp = stripSlash(s.getRawPath() == null ? "" : s.getRawPath());
-            return sp.equals(rp) || sp.startsWith(rp + "/");
+            return sp.equals(rp);
         } catch (IllegalArgumentException e) {
             return false;
         }

@@ -22,7 +22,8 @@ import org.keycloak.models.utils.KeycloakModelUtils;
 public final class DevicePoller implements Runnable {
 
     private static final Logger LOG = Logger.getLogger(DevicePoller.class);
-    private static final int PAGE = 32;
+    /** Rows claimed per tick: few, so that each is polled well within its lease. */
+    private static final int PAGE = 8;
 
     private final KeycloakSessionFactory sessionFactory;
     private final Refresher refresher;
@@ -65,9 +66,18 @@ public final class DevicePoller implements Runnable {
                 session -> session.getProvider(ConnectService.class).settings());
         String owner = LeaseOwners.next();
         long now = System.currentTimeMillis();
+        long leaseUntil = now + s.refreshLeaseSeconds() * 1000L;
+        // Poll only while at least half the lease is left: a row whose lease ends before its poll does is another
+        // node's to take, and two polls of one device code make the provider answer slow_down (or the loser's
+        // tokens are refused at write-back). Rows not reached keep their lease until it ends, then are due again.
+        long stopAt = now + s.refreshLeaseSeconds() * 500L;
         List<Connection> due = KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory,
-                session -> new ConnectionStore(session).claimDuePending(owner, now, now + s.refreshLeaseSeconds() * 1000L, PAGE));
+                session -> new ConnectionStore(session).claimDuePending(owner, now, leaseUntil, PAGE));
         for (Connection c : due) {
+            if (System.currentTimeMillis() > stopAt) {
+                LOG.debugf("device poll: out of lease time; %s waits for the next tick", c.id());
+                continue;
+            }
             try {
                 KeycloakModelUtils.runJobInTransaction(sessionFactory, session -> {
                     RealmModel realm = session.realms().getRealm(c.realmId());

@@ -80,16 +80,17 @@ final class DevicePolls {
         TokenColumns cols = TokenCodec.encrypt(ring, c.realmId(), c.id(), tokens, TokenCodec.merge(c.metadata(), tokens.captured()),
                 TokenCodec.refreshAt(tokens.expiresAt(), tokens.refreshToken() != null, settings.refreshWindowSeconds(),
                         provider.template().idleRefreshDays()));
+        long pendingExpiresAt = c.expiresAt() == null ? -1 : c.expiresAt();
         boolean written = refresher.inTx(s -> {
             ConnectionStore store = new ConnectionStore(s);
-            boolean ok = store.completeRefresh(c.id(), owner, cols, done);
+            boolean ok = store.completePending(c.id(), pendingExpiresAt, cols, done);
             if (ok && account != null) {
                 store.setAccount(c.id(), account.id(), account.name() != null ? account.name() : account.email());
             }
             return ok;
         });
         if (!written) {
-            LOG.warnf("connection %s: lost its lease before storing the device grant's tokens; they were discarded", c.id());
+            LOG.warnf("connection %s: no longer waits for this device authorization (restarted, removed or ended); its tokens were discarded", c.id());
             return new Refresher.Busy(refresher.read(c.id()));
         }
         LOG.infof("connection %s (%s): the device authorization was approved; tokens stored", c.id(), c.provider());

@@ -95,8 +95,8 @@ public final class Refresher {
         String owner = LeaseOwners.next();
         ConnectSettings settings = settings(session);
         long leaseUntil = now + settings.refreshLeaseSeconds() * 1000L;
-        if (!inTx(s -> new ConnectionStore(s).claim(c.id(), owner, now, leaseUntil))) {
-            return c;
+        if (!inTx(s -> new ConnectionStore(s).claimDuePendingOne(c.id(), owner, now, leaseUntil))) {
+            return read(c.id());
         }
         Connection current = read(c.id());
         if (current == null) {

@@ -35,7 +35,7 @@ final class ConnectionsEndpoint extends EndpointSupport {
                 owner = u.getId();
             } else if (CallerAuth.isServiceAccount(auth.user()) && userId == null) {
                 // A service account without ?user_id= sees the connections its client owns.
-                List<Map<String, Object>> out = connect.store().listByOwnerClient(realm.getId(), auth.client().getId())
+                List<Map<String, Object>> out = connect.store().listByOwnerClient(realm.getId(), auth.user().getServiceAccountClientLink())
                         .stream().map(ConnectionView::of).toList();
                 return json(200, Map.of("connections", out));
             }

@@ -111,7 +111,7 @@ abstract class EndpointSupport {
     static boolean owns(org.keycloak.services.managers.AuthenticationManager.AuthResult auth,
                         io.kcconnections.connect.store.Connection c) {
         if (c.clientOwned()) {
-            return CallerAuth.isServiceAccount(auth.user()) && c.ownerClient().equals(auth.client().getId());
+            return c.ownerClient().equals(auth.user().getServiceAccountClientLink());
         }
         return auth.user().getId().equals(c.userId());
     }

@@ -135,7 +135,7 @@ final class GrantsEndpoint extends EndpointSupport {
                 stored = KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(), s -> {
                     ConnectionStore store = new ConnectionStore(s);
                     if (existing != null) {
-                        return store.restartPending(id, pending, keyId, da.interval(), nextPoll, expiresAt, scopes, now) == 1;
+                        return store.restartPending(id, userId, pending, keyId, da.interval(), nextPoll, expiresAt, scopes, now) == 1;
                     }
                     store.insert(new Connection(id, realm.getId(), userId, provider.name(), cid, null, null, null, null,
                             null, keyId, null, scopes, Map.of(), expiresAt, ConnectionStatus.PENDING, null, 0, nextPoll,
@@ -172,6 +172,11 @@ final class GrantsEndpoint extends EndpointSupport {
                 throw ApiError.forbidden("client_token_required",
                         "a client connection belongs to an app: use the client's service-account token");
             }
+            if (!CallerAuth.hasRealmRole(auth.token(), connect.settings().clientConnectionRole())) {
+                // The app token is made with the operator's client at the provider: not every client may have one.
+                throw ApiError.forbidden("client_connections_not_allowed", "this client's service account needs the realm role "
+                        + connect.settings().clientConnectionRole());
+            }
             MultivaluedMap<String, String> p = params();
             ResolvedProvider provider = provider(single(p, "provider"));
             if (!provider.template().clientCredentials()) {
@@ -183,7 +188,7 @@ final class GrantsEndpoint extends EndpointSupport {
                         + " needs per-connection values, which client connections do not take");
             }
             String cid = connectionId(p);
-            String owner = auth.client().getId();
+            String owner = auth.user().getServiceAccountClientLink();
             Connection existing = connect.store().find(realm.getId(), provider.name(), cid).orElse(null);
             if (existing != null && !owner.equals(existing.ownerClient())) {
                 throw ApiError.forbidden("connection_id_in_use", "connection_id belongs to another owner");

@@ -70,6 +70,11 @@ public final class ClientRegistrationStore {
                 .executeUpdate() == 1;
     }
 
+    public long count(String realmId) {
+        return em.createQuery("select count(r) from ConnectClientRegistration r where r.realmId = :realmId", Long.class)
+                .setParameter("realmId", realmId).getSingleResult();
+    }
+
     /** The realm's registrations, oldest first. */
     public java.util.List<ClientRegistration> list(String realmId) {
         return em.createNamedQuery("ConnectClientRegistration.byRealm", ClientRegistrationEntity.class)

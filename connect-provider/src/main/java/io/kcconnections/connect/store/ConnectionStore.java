@@ -86,8 +86,9 @@ public final class ConnectionStore {
         return em.createQuery("update ConnectConnection c set c.status = :st, c.statusReason = :reason,"
                         + " c.pendingGrant = null, c.refreshAt = null, c.lastErrorAt = :now, c.leaseOwner = null,"
                         + " c.leaseUntil = null, c.updatedAt = :now, c.version = c.version + 1"
-                        + " where c.id = :id and c.leaseOwner = :o")
+                        + " where c.id = :id and c.leaseOwner = :o and c.status = :pending")
                 .setParameter("st", ConnectionStatus.FAILED.id()).setParameter("reason", truncate(reason, 255))
+                .setParameter("pending", ConnectionStatus.PENDING.id())
                 .setParameter("now", now).setParameter("id", id).setParameter("o", owner).executeUpdate() == 1;
     }
 
@@ -108,12 +109,17 @@ public final class ConnectionStore {
      * A new device authorization for an existing connection of the same owner that is not active (pending, failed,
      * needs a new consent): it waits for the person again. Breaks any lease.
      */
-    public int restartPending(String id, String pendingGrant, String keyId, int interval, long nextPollAt,
+    public int restartPending(String id, String userId, String pendingGrant, String keyId, int interval, long nextPollAt,
                               long expiresAt, List<String> scopes, long now) {
         return em.createQuery("update ConnectConnection c set c.status = :st, c.statusReason = null, c.pendingGrant = :pg,"
                         + " c.keyId = :k, c.pollInterval = :i, c.refreshAt = :ra, c.expiresAt = :exp, c.scopes = :s,"
                         + " c.grantType = :gt, c.failureCount = 0, c.lastErrorAt = null, c.leaseOwner = null,"
-                        + " c.leaseUntil = null, c.updatedAt = :now, c.version = c.version + 1 where c.id = :id")
+                        + " c.accessToken = null, c.refreshToken = null, c.rawToken = null, c.tokenType = null,"
+                        + " c.accountId = null, c.accountName = null,"
+                        + " c.leaseUntil = null, c.updatedAt = :now, c.version = c.version + 1 where c.id = :id"
+                        + " and c.userId = :u and c.status not in (:active, :degraded)")
+                .setParameter("u", userId).setParameter("active", ConnectionStatus.ACTIVE.id())
+                .setParameter("degraded", ConnectionStatus.DEGRADED.id())
                 .setParameter("st", ConnectionStatus.PENDING.id()).setParameter("pg", pendingGrant)
                 .setParameter("k", keyId).setParameter("i", interval).setParameter("ra", nextPollAt)
                 .setParameter("exp", expiresAt).setParameter("s", joinScopes(scopes))
@@ -180,6 +186,40 @@ public final class ConnectionStore {
      *
      * @return whether this caller now holds the lease
      */
+    /**
+     * Claims a pending device authorization whose next poll is due (a status read's poll): like {@link #claim}, and
+     * only while it is still pending and due, so a poll another node has just made is not repeated at once.
+     */
+    public boolean claimDuePendingOne(String id, String owner, long now, long leaseUntil) {
+        return em.createQuery("update ConnectConnection c set c.leaseOwner = :o, c.leaseUntil = :u, c.refreshAt = :u,"
+                        + " c.version = c.version + 1 where c.id = :id and (c.leaseUntil is null or c.leaseUntil < :now)"
+                        + " and c.status = :st and c.refreshAt <= :now")
+                .setParameter("o", owner).setParameter("u", leaseUntil).setParameter("id", id).setParameter("now", now)
+                .setParameter("st", ConnectionStatus.PENDING.id()).executeUpdate() == 1;
+    }
+
+    /**
+     * Stores the tokens a device authorization led to. Not bound to a lease: the provider hands them out once, so
+     * whoever holds them stores them, as long as the connection still waits for this same authorization (pending,
+     * with the device code's expiry {@code pendingExpiresAt} it was started with; a restart sets another).
+     */
+    public boolean completePending(String id, long pendingExpiresAt, TokenColumns t, long now) {
+        var q = em.createQuery("update ConnectConnection c set c.accessToken = :a, c.refreshToken = :r, c.rawToken = :raw,"
+                        + " c.keyId = :k, c.tokenType = :tt, c.scopes = :s, c.metadata = :m, c.expiresAt = :exp,"
+                        + " c.refreshAt = :ra, c.status = :st, c.statusReason = null, c.failureCount = 0,"
+                        + " c.pendingGrant = null, c.pollInterval = null, c.lastRefreshAt = :now, c.leaseOwner = null,"
+                        + " c.leaseUntil = null, c.updatedAt = :now, c.version = c.version + 1"
+                        + " where c.id = :id and c.status = :pending and c.expiresAt = :pexp")
+                .setParameter("a", t.accessTokenCiphertext()).setParameter("r", t.refreshTokenCiphertext())
+                .setParameter("raw", t.rawTokenCiphertext())
+                .setParameter("k", t.keyId()).setParameter("tt", t.tokenType()).setParameter("s", joinScopes(t.scopes()))
+                .setParameter("m", writeMetadata(t.metadata())).setParameter("exp", t.expiresAt())
+                .setParameter("ra", t.refreshAt()).setParameter("st", ConnectionStatus.ACTIVE.id())
+                .setParameter("pending", ConnectionStatus.PENDING.id()).setParameter("pexp", pendingExpiresAt)
+                .setParameter("now", now).setParameter("id", id);
+        return q.executeUpdate() == 1;
+    }
+
     public boolean claim(String id, String owner, long now, long leaseUntil) {
         return em.createQuery("update ConnectConnection c set c.leaseOwner = :o, c.leaseUntil = :u, c.refreshAt = :u,"
                         + " c.version = c.version + 1 where c.id = :id and (c.leaseUntil is null or c.leaseUntil < :now)")

@@ -45,16 +45,22 @@ class HostPolicyTest {
         assertNotNull(strict.checkUrl("https://login.example.com/#x"));
         assertNotNull(strict.checkUrl("ftp://login.example.com/"));
         assertNotNull(strict.checkUrl("https://127.0.0.1/token"));
+        // Refusals never repeat a URL's user info, path or query.
+        String why = strict.checkUrl("http://user:s3cret@login.example.com/x?api_key=k3y");
+        assertFalse(why.contains("s3cret") || why.contains("k3y"), why);
+        why = strict.checkUrl("http://login.example.com/x?api_key=k3y");
+        assertFalse(why.contains("k3y"), why);
         assertNull(lab.checkUrl("http://127.0.0.1:8080/realms/x"));
     }
 
     @Test
     void specialAddressRanges() throws Exception {
         for (String a : new String[]{"127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1",
-                "0.0.0.0", "::1", "fc00::1", "fe80::1", "::ffff:10.0.0.1", "224.0.0.1"}) {
+                "0.0.0.0", "::1", "fc00::1", "fe80::1", "::ffff:10.0.0.1", "224.0.0.1",
+                "64:ff9b::a9fe:a9fe", "64:ff9b::7f00:1", "2002:a9fe:a9fe::1", "2002:0a00:0001::", "::10.0.0.1"}) {
             assertTrue(HostPolicy.isSpecial(InetAddress.getByName(a)), a);
         }
-        for (String a : new String[]{"8.8.8.8", "1.1.1.1", "2606:4700:4700::1111"}) {
+        for (String a : new String[]{"8.8.8.8", "1.1.1.1", "2606:4700:4700::1111", "64:ff9b::808:808", "2002:0808:0808::1"}) {
             assertFalse(HostPolicy.isSpecial(InetAddress.getByName(a)), a);
         }
     }

@@ -54,6 +54,9 @@ class McpMetadataTest {
                 as("https://auth.example.com/token"), "https://other.example.com", STRICT)).code());
         assertEquals("mcp_pkce_unsupported", assertThrows(McpException.class, () -> McpDiscovery.parseAuthorizationServer(
                 as("https://auth.example.com/token").replace("S256", "plain"), ISSUER, STRICT)).code());
+        assertEquals("mcp_pkce_unsupported", assertThrows(McpException.class, () -> McpDiscovery.parseAuthorizationServer(
+                as("https://auth.example.com/token").replace(",\"code_challenge_methods_supported\":[\"S256\"]", ""), ISSUER,
+                STRICT)).code(), "no declared PKCE methods: refused (MCP authorization spec)");
         assertEquals("mcp_metadata_invalid", assertThrows(McpException.class, () -> McpDiscovery.parseAuthorizationServer(
                 "[1,2]", ISSUER, STRICT)).code());
     }
@@ -61,8 +64,8 @@ class McpMetadataTest {
     @Test
     void resourceMustCoverTheServer() {
         assertTrue(McpDiscovery.covers("https://mcp.example.com/mcp", SERVER));
-        assertTrue(McpDiscovery.covers("https://mcp.example.com", SERVER));
-        assertTrue(McpDiscovery.covers("https://mcp.example.com:443/", SERVER));
+        assertFalse(McpDiscovery.covers("https://mcp.example.com", SERVER), "a prefix names more than this server");
+        assertTrue(McpDiscovery.covers("https://mcp.example.com:443/mcp/", SERVER));
         assertFalse(McpDiscovery.covers("https://mcp.example.com/mc", SERVER));
         assertFalse(McpDiscovery.covers("https://evil.example.com/mcp", SERVER));
         assertFalse(McpDiscovery.covers("http://mcp.example.com/mcp", SERVER));
