@@ -18,7 +18,11 @@ import org.apache.http.client.methods.HttpPost;
 import org.apache.http.client.methods.HttpRequestBase;
 import org.apache.http.entity.ContentType;
 import org.apache.http.entity.StringEntity;
-import org.keycloak.connections.httpclient.HttpClientProvider;
+import org.apache.http.conn.DnsResolver;
+import org.apache.http.conn.ssl.SSLConnectionSocketFactory;
+import org.apache.http.impl.client.CloseableHttpClient;
+import org.apache.http.impl.client.HttpClientBuilder;
+import org.apache.http.impl.conn.SystemDefaultDnsResolver;
 import org.keycloak.models.KeycloakSession;
 
 /**
@@ -86,8 +90,7 @@ final class GuardedFetch {
             }
             req.setConfig(RequestConfig.custom().setRedirectsEnabled(false).setConnectTimeout(TIMEOUT_MILLIS)
                     .setSocketTimeout(TIMEOUT_MILLIS).setConnectionRequestTimeout(TIMEOUT_MILLIS).build());
-            HttpClientProvider http = session.getProvider(HttpClientProvider.class);
-            try (CloseableHttpResponse resp = http.getHttpClient().execute(req)) {
+            try (CloseableHttpResponse resp = client(policy.allowPrivate()).execute(req)) {
                 int status = resp.getStatusLine().getStatusCode();
                 Header location = resp.getFirstHeader("Location");
                 if (status >= 300 && status < 400 && location != null) {
@@ -106,12 +109,67 @@ final class GuardedFetch {
                 }
                 Header www = resp.getFirstHeader("WWW-Authenticate");
                 return new Answer(status, read(resp.getEntity(), what), www == null ? null : www.getValue(), current);
+            } catch (RefusedAddress e) {
+                throw new McpException(502, "mcp_address_refused", what + ": " + e.getMessage());
             } catch (InterruptedIOException e) {
                 throw new McpException(502, "mcp_unreachable", what + ": no answer in time from " + shown(current));
             } catch (IOException e) {
                 throw new McpException(502, "mcp_unreachable", what + ": " + shown(current) + " is unreachable ("
                         + e.getClass().getSimpleName() + ")");
             }
+        }
+    }
+
+    /** What the pinned resolver throws for a host that resolves (now) to an address the policy refuses. */
+    static final class RefusedAddress extends java.net.UnknownHostException {
+        RefusedAddress(String host) {
+            super("host " + (host.length() > 100 ? host.substring(0, 100) + "…" : host) + " resolves to a non-public address");
+        }
+    }
+
+    /**
+     * Resolves for the connection itself and refuses, unless private hosts are allowed, when any address is internal:
+     * the addresses checked are the addresses connected to, so a name that changes its answer between the policy's
+     * check and the connect (DNS rebinding) gains nothing.
+     */
+    static final DnsResolver PINNED = host -> {
+        java.net.InetAddress[] all = SystemDefaultDnsResolver.INSTANCE.resolve(host);
+        for (java.net.InetAddress a : all) {
+            if (HostPolicy.isSpecial(a)) {
+                throw new RefusedAddress(host);
+            }
+        }
+        return all;
+    };
+
+    private static volatile CloseableHttpClient strictClient;
+    private static volatile CloseableHttpClient labClient;
+
+    /**
+     * The client for metadata and registration requests: its own pool, redirects and cookies off, the JVM's trust
+     * store, no proxy (a proxy would resolve names itself, out of the guard's sight), and, unless private hosts are
+     * allowed, the pinned resolver.
+     */
+    private static CloseableHttpClient client(boolean allowPrivate) {
+        CloseableHttpClient c = allowPrivate ? labClient : strictClient;
+        if (c != null) {
+            return c;
+        }
+        synchronized (GuardedFetch.class) {
+            c = allowPrivate ? labClient : strictClient;
+            if (c == null) {
+                c = HttpClientBuilder.create().disableRedirectHandling().disableCookieManagement()
+                        .disableAuthCaching().setMaxConnTotal(32).setMaxConnPerRoute(4)
+                        .setSSLSocketFactory(SSLConnectionSocketFactory.getSystemSocketFactory())
+                        .setDnsResolver(allowPrivate ? SystemDefaultDnsResolver.INSTANCE : PINNED)
+                        .setUserAgent("Keycloak-Connections").build();
+                if (allowPrivate) {
+                    labClient = c;
+                } else {
+                    strictClient = c;
+                }
+            }
+            return c;
         }
     }
 
