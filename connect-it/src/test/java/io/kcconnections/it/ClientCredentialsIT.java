@@ -145,6 +145,12 @@ class ClientCredentialsIT {
         assertEquals(403, Http.delete(realm.url("/connect/connections/app-2?provider=keycloak"), other).status());
         assertEquals(0, Http.get(realm.url("/connect/connections"), other).json().get("connections").size());
 
+        assertEquals(401, create(null, "keycloak", "app-8").status());
+        Http.Resp badId = create(app, "keycloak", "bad id!");
+        assertEquals(400, badId.status(), badId::toString);
+        assertEquals("invalid_request", badId.json().get("error").asText());
+        assertEquals(null, Db.row(realm.name, "app-8"));
+
         Http.Resp aliceMakes = create(alice, "keycloak", "app-3");
         assertEquals(403, aliceMakes.status(), aliceMakes::toString);
         assertEquals("client_token_required", aliceMakes.json().get("error").asText());

@@ -225,6 +225,8 @@ class McpIT {
         Http.Resp byUser = Http.sendJson("PUT", TestServer.baseUrl() + "/admin/realms" + path,
                 Http.JSON.createObjectNode().put("issuer", issuer).put("clientId", clientId).put("clientSecret", secret), realm.alice());
         assertEquals(403, byUser.status(), byUser::toString);
+        assertEquals(403, Http.get(TestServer.baseUrl() + "/admin/realms" + path, realm.alice()).status());
+        assertEquals(401, Http.get(TestServer.baseUrl() + "/admin/realms" + path, null).status());
         assertEquals(0, registrations().size());
 
         ObjectNode good = Http.JSON.createObjectNode().put("issuer", issuer).put("clientId", clientId).put("clientSecret", secret);
@@ -250,6 +252,10 @@ class McpIT {
         assertEquals(1, registrations().size());
         assertEquals("configured", registrations().get(0).get("SOURCE"));
 
+        // Only an admin removes it.
+        assertEquals(403, Http.delete(TestServer.baseUrl() + "/admin/realms" + path + "?issuer=" + Http.enc(issuer),
+                realm.alice()).status());
+        assertEquals(1, registrations().size());
         // Removed: listed no more; a second removal is a 404.
         assertEquals(204, realm.admin().delete(path + "?issuer=" + Http.enc(issuer)).status());
         assertEquals(0, realm.admin().get(path).json().size());

@@ -23,7 +23,6 @@ import org.apache.http.conn.ssl.SSLConnectionSocketFactory;
 import org.apache.http.impl.client.CloseableHttpClient;
 import org.apache.http.impl.client.HttpClientBuilder;
 import org.apache.http.impl.conn.SystemDefaultDnsResolver;
-import org.keycloak.models.KeycloakSession;
 
 /**
  * Outbound requests to addresses an outsider chose (an MCP server's URL and everything its metadata names), over
@@ -40,12 +39,10 @@ final class GuardedFetch {
     record Answer(int status, String body, String wwwAuthenticate, String url) {
     }
 
-    private final KeycloakSession session;
     private final HostPolicy policy;
     private final int maxBytes;
 
-    GuardedFetch(KeycloakSession session, HostPolicy policy, int maxBytes) {
-        this.session = session;
+    GuardedFetch(HostPolicy policy, int maxBytes) {
         this.policy = policy;
         this.maxBytes = maxBytes;
     }

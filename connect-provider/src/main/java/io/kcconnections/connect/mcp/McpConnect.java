@@ -50,7 +50,7 @@ public final class McpConnect {
         ConnectService connect = session.getProvider(ConnectService.class);
         ConnectSettings s = connect.settings();
         HostPolicy policy = connect.registry().hostPolicy();
-        return McpDiscovery.discover(new GuardedFetch(session, policy, s.mcpMaxDocumentBytes()), policy, serverUrl,
+        return McpDiscovery.discover(new GuardedFetch(policy, s.mcpMaxDocumentBytes()), policy, serverUrl,
                 s.mcpDiscoveryTtlSeconds());
     }
 
@@ -62,16 +62,14 @@ public final class McpConnect {
                                                   String redirectUri) throws McpException {
         McpDiscovery.AuthorizationServer as = server.as();
         ClientRegistration existing = stored(session, realm, as.issuer());
-        long now0 = System.currentTimeMillis();
-        boolean secretExpired = existing != null && !existing.configured() && existing.secretExpiresAt() != null
-                && existing.secretExpiresAt() <= now0 + 60_000L;
-        if (existing != null && (existing.configured() || redirectUri.equals(existing.redirectUri())) && !secretExpired) {
-            if (!as.endpoints().equals(existing.endpoints())) {
-                long now = System.currentTimeMillis();
-                KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(),
-                        s -> new ClientRegistrationStore(s).updateEndpoints(existing.id(), as.endpoints(), now));
+        if (existing != null && existing.usableFor(redirectUri, System.currentTimeMillis())) {
+            if (as.endpoints().equals(existing.endpoints())) {
+                return existing;
             }
-            return existing;
+            long now = System.currentTimeMillis();
+            KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(),
+                    s -> new ClientRegistrationStore(s).updateEndpoints(existing.id(), as.endpoints(), now));
+            return existing.withEndpoints(as.endpoints(), now);
         }
         if (existing == null) {
             int max = session.getProvider(ConnectService.class).settings().mcpMaxRegistrations();
@@ -106,7 +104,7 @@ public final class McpConnect {
         request.put("grant_types", List.of("authorization_code", "refresh_token"));
         request.put("response_types", List.of("code"));
         request.put("token_endpoint_auth_method", method);
-        GuardedFetch fetch = new GuardedFetch(session, connect.registry().hostPolicy(), connect.settings().mcpMaxDocumentBytes());
+        GuardedFetch fetch = new GuardedFetch(connect.registry().hostPolicy(), connect.settings().mcpMaxDocumentBytes());
         GuardedFetch.Answer a;
         try {
             a = fetch.postJson(as.registrationEndpoint(), JsonSerialization.writeValueAsString(request), "client registration");
@@ -183,9 +181,12 @@ public final class McpConnect {
             return null;
         }
         ClientRegistration reg = stored(session, realm, issuer);
-        if (reg == null) {
-            return null;
-        }
+        return reg == null ? null : provider(session, realm, reg, resource);
+    }
+
+    /** As {@link #provider(KeycloakSession, RealmModel, String, String)}, with the registration already in hand. */
+    public static ResolvedProvider provider(KeycloakSession session, RealmModel realm, ClientRegistration reg, String resource) {
+        String issuer = reg.issuer();
         ConnectService connect = session.getProvider(ConnectService.class);
         String secret;
         try {

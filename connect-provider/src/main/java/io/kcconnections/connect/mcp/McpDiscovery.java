@@ -79,11 +79,6 @@ public final class McpDiscovery {
         return found;
     }
 
-    /** Forgets what was discovered (tests; an operator's restart does the same). */
-    public static void clearCache() {
-        CACHE.clear();
-    }
-
     static McpServer discoverNow(GuardedFetch fetch, HostPolicy policy, String serverUrl) throws McpException {
         String refused = fetch.refusal(serverUrl);
         if (refused != null) {

@@ -181,8 +181,9 @@ public final class OAuthClient {
         }
     }
 
-    /** Starts a device authorization (RFC 8628 §3.1) at the provider's device authorization endpoint. */
     /**
+     * Starts a device authorization (RFC 8628 §3.1) at the provider's device authorization endpoint.
+     *
      * @param codeChallenge PKCE S256 challenge, or null: RFC 8628 does not define PKCE, but providers that enforce
      *                      it for a client (Keycloak) want it on the device authorization request too
      */

@@ -80,7 +80,7 @@ public final class Refresher {
     /** Whether the connection can get new tokens without a person: a refresh token, or the client-credentials grant. */
     public static boolean renewable(Connection c) {
         return c.status() != ConnectionStatus.PENDING && c.status() != ConnectionStatus.FAILED
-                && (c.hasRefreshToken() || c.grantType() == GrantType.CLIENT_CREDENTIALS);
+                && c.renewsWithoutPerson();
     }
 
     /**
@@ -280,7 +280,7 @@ public final class Refresher {
         }
         long took = System.nanoTime() - started;
         long now = System.currentTimeMillis();
-        boolean hasRefresh = tokens.refreshToken() != null || c.hasRefreshToken() || clientCredentials;
+        boolean hasRefresh = tokens.refreshToken() != null || c.renewsWithoutPerson();
         TokenColumns cols = TokenCodec.encrypt(ring, c.realmId(), c.id(), tokens,
                 TokenCodec.merge(c.metadata(), tokens.captured()),
                 TokenCodec.refreshAt(tokens.expiresAt(), hasRefresh, settings.refreshWindowSeconds(),
@@ -300,7 +300,7 @@ public final class Refresher {
         return new Refreshed(after, true);
     }
 
-    Outcome fail(KeycloakSession session, RealmModel realm, Connection c, String owner, ConnectSettings settings,
+    private Outcome fail(KeycloakSession session, RealmModel realm, Connection c, String owner, ConnectSettings settings,
                          ProviderCallException e) {
         long now = System.currentTimeMillis();
         ConnectionStatus status;
@@ -351,8 +351,7 @@ public final class Refresher {
         Integer idle = p == null ? null : p.template().idleRefreshDays();
         Long refreshAt = c.status() == ConnectionStatus.PENDING
                 ? Long.valueOf(System.currentTimeMillis() + (c.pollInterval() == null ? 5 : c.pollInterval()) * 1000L)
-                : TokenCodec.refreshAt(c.expiresAt(), c.hasRefreshToken() || c.grantType() == GrantType.CLIENT_CREDENTIALS,
-                        settings.refreshWindowSeconds(), idle);
+                : TokenCodec.refreshAt(c.expiresAt(), c.renewsWithoutPerson(), settings.refreshWindowSeconds(), idle);
         inTx(s -> {
             new ConnectionStore(s).release(c.id(), owner, refreshAt);
             return null;
@@ -372,7 +371,7 @@ public final class Refresher {
         return KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory, task);
     }
 
-    static ConnectSettings settings(KeycloakSession session) {
+    private static ConnectSettings settings(KeycloakSession session) {
         return session.getProvider(ConnectService.class).settings();
     }
 

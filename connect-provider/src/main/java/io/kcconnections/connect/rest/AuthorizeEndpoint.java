@@ -4,7 +4,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
@@ -76,8 +75,8 @@ final class AuthorizeEndpoint extends EndpointSupport {
         }
         try {
             McpDiscovery.McpServer server = McpConnect.discover(session, serverUrl);
-            McpConnect.registration(session, realm, server, callbackUri(McpConnect.PROVIDER));
-            ResolvedProvider p = McpConnect.provider(session, realm, server.as().issuer(), server.resource());
+            ResolvedProvider p = McpConnect.provider(session, realm,
+                    McpConnect.registration(session, realm, server, callbackUri(McpConnect.PROVIDER)), server.resource());
             if (p == null) {
                 throw new ApiError(502, "mcp_registration_failed", "the registration at the authorization server is unusable");
             }
@@ -103,6 +102,8 @@ final class AuthorizeEndpoint extends EndpointSupport {
             if (CallerAuth.isServiceAccount(auth.user())) {
                 throw ApiError.forbidden("user_token_required", "a connection is made for a person: use a user's access token");
             }
+            // Checked before anything is fetched for an MCP server URL.
+            String cid = newConnectionId(connectionId);
             Map<String, String> mcpNotes = new HashMap<>();
             List<String> mcpScopes = new java.util.ArrayList<>();
             ResolvedProvider provider;
@@ -117,11 +118,6 @@ final class AuthorizeEndpoint extends EndpointSupport {
                 throw ApiError.badRequest("invalid_request", "an MCP server is connected by mcp_server_url");
             } else {
                 provider = withConnectionValues(provider(providerName));
-            }
-            String cid = connectionId == null || connectionId.isBlank() ? UUID.randomUUID().toString() : connectionId.trim();
-            if (!CONNECTION_ID.matcher(cid).matches()) {
-                throw ApiError.badRequest("invalid_request",
-                        "connection_id must be 1-128 characters of letters, digits, '.', '_', ':' or '-'");
             }
             Connection existing = connect.store().find(realm.getId(), provider.name(), cid).orElse(null);
             if (existing != null && !auth.user().getId().equals(existing.userId())) {

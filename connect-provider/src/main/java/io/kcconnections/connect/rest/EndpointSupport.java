@@ -78,6 +78,16 @@ abstract class EndpointSupport {
         return connect.store().findByConnectionId(realm.getId(), connectionId);
     }
 
+    /** The connection id an app asked for, or a new UUID when it gave none; 400 when it is malformed. */
+    static String newConnectionId(String given) throws ApiError {
+        String cid = given == null || given.isBlank() ? java.util.UUID.randomUUID().toString() : given.trim();
+        if (!CONNECTION_ID.matcher(cid).matches()) {
+            throw ApiError.badRequest("invalid_request",
+                    "connection_id must be 1-128 characters of letters, digits, '.', '_', ':' or '-'");
+        }
+        return cid;
+    }
+
     /** Whether the caller is a service account holding the token-reader role. */
     protected boolean isReader(org.keycloak.services.managers.AuthenticationManager.AuthResult auth) {
         return CallerAuth.isServiceAccount(auth.user())

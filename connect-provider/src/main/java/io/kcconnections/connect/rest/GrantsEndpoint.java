@@ -14,6 +14,7 @@ import io.kcconnections.connect.crypto.KeyRing;
 import io.kcconnections.connect.crypto.TokenCodec;
 import io.kcconnections.connect.events.ConnectEvents;
 import io.kcconnections.connect.oauth.OAuthClient;
+import io.kcconnections.connect.oauth.Pkce;
 import io.kcconnections.connect.oauth.ProviderCallException;
 import io.kcconnections.connect.oauth.TokenSet;
 import io.kcconnections.connect.store.Connection;
@@ -72,14 +73,8 @@ final class GrantsEndpoint extends EndpointSupport {
         return v.get(0);
     }
 
-    private String connectionId(MultivaluedMap<String, String> p) throws ApiError {
-        String given = single(p, "connection_id");
-        String cid = given == null || given.isBlank() ? UUID.randomUUID().toString() : given.trim();
-        if (!CONNECTION_ID.matcher(cid).matches()) {
-            throw ApiError.badRequest("invalid_request",
-                    "connection_id must be 1-128 characters of letters, digits, '.', '_', ':' or '-'");
-        }
-        return cid;
+    private static String connectionId(MultivaluedMap<String, String> p) throws ApiError {
+        return newConnectionId(single(p, "connection_id"));
     }
 
     /** {@code POST /connect/device}. */
@@ -113,11 +108,11 @@ final class GrantsEndpoint extends EndpointSupport {
                 }
             }
             List<String> scopes = provider.scopes(parseScopes(single(p, "scopes")));
-            String verifier = provider.pkce() ? io.kcconnections.connect.oauth.Pkce.verifier() : null;
+            String verifier = provider.pkce() ? Pkce.verifier() : null;
             OAuthClient.DeviceAuthorization da;
             try {
                 da = connect.oauth().deviceAuthorization(provider, realm, scopes,
-                        verifier == null ? null : io.kcconnections.connect.oauth.Pkce.challenge(verifier));
+                        verifier == null ? null : Pkce.challenge(verifier));
             } catch (ProviderCallException e) {
                 LOG.infof("device authorization at %s failed: %s", provider.name(), e.getMessage());
                 throw new ApiError(502, "provider_error", "the provider refused to start a device authorization ("
@@ -205,8 +200,7 @@ final class GrantsEndpoint extends EndpointSupport {
             Long refreshAt = TokenCodec.refreshAt(tokens.expiresAt(), true, window, null);
             long now = System.currentTimeMillis();
             String id = existing != null ? existing.id() : UUID.randomUUID().toString();
-            TokenColumns cols = TokenCodec.encrypt(ring, realm.getId(), id, tokens,
-                    Map.of(), refreshAt);
+            TokenColumns cols = TokenCodec.encrypt(ring, realm.getId(), id, tokens, Map.of(), refreshAt);
             boolean stored;
             try {
                 stored = KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(), s -> {

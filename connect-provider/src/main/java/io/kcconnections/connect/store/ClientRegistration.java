@@ -21,6 +21,23 @@ public record ClientRegistration(String id, String realmId, String issuer, Strin
         return CONFIGURED.equals(source);
     }
 
+    /**
+     * Whether connections through {@code redirectUri} can use this client: an admin's always; a registration made
+     * for that callback whose secret does not expire within the next minute.
+     */
+    public boolean usableFor(String redirectUri, long now) {
+        if (configured()) {
+            return true;
+        }
+        return redirectUri.equals(this.redirectUri) && (secretExpiresAt == null || secretExpiresAt > now + 60_000L);
+    }
+
+    /** This registration with the authorization server's endpoints as just discovered. */
+    public ClientRegistration withEndpoints(Map<String, String> newEndpoints, long now) {
+        return new ClientRegistration(id, realmId, issuer, clientId, clientSecretCiphertext, registrationTokenCiphertext,
+                registrationUri, authMethod, redirectUri, newEndpoints, secretExpiresAt, keyId, source, createdAt, now);
+    }
+
     public static final String SECRET = "client_secret";
     public static final String REGISTRATION_TOKEN = "registration_access_token";
 }

@@ -8,8 +8,9 @@ import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
 
 /**
- * A client this realm registered dynamically (RFC 7591) at an authorization server, one per (realm, issuer). The
- * secret and the registration access token are {@code KeyRing} ciphertexts bound to (realm, row id, column).
+ * The realm's client at an authorization server, one per (realm, issuer): registered dynamically (RFC 7591) or
+ * configured by an admin ({@code SOURCE}). The secret and the registration access token are {@code KeyRing}
+ * ciphertexts bound to (realm, row id, column).
  */
 @Entity(name = "ConnectClientRegistration")
 @Table(name = "CONNECT_CLIENT_REG")

@@ -57,6 +57,11 @@ public record Connection(
         grantType = grantType == null ? GrantType.AUTHORIZATION_CODE : grantType;
     }
 
+    /** Whether new tokens come without a person: a stored refresh token, or the client-credentials grant run again. */
+    public boolean renewsWithoutPerson() {
+        return hasRefreshToken() || grantType == GrantType.CLIENT_CREDENTIALS;
+    }
+
     /** Whether a client owns it (client-credentials grant) rather than a person. */
     public boolean clientOwned() {
         return ownerClient != null;

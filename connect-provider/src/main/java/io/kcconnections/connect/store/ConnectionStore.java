@@ -99,12 +99,6 @@ public final class ConnectionStore {
                 .setParameter("id", id).executeUpdate();
     }
 
-    /** Clears a connection's pending device grant (done once the tokens it led to are written). */
-    public void clearPending(String id) {
-        em.createQuery("update ConnectConnection c set c.pendingGrant = null, c.pollInterval = null where c.id = :id")
-                .setParameter("id", id).executeUpdate();
-    }
-
     /**
      * A new device authorization for an existing connection of the same owner that is not active (pending, failed,
      * needs a new consent): it waits for the person again. Breaks any lease.
@@ -169,6 +163,7 @@ public final class ConnectionStore {
                         + " c.keyId = :k, c.tokenType = :tt, c.scopes = :s, c.metadata = :m, c.expiresAt = :exp,"
                         + " c.refreshAt = :ra, c.accountId = :acc, c.accountName = :accName, c.status = :st,"
                         + " c.statusReason = null, c.failureCount = 0, c.lastErrorAt = null, c.lastRefreshAt = :now,"
+                        + " c.pendingGrant = null, c.pollInterval = null,"
                         + " c.leaseOwner = null, c.leaseUntil = null, c.updatedAt = :now, c.version = c.version + 1"
                         + " where c.id = :id")
                 .setParameter("a", t.accessTokenCiphertext()).setParameter("r", t.refreshTokenCiphertext())
@@ -277,7 +272,7 @@ public final class ConnectionStore {
         var q = em.createQuery("update ConnectConnection c set c.accessToken = :a," + refreshClause + " c.rawToken = :raw,"
                         + " c.keyId = :k, c.tokenType = :tt, c.scopes = :s, c.metadata = :m, c.expiresAt = :exp,"
                         + " c.refreshAt = :ra, c.status = :st, c.statusReason = null, c.failureCount = 0,"
-                        + " c.pendingGrant = null, c.pollInterval = null, c.lastRefreshAt = :now, c.leaseOwner = null, c.leaseUntil = null, c.updatedAt = :now,"
+                        + " c.lastRefreshAt = :now, c.leaseOwner = null, c.leaseUntil = null, c.updatedAt = :now,"
                         + " c.version = c.version + 1 where c.id = :id and c.leaseOwner = :o")
                 .setParameter("a", t.accessTokenCiphertext()).setParameter("raw", t.rawTokenCiphertext())
                 .setParameter("k", t.keyId()).setParameter("tt", t.tokenType()).setParameter("s", joinScopes(t.scopes()))

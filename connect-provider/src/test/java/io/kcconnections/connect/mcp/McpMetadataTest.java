@@ -73,7 +73,7 @@ class McpMetadataTest {
 
     @Test
     void appUrlIsCheckedBeforeAnyRequest() {
-        GuardedFetch f = new GuardedFetch(null, STRICT, 65536);
+        GuardedFetch f = new GuardedFetch(STRICT, 65536);
         assertNotNull(f.refusal("http://mcp.example.com/mcp"));
         assertNotNull(f.refusal("https://127.0.0.1/mcp"));
         assertNotNull(f.refusal("https://localhost/mcp"));
