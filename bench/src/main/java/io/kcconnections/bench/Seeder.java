@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.UUID;
 
 import io.kcconnections.connect.crypto.KeyRing;
-import io.kcconnections.connect.crypto.TokenCodec;
+import io.kcconnections.connect.store.TokenCodec;
 
 /**
  * Writes connections straight into {@code CONNECT_CONNECTION}, encrypted exactly as the extension encrypts them (same

@@ -6,18 +6,27 @@ import java.util.List;
 import java.util.Map;
 
 import io.kcconnections.connect.catalog.Catalog;
-import io.kcconnections.connect.catalog.HostPolicy;
+import io.kcconnections.connect.net.HostPolicy;
 import io.kcconnections.connect.catalog.ProviderRegistry;
+import io.kcconnections.connect.config.ConnectSettings;
 import io.kcconnections.connect.crypto.KeyRingSource;
+import io.kcconnections.connect.connection.ConnectRuntime;
+import io.kcconnections.connect.connection.ConnectService;
+import io.kcconnections.connect.login.LoginSync;
+import io.kcconnections.connect.mcp.ConnectionProviders;
+import io.kcconnections.connect.mcp.McpConnect;
 import io.kcconnections.connect.refresh.CleanupTask;
+import io.kcconnections.connect.refresh.DevicePoller;
+import io.kcconnections.connect.refresh.LeaseOwners;
 import io.kcconnections.connect.refresh.RefreshPass;
 import io.kcconnections.connect.refresh.Refresher;
 import io.kcconnections.connect.spi.ProviderCatalogSourceFactory;
 import io.kcconnections.connect.spi.ProviderCatalogSource;
 import io.kcconnections.connect.spi.template.ProviderTemplate;
-import io.kcconnections.connect.store.ConnectionStore;
+import io.kcconnections.connect.store.Stores;
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
+import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
@@ -41,9 +50,8 @@ public class ConnectServiceFactory implements ProviderFactory<ConnectService>, S
     private volatile ConnectSettings settings;
     private volatile KeyRingSource keyRingSource;
     private volatile ProviderRegistry registry;
-    private volatile Refresher refresher;
-    private volatile RefreshPass refreshPass;
-    private volatile io.kcconnections.connect.refresh.DevicePoller devicePoller;
+    private volatile ConnectRuntime runtime;
+    private volatile DevicePoller devicePoller;
     private Map<String, String> env = System.getenv();
 
     /** For tests: the environment the factory reads instead of the process's. */
@@ -53,7 +61,7 @@ public class ConnectServiceFactory implements ProviderFactory<ConnectService>, S
 
     @Override
     public ConnectService create(KeycloakSession session) {
-        return new ConnectService(session, this);
+        return new ConnectService(session, runtime);
     }
 
     @Override
@@ -87,29 +95,32 @@ public class ConnectServiceFactory implements ProviderFactory<ConnectService>, S
                 LOG.warnf("connect provider %s is configured but unusable: %s", name, String.join("; ", problems)));
         LOG.infof("connect: %d provider templates, configured from the environment: %s",
                 registry.templates().size(), registry.all(null, null).keySet());
-        refresher = new Refresher(factory);
-        refreshPass = new RefreshPass(factory, refresher, settings.refreshConcurrency());
-        devicePoller = new io.kcconnections.connect.refresh.DevicePoller(factory, refresher);
+        McpConnect mcp = new McpConnect(settings, policy, keyRingSource);
+        ConnectionProviders providers = new ConnectionProviders(registry, mcp);
+        Refresher refresher = new Refresher(factory, settings, keyRingSource, policy, providers);
+        RefreshPass refreshPass = new RefreshPass(factory, refresher, settings);
+        runtime = new ConnectRuntime(settings, keyRingSource, registry, policy, mcp, providers, refresher, refreshPass);
+        devicePoller = new DevicePoller(factory, refresher, settings);
 
         factory.register(event -> {
             if (event instanceof PostMigrationEvent) {
                 scheduleTasks(factory);
-                io.kcconnections.connect.login.LoginSync.syncAll(factory);
+                LoginSync.syncAll(factory);
             } else if (event instanceof RealmModel.RealmPostCreateEvent e) {
                 try {
-                    io.kcconnections.connect.login.LoginSync.sync(e.getKeycloakSession(), e.getCreatedRealm());
+                    LoginSync.sync(e.getKeycloakSession(), e.getCreatedRealm());
                 } catch (RuntimeException ex) {
                     // Never fail a realm's creation for its login buttons: the next sync (start-up, a provider
                     // configuration change, POST .../connect/login-sync) tries again.
                     LOG.warnf("login sync of the new realm %s failed: %s", e.getCreatedRealm().getName(), ex.toString());
                 }
             } else if (event instanceof UserModel.UserRemovedEvent e) {
-                new ConnectionStore(e.getKeycloakSession()).deleteByUser(e.getRealm().getId(), e.getUser().getId());
-            } else if (event instanceof org.keycloak.models.ClientModel.ClientRemovedEvent e) {
-                new ConnectionStore(e.getKeycloakSession()).deleteByOwnerClient(e.getClient().getRealm().getId(), e.getClient().getId());
+                Stores.connections(e.getKeycloakSession()).deleteByUser(e.getRealm().getId(), e.getUser().getId());
+            } else if (event instanceof ClientModel.ClientRemovedEvent e) {
+                Stores.connections(e.getKeycloakSession()).deleteByOwnerClient(e.getClient().getRealm().getId(), e.getClient().getId());
             } else if (event instanceof RealmModel.RealmRemovedEvent e) {
-                new ConnectionStore(e.getKeycloakSession()).deleteByRealm(e.getRealm().getId());
-                new io.kcconnections.connect.store.ClientRegistrationStore(e.getKeycloakSession()).deleteByRealm(e.getRealm().getId());
+                Stores.connections(e.getKeycloakSession()).deleteByRealm(e.getRealm().getId());
+                Stores.registrations(e.getKeycloakSession()).deleteByRealm(e.getRealm().getId());
             }
         });
     }
@@ -119,10 +130,10 @@ public class ConnectServiceFactory implements ProviderFactory<ConnectService>, S
         KeycloakModelUtils.runJobInTransaction(factory, session -> {
             TimerProvider timer = session.getProvider(TimerProvider.class);
             if (settings.refreshIntervalSeconds() > 0) {
-                timer.schedule(refreshPass, settings.refreshIntervalSeconds() * 1000L, "kc-connect-refresh");
+                timer.schedule(runtime.refreshPass(), settings.refreshIntervalSeconds() * 1000L, "kc-connect-refresh");
                 LOG.infof("connect: background refresh every %d s (window %d s, concurrency %d); this node's lease id is %s",
                         settings.refreshIntervalSeconds(), settings.refreshWindowSeconds(), settings.refreshConcurrency(),
-                        io.kcconnections.connect.refresh.LeaseOwners.node());
+                        LeaseOwners.node());
             } else {
                 LOG.warn("connect: the background refresher is off (refresh-interval-seconds=0)");
             }
@@ -130,22 +141,20 @@ public class ConnectServiceFactory implements ProviderFactory<ConnectService>, S
                 timer.schedule(devicePoller, settings.devicePollSeconds() * 1000L, "kc-connect-device-poll");
             }
             if (settings.cleanupIntervalSeconds() > 0) {
-                timer.scheduleTask(new CleanupTask(), settings.cleanupIntervalSeconds() * 1000L, "kc-connect-cleanup");
+                timer.scheduleTask(new CleanupTask(settings), settings.cleanupIntervalSeconds() * 1000L, "kc-connect-cleanup");
             }
         });
-        refreshPass.updateGauges();
+        runtime.refreshPass().updateGauges();
     }
 
     @Override
     public void close() {
-        if (refreshPass != null) {
-            refreshPass.close();
+        if (runtime != null) {
+            runtime.refreshPass().close();
+            runtime.refresher().close();
         }
         if (devicePoller != null) {
             devicePoller.close();
-        }
-        if (refresher != null) {
-            refresher.close();
         }
     }
 
@@ -170,25 +179,5 @@ public class ConnectServiceFactory implements ProviderFactory<ConnectService>, S
         info.put("tokenEncryption", keyProblem == null ? (keyRingSource.usesVault() ? "vault" : "ok") : "unavailable");
         info.putAll(settings.effective());
         return info;
-    }
-
-    ConnectSettings settings() {
-        return settings;
-    }
-
-    KeyRingSource keyRingSource() {
-        return keyRingSource;
-    }
-
-    ProviderRegistry registry() {
-        return registry;
-    }
-
-    Refresher refresher() {
-        return refresher;
-    }
-
-    RefreshPass refreshPass() {
-        return refreshPass;
     }
 }

@@ -1,5 +1,6 @@
 package io.kcconnections.connect;
 
+import io.kcconnections.connect.connection.ConnectService;
 import org.keycloak.provider.Provider;
 import org.keycloak.provider.ProviderFactory;
 import org.keycloak.provider.Spi;

@@ -1,7 +1,6 @@
 package io.kcconnections.connect.admin;
 
 import java.util.List;
-import java.util.Map;
 
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
@@ -14,20 +13,22 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import io.kcconnections.connect.ConnectService;
-import io.kcconnections.connect.rest.ConnectionView;
-import io.kcconnections.connect.rest.Disconnector;
+import io.kcconnections.connect.connection.ConnectError;
+import io.kcconnections.connect.connection.ConnectService;
+import io.kcconnections.connect.connection.ConnectionView;
+import io.kcconnections.connect.rest.Responses;
 import io.kcconnections.connect.store.Connection;
 import io.kcconnections.connect.store.ConnectionStatus;
+import io.kcconnections.connect.store.Connections;
+import io.kcconnections.connect.store.Stores;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.events.admin.ResourceType;
 import org.keycloak.models.UserModel;
-import org.keycloak.services.ErrorResponse;
 
 /**
- * Connections as an admin sees them: {@code /admin/realms/{realm}/connect/connections} (the realm's, for admins who
- * may view users) and {@code /admin/realms/{realm}/connect/users/{id}/connections} (one user's: view to read,
- * manage to delete). Keycloak's own user permissions decide, fine-grained ones included. Never a token.
+ * {@code /admin/realms/{realm}/connect/connections} (the realm's, filtered by status, paged) and
+ * {@code .../users/{id}/connections} (one user's; read one, remove one after revoking it at the provider). Keycloak's
+ * user permissions decide, fine-grained ones included; never a token in any answer.
  */
 public class AdminConnectionsResource {
 
@@ -41,31 +42,33 @@ public class AdminConnectionsResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    public List<Map<String, Object>> list(@QueryParam("status") String status,
-                                          @QueryParam("first") @DefaultValue("0") int first,
-                                          @QueryParam("max") @DefaultValue("100") int max) {
+    public Response list(@QueryParam("status") String status, @QueryParam("first") @DefaultValue("0") int first,
+                         @QueryParam("max") @DefaultValue("100") int max) {
         if (user != null) {
             parent.auth().users().requireView(user);
-            return store().listByUser(parent.realm().getId(), user.getId()).stream().map(ConnectionView::forAdmin).toList();
+            return Responses.json(200, store().listByUser(parent.realm().getId(), user.getId()).stream()
+                    .map(ConnectionView::forAdmin).toList());
         }
         parent.auth().users().requireView();
-        ConnectionStatus st;
-        try {
-            st = status == null || status.isBlank() ? null : ConnectionStatus.of(status);
-        } catch (IllegalArgumentException e) {
-            throw ErrorResponse.error("status must be active, degraded or needs_reauth", Response.Status.BAD_REQUEST);
-        }
-        return store().listByRealm(parent.realm().getId(), st, Math.max(0, first), Math.min(Math.max(1, max), 1000))
-                .stream().map(ConnectionView::forAdmin).toList();
+        return Responses.handle(() -> {
+            ConnectionStatus st;
+            try {
+                st = status == null || status.isBlank() ? null : ConnectionStatus.of(status);
+            } catch (IllegalArgumentException e) {
+                throw ConnectError.badRequest("invalid_request", "status must be active, degraded or needs_reauth");
+            }
+            return Responses.json(200, store().listByRealm(parent.realm().getId(), st, Math.max(0, first),
+                    Math.min(Math.max(1, max), 1000)).stream().map(ConnectionView::forAdmin).toList());
+        });
     }
 
     @GET
     @Path("{connectionId}")
     @Produces(MediaType.APPLICATION_JSON)
-    public Map<String, Object> get(@PathParam("connectionId") String connectionId, @QueryParam("provider") String provider) {
+    public Response get(@PathParam("connectionId") String connectionId, @QueryParam("provider") String provider) {
         requireUserScope();
         parent.auth().users().requireView(user);
-        return ConnectionView.forAdmin(find(connectionId, provider));
+        return Responses.handle(() -> Responses.json(200, ConnectionView.forAdmin(find(connectionId, provider))));
     }
 
     @DELETE
@@ -73,13 +76,16 @@ public class AdminConnectionsResource {
     public Response delete(@PathParam("connectionId") String connectionId, @QueryParam("provider") String provider) {
         requireUserScope();
         parent.auth().users().requireManage(user);
-        Connection c = find(connectionId, provider);
-        String revoked = Disconnector.disconnect(parent.session(), parent.realm(), c, null);
-        parent.adminEvent().operation(OperationType.DELETE).resource(ResourceType.CUSTOM)
-                .resourcePath(parent.session().getContext().getUri())
-                .detail("provider", c.provider()).detail("connection_id", c.connectionId()).detail("revoked", revoked)
-                .success();
-        return Response.noContent().build();
+        return Responses.handle(() -> {
+            Connection c = find(connectionId, provider);
+            String revoked = parent.session().getProvider(ConnectService.class).disconnects()
+                    .disconnect(parent.realm(), c, null);
+            parent.adminEvent().operation(OperationType.DELETE).resource(ResourceType.CUSTOM)
+                    .resourcePath(parent.session().getContext().getUri())
+                    .detail("provider", c.provider()).detail("connection_id", c.connectionId()).detail("revoked", revoked)
+                    .success();
+            return Response.noContent().build();
+        });
     }
 
     private void requireUserScope() {
@@ -88,20 +94,20 @@ public class AdminConnectionsResource {
         }
     }
 
-    private Connection find(String connectionId, String provider) {
+    private Connection find(String connectionId, String provider) throws ConnectError {
         List<Connection> found = store().listByUser(parent.realm().getId(), user.getId()).stream()
                 .filter(c -> c.connectionId().equals(connectionId) && (provider == null || c.provider().equals(provider)))
                 .toList();
         if (found.isEmpty()) {
-            throw ErrorResponse.error("connection not found", Response.Status.NOT_FOUND);
+            throw ConnectError.notFound("connection not found");
         }
         if (found.size() > 1) {
-            throw ErrorResponse.error("several providers have this connection_id: pass provider", Response.Status.BAD_REQUEST);
+            throw ConnectError.badRequest("ambiguous_connection", "several providers have this connection_id: pass provider");
         }
         return found.get(0);
     }
 
-    private io.kcconnections.connect.store.ConnectionStore store() {
-        return parent.session().getProvider(ConnectService.class).store();
+    private Connections store() {
+        return Stores.connections(parent.session());
     }
 }

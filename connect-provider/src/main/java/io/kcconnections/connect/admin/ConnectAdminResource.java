@@ -1,6 +1,20 @@
 package io.kcconnections.connect.admin;
 
+import java.util.List;
+import java.util.Map;
+
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import io.kcconnections.connect.connection.ConnectService;
+import io.kcconnections.connect.login.LoginSync;
+import io.kcconnections.connect.refresh.RefreshPass;
+import org.keycloak.events.admin.OperationType;
+import org.keycloak.events.admin.ResourceType;
 
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -51,11 +65,11 @@ public class ConnectAdminResource {
 
     /** One user's connections. An unknown user is a 404 (after Keycloak's permission check on users). */
     @Path("users/{userId}/connections")
-    public AdminConnectionsResource userConnections(@jakarta.ws.rs.PathParam("userId") String userId) {
+    public AdminConnectionsResource userConnections(@PathParam("userId") String userId) {
         UserModel user = session.users().getUserById(realm, userId);
         if (user == null) {
             auth.users().requireQuery();
-            throw new jakarta.ws.rs.NotFoundException("user not found");
+            throw new NotFoundException("user not found");
         }
         return new AdminConnectionsResource(this, user);
     }
@@ -65,16 +79,15 @@ public class ConnectAdminResource {
      * refresher does the same on its own schedule, for every realm).
      */
     @Path("refresh")
-    @jakarta.ws.rs.POST
-    @jakarta.ws.rs.Produces(jakarta.ws.rs.core.MediaType.APPLICATION_JSON)
-    public java.util.Map<String, Object> refreshNow() {
+    @POST
+    @Produces(MediaType.APPLICATION_JSON)
+    public Map<String, Object> refreshNow() {
         auth.users().requireManage();
-        io.kcconnections.connect.ConnectService connect = session.getProvider(io.kcconnections.connect.ConnectService.class);
-        io.kcconnections.connect.refresh.RefreshPass.Result r = connect.refreshPass().runPass(connect.settings(), realm.getId());
-        adminEvent.operation(org.keycloak.events.admin.OperationType.ACTION)
-                .resource(org.keycloak.events.admin.ResourceType.CUSTOM)
+        ConnectService connect = session.getProvider(ConnectService.class);
+        RefreshPass.Result r = connect.refreshPass().runPass(connect.settings(), realm.getId());
+        adminEvent.operation(OperationType.ACTION).resource(ResourceType.CUSTOM)
                 .resourcePath(session.getContext().getUri()).success();
-        return java.util.Map.of("claimed", r.claimed(), "refreshed", r.refreshed(), "failed", r.failed(),
+        return Map.of("claimed", r.claimed(), "refreshed", r.refreshed(), "failed", r.failed(),
                 "skipped", r.skipped(), "millis", r.millis());
     }
 
@@ -84,13 +97,12 @@ public class ConnectAdminResource {
      * what was done to each alias: created, updated, unchanged, disabled, conflict or invalid.
      */
     @Path("login-sync")
-    @jakarta.ws.rs.POST
-    @jakarta.ws.rs.Produces(jakarta.ws.rs.core.MediaType.APPLICATION_JSON)
-    public java.util.List<io.kcconnections.connect.login.LoginSync.Outcome> loginSync() {
+    @POST
+    @Produces(MediaType.APPLICATION_JSON)
+    public List<LoginSync.Outcome> loginSync() {
         auth.realm().requireManageIdentityProviders();
-        java.util.List<io.kcconnections.connect.login.LoginSync.Outcome> out = io.kcconnections.connect.login.LoginSync.sync(session, realm);
-        adminEvent.operation(org.keycloak.events.admin.OperationType.ACTION)
-                .resource(org.keycloak.events.admin.ResourceType.IDENTITY_PROVIDER)
+        List<LoginSync.Outcome> out = LoginSync.sync(session, realm);
+        adminEvent.operation(OperationType.ACTION).resource(ResourceType.IDENTITY_PROVIDER)
                 .resourcePath(session.getContext().getUri()).success();
         return out;
     }

@@ -1,5 +1,11 @@
 package io.kcconnections.connect.catalog;
 
+import java.util.HashSet;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.stream.Stream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -14,12 +20,14 @@ import java.util.regex.Pattern;
 import io.kcconnections.connect.spi.template.AccountSpec;
 import io.kcconnections.connect.spi.template.ClientAuthMethod;
 import io.kcconnections.connect.spi.template.LoginSpec;
+import io.kcconnections.connect.spi.template.PkceMode;
 import io.kcconnections.connect.spi.template.ProviderTemplate;
 import io.kcconnections.connect.spi.template.RevokeSpec;
 import io.kcconnections.connect.spi.template.TemplateParam;
 
 /**
  * Reads provider configuration from the environment, the one place {@code CONNECT_<NAME>_*} variables are read.
+ * The settings' variables come from {@link ProviderSetting#envSuffix()}.
  * <ul>
  * <li>{@code CONNECT_<NAME>_CLIENT_ID}, {@code _CLIENT_SECRET}, {@code _SCOPES} (comma or space separated),
  * {@code _AUTHORIZE_URL}, {@code _TOKEN_URL}, {@code _USERINFO_URL}, {@code _REVOKE_URL}, {@code _PKCE_REQUIRED},
@@ -40,14 +48,16 @@ public final class EnvProviderConfigs {
     /** Legacy prefixes, by catalog name. */
     static final Map<String, String> LEGACY = Map.of("github", "AUTH_GITHUB_", "google", "AUTH_GOOGLE_", "microsoft", "AUTH_MS_");
     private static final Pattern CUSTOM_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
-    private static final List<String> GENERIC_SUFFIXES = List.of("CLIENT_ID", "CLIENT_SECRET", "SCOPES", "AUTHORIZE_URL",
-            "TOKEN_URL", "USERINFO_URL", "REVOKE_URL", "PKCE_REQUIRED", "LOGIN_ENABLED", "LOGIN_CONNECT");
+    /** The settings' variables ({@link ProviderSetting#envSuffix()}), in table order. */
+    private static final List<String> GENERIC_SUFFIXES = Arrays.stream(ProviderSetting.values())
+            .map(ProviderSetting::envSuffix).filter(Objects::nonNull).toList();
     private static final List<String> CUSTOM_SUFFIXES = List.of("DISPLAY_NAME", "CATEGORY", "CLIENT_AUTH",
             "SCOPE_SEPARATOR", "AUTHORIZE_PARAMS", "ACCOUNT_ID_FIELD", "ISSUER", "REFRESH_URL", "PARAMS", "CONNECTION_PARAMS",
             "DEVICE_AUTHORIZATION_URL", "CLIENT_CREDENTIALS");
     /** Variables that describe a custom template (rather than configure credentials for it). */
-    private static final List<String> DESCRIBING_SUFFIXES = java.util.stream.Stream.concat(CUSTOM_SUFFIXES.stream(),
-            java.util.stream.Stream.of("AUTHORIZE_URL", "TOKEN_URL", "USERINFO_URL", "REVOKE_URL")).toList();
+    private static final List<String> DESCRIBING_SUFFIXES = Stream.concat(CUSTOM_SUFFIXES.stream(),
+            Stream.of(ProviderSetting.AUTHORIZE_URL, ProviderSetting.TOKEN_URL,
+                    ProviderSetting.USERINFO_URL, ProviderSetting.REVOKE_URL).map(ProviderSetting::envSuffix)).toList();
     private static final Pattern PARAM_SPEC = Pattern.compile("([a-z][a-z0-9_]*)(?::(host|url|segment|value))?");
 
     /**
@@ -95,9 +105,9 @@ public final class EnvProviderConfigs {
         }
 
         // CONNECT_FOO_CLIENT_ID for a FOO nobody knows is almost always a typo: say so.
-        java.util.Set<String> known = new java.util.HashSet<>();
+        Set<String> known = new HashSet<>();
         all.keySet().forEach(n -> known.add(prefix(n)));
-        for (String key : new java.util.TreeSet<>(env.keySet())) {
+        for (String key : new TreeSet<>(env.keySet())) {
             if (key.startsWith("CONNECT_") && key.endsWith("_CLIENT_ID")
                     && !known.contains(key.substring(0, key.length() - "CLIENT_ID".length()))) {
                 String n = key.substring("CONNECT_".length(), key.length() - "_CLIENT_ID".length())
@@ -112,19 +122,51 @@ public final class EnvProviderConfigs {
                                             boolean custom) {
         String p = t.envPrefix();
         String legacy = LEGACY.get(t.name());
-        String clientId = get(env, p + "CLIENT_ID");
-        String secret = get(env, p + "CLIENT_SECRET");
-        String source = "env";
-        if (legacy != null) {
-            if (clientId == null && get(env, legacy + "CLIENT_ID") != null) {
-                clientId = get(env, legacy + "CLIENT_ID");
-                source = "env-legacy";
+        if (!configures(env, p, legacy, custom)) {
+            return null;
+        }
+        boolean fromLegacy = legacy != null && get(env, p + ProviderSetting.CLIENT_ID.envSuffix()) == null
+                && get(env, legacy + ProviderSetting.CLIENT_ID.envSuffix()) != null;
+        ProviderConfig.Builder b = ProviderConfig.builder(t.name(), fromLegacy ? "env-legacy" : "env");
+        for (ProviderSetting s : ProviderSetting.values()) {
+            if (s.envSuffix() == null) {
+                continue;
             }
-            if (secret == null && get(env, legacy + "CLIENT_SECRET") != null) {
-                secret = get(env, legacy + "CLIENT_SECRET");
+            String key = p + s.envSuffix();
+            if (get(env, key) == null && s.legacyEnv() && legacy != null && get(env, legacy + s.envSuffix()) != null) {
+                key = legacy + s.envSuffix();
+            }
+            try {
+                b.set(s, s.parse(get(env, key)));
+            } catch (IllegalArgumentException e) {
+                problems.add(key + " " + e.getMessage());
+            }
+            if (s == ProviderSetting.PKCE && Boolean.FALSE.equals(b.get(s)) && t.pkce() == PkceMode.REQUIRED) {
+                problems.add(key + "=false is ignored: " + t.name() + " requires PKCE");
+                b.set(s, null);
             }
         }
-        boolean anyOther = false;
+        for (TemplateParam param : t.params()) {
+            String v = get(env, p + param.envSuffix());
+            if (v == null && legacy != null) {
+                v = get(env, legacy + param.envSuffix());
+            }
+            if (v != null) {
+                b.value(param.name(), v);
+            }
+        }
+        return b.build();
+    }
+
+    /** Whether any variable configures the provider (rather than nothing, or only describing a custom template). */
+    private static boolean configures(Map<String, String> env, String p, String legacy, boolean custom) {
+        if (legacy != null) {
+            for (ProviderSetting s : ProviderSetting.values()) {
+                if (s.legacyEnv() && get(env, legacy + s.envSuffix()) != null) {
+                    return true;
+                }
+            }
+        }
         for (String k : env.keySet()) {
             if (!k.startsWith(p) || get(env, k) == null) {
                 continue;
@@ -132,32 +174,9 @@ public final class EnvProviderConfigs {
             if (custom && DESCRIBING_SUFFIXES.contains(k.substring(p.length()))) {
                 continue; // describes the custom template, configures nothing
             }
-            anyOther = true;
-            break;
+            return true;
         }
-        if (clientId == null && secret == null && !anyOther) {
-            return null;
-        }
-        Map<String, String> values = new LinkedHashMap<>();
-        for (TemplateParam param : t.params()) {
-            String v = get(env, p + param.envSuffix());
-            if (v == null && legacy != null) {
-                v = get(env, legacy + param.envSuffix());
-            }
-            if (v != null) {
-                values.put(param.name(), v);
-            }
-        }
-        Boolean pkce = bool(env, p + "PKCE_REQUIRED", problems);
-        if (Boolean.FALSE.equals(pkce) && t.pkce() == io.kcconnections.connect.spi.template.PkceMode.REQUIRED) {
-            problems.add(p + "PKCE_REQUIRED=false is ignored: " + t.name() + " requires PKCE");
-            pkce = null;
-        }
-        String scopes = get(env, p + "SCOPES");
-        return new ProviderConfig(t.name(), source, clientId, secret, scopes == null ? null : csvOrSpace(scopes),
-                get(env, p + "AUTHORIZE_URL"), get(env, p + "TOKEN_URL"), get(env, p + "USERINFO_URL"),
-                get(env, p + "REVOKE_URL"), pkce, values, bool(env, p + "LOGIN_ENABLED", problems),
-                bool(env, p + "LOGIN_CONNECT", problems));
+        return false;
     }
 
     /** A template for a provider outside the catalog, described by its variables. */
@@ -194,17 +213,32 @@ public final class EnvProviderConfigs {
                 null, null, null, null, null, null, revoke, account, login, null, null, null, "true".equalsIgnoreCase(cc), null);
     }
 
-    /** Names a custom parameter may not have: they are settings of every provider. */
-    static final java.util.Set<String> RESERVED_PARAM_NAMES = java.util.Set.of("client_id", "client_secret", "scopes",
-            "authorize_url", "token_url", "userinfo_url", "revoke_url", "refresh_url", "pkce", "pkce_required",
-            "login_enabled", "login_connect", "enabled", "display_name", "category", "client_auth", "scope_separator", "authorize_params",
-            "account_id_field", "issuer", "params", "connection_params", "device_authorization_url", "client_credentials");
+    /**
+     * Names a custom parameter may not have: a setting's variable ({@code client_id}, {@code pkce_required}, …) or
+     * lower-case component key ({@code enabled}, {@code scopes}, {@code pkce}), or a variable describing a custom
+     * provider ({@code display_name}, {@code params}, …).
+     */
+    static final Set<String> RESERVED_PARAM_NAMES = reservedParamNames();
+
+    private static Set<String> reservedParamNames() {
+        Set<String> out = new TreeSet<>();
+        for (ProviderSetting s : ProviderSetting.values()) {
+            if (s.envSuffix() != null) {
+                out.add(s.envSuffix().toLowerCase(Locale.ROOT));
+            }
+            if (s.key().equals(s.key().toLowerCase(Locale.ROOT))) {
+                out.add(s.key());
+            }
+        }
+        CUSTOM_SUFFIXES.forEach(c -> out.add(c.toLowerCase(Locale.ROOT)));
+        return Set.copyOf(out);
+    }
 
     /** {@code name} or {@code name:kind}, comma or space separated; per-connection ones are required. */
     private static List<TemplateParam> params(Map<String, String> env, String key, boolean perConnection) {
         List<TemplateParam> out = new ArrayList<>();
         for (String spec : csvOrSpace(get(env, key))) {
-            java.util.regex.Matcher m = PARAM_SPEC.matcher(spec);
+            Matcher m = PARAM_SPEC.matcher(spec);
             if (!m.matches()) {
                 throw new IllegalArgumentException(key + ": '" + spec + "' is not name or name:kind (kind host, url, segment or value)");
             }
@@ -235,18 +269,6 @@ public final class EnvProviderConfigs {
     private static String get(Map<String, String> env, String key) {
         String v = env.get(key);
         return v == null || v.isBlank() ? null : v.trim();
-    }
-
-    private static Boolean bool(Map<String, String> env, String key, List<String> problems) {
-        String v = get(env, key);
-        if (v == null) {
-            return null;
-        }
-        if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
-            return Boolean.valueOf(v.toLowerCase(Locale.ROOT));
-        }
-        problems.add(key + " must be true or false");
-        return null;
     }
 
     static List<String> csvOrSpace(String v) {

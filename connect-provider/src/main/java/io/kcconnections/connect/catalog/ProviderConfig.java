@@ -1,5 +1,7 @@
 package io.kcconnections.connect.catalog;
 
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -39,5 +41,60 @@ public record ProviderConfig(
     public ProviderConfig {
         scopes = scopes == null ? null : List.copyOf(scopes);
         values = values == null ? Map.of() : Map.copyOf(values);
+    }
+
+    /** A builder filled setting by setting from the {@link ProviderSetting} table. */
+    public static Builder builder(String name, String source) {
+        return new Builder(name, source);
+    }
+
+    /**
+     * Collects setting values (typed as {@link ProviderSetting#type()}) and template values; {@link ProviderSetting#ENABLED}
+     * is kept too, beside the configuration.
+     */
+    public static final class Builder {
+        private final String name;
+        private final String source;
+        private final Map<ProviderSetting, Object> settings = new EnumMap<>(ProviderSetting.class);
+        private final Map<String, String> values = new LinkedHashMap<>();
+
+        private Builder(String name, String source) {
+            this.name = name;
+            this.source = source;
+        }
+
+        /** Sets a setting; null unsets it. */
+        public Builder set(ProviderSetting s, Object value) {
+            if (s.checked(value) == null) {
+                settings.remove(s);
+            } else {
+                settings.put(s, value);
+            }
+            return this;
+        }
+
+        public Object get(ProviderSetting s) {
+            return settings.get(s);
+        }
+
+        public Builder value(String param, String value) {
+            values.put(param, value);
+            return this;
+        }
+
+        /** False only when {@link ProviderSetting#ENABLED} is set to false. */
+        public boolean enabled() {
+            return !Boolean.FALSE.equals(settings.get(ProviderSetting.ENABLED));
+        }
+
+        @SuppressWarnings("unchecked")
+        public ProviderConfig build() {
+            return new ProviderConfig(name, source, (String) get(ProviderSetting.CLIENT_ID),
+                    (String) get(ProviderSetting.CLIENT_SECRET), (List<String>) get(ProviderSetting.SCOPES),
+                    (String) get(ProviderSetting.AUTHORIZE_URL), (String) get(ProviderSetting.TOKEN_URL),
+                    (String) get(ProviderSetting.USERINFO_URL), (String) get(ProviderSetting.REVOKE_URL),
+                    (Boolean) get(ProviderSetting.PKCE), values, (Boolean) get(ProviderSetting.LOGIN_ENABLED),
+                    (Boolean) get(ProviderSetting.LOGIN_CONNECT));
+        }
     }
 }

@@ -1,5 +1,11 @@
 package io.kcconnections.connect.catalog;
 
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import io.kcconnections.connect.net.HostPolicy;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -8,12 +14,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
-import io.kcconnections.connect.realm.ProviderConfigComponent;
-import io.kcconnections.connect.realm.RealmProviderConfigs;
 import io.kcconnections.connect.spi.template.PkceMode;
 import io.kcconnections.connect.spi.template.ProviderTemplate;
 import io.kcconnections.connect.spi.template.TemplateParam;
-import io.kcconnections.connect.store.Connection;
 import org.jboss.logging.Logger;
 import org.keycloak.component.ComponentModel;
 import org.keycloak.models.KeycloakSession;
@@ -25,7 +28,7 @@ import org.keycloak.models.RealmModel;
  * <p>
  * Where a provider's configuration comes from, highest precedence first:
  * <ol>
- * <li>the realm: a {@link ProviderConfigComponent} named like the provider. It replaces the environment's configuration
+ * <li>the realm: a provider component ({@link RealmProviderConfigs}) named like the provider. It replaces the environment's configuration
  * of that provider in that realm <em>as a whole</em> (no field is inherited from the environment); with
  * {@code enabled=false} it hides the provider in that realm; when it is invalid the provider is unusable in that realm
  * (it is reported, and the environment's configuration is not used instead);</li>
@@ -47,7 +50,7 @@ public final class ProviderRegistry {
         REALM, ENV;
 
         public String id() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
@@ -81,7 +84,7 @@ public final class ProviderRegistry {
     private final List<String> problems;
     private final HostPolicy policy;
     /** Resolved realm components by id; valid while name and config are equal to what was resolved. */
-    private final java.util.concurrent.ConcurrentHashMap<String, Resolved> resolvedComponents = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Resolved> resolvedComponents = new ConcurrentHashMap<>();
     private static final int MAX_RESOLVED_COMPONENTS = 10_000;
 
     private record Resolved(String name, Map<String, List<String>> config, Entry entry) {
@@ -172,30 +175,6 @@ public final class ProviderRegistry {
         return e.usable() ? e.provider() : null;
     }
 
-    /**
-     * The provider resolved for one stored connection: the realm's configuration with the per-connection values the
-     * connection was made with (kept in its metadata under {@link #CONNECTION_VALUE_PREFIX}). Null when the provider
-     * is not usable in the realm any more, or the stored values are refused now (the reason is logged).
-     */
-    public ResolvedProvider forConnection(KeycloakSession session, RealmModel realm, Connection connection) {
-        if (io.kcconnections.connect.mcp.McpConnect.PROVIDER.equals(connection.provider())) {
-            Map<String, String> m = connection.metadata();
-            return io.kcconnections.connect.mcp.McpConnect.provider(session, realm,
-                    m.get(io.kcconnections.connect.mcp.McpConnect.ISSUER), m.get(io.kcconnections.connect.mcp.McpConnect.RESOURCE));
-        }
-        ResolvedProvider base = find(session, realm, connection.provider());
-        if (base == null) {
-            return null;
-        }
-        ResolvedProvider.Result r = base.withConnectionValues(connectionValues(connection.metadata()));
-        if (!r.ok()) {
-            LOG.warnf("connection %s (%s): its per-connection values are refused now: %s", connection.id(),
-                    connection.provider(), String.join("; ", r.problems()));
-            return null;
-        }
-        return r.provider();
-    }
-
     /** The per-connection parameter values recorded in a connection's metadata. */
     public static Map<String, String> connectionValues(Map<String, String> metadata) {
         Map<String, String> out = new LinkedHashMap<>();
@@ -263,14 +242,14 @@ public final class ProviderRegistry {
     public Entry check(RealmModel realm, ComponentModel candidate, Set<String> replacedIds) {
         List<ComponentModel> others = components(realm)
                 .filter(c -> !c.getId().equals(candidate.getId()) && !replacedIds.contains(c.getId())
-                        && java.util.Objects.equals(c.getName(), candidate.getName()))
+                        && Objects.equals(c.getName(), candidate.getName()))
                 .toList();
         return realmEntry(candidate, others);
     }
 
     /** The realm's provider components, in storage order. */
-    public static java.util.stream.Stream<ComponentModel> components(RealmModel realm) {
-        return realm.getComponentsStream(realm.getId(), ProviderConfigComponent.TYPE);
+    public static Stream<ComponentModel> components(RealmModel realm) {
+        return RealmProviderConfigs.components(realm);
     }
 
     private List<Entry> realmEntries(RealmModel realm) {
@@ -278,7 +257,7 @@ public final class ProviderRegistry {
         List<Entry> out = new ArrayList<>();
         for (ComponentModel c : all) {
             List<ComponentModel> same = all.stream()
-                    .filter(o -> o != c && java.util.Objects.equals(o.getName(), c.getName())).toList();
+                    .filter(o -> o != c && Objects.equals(o.getName(), c.getName())).toList();
             out.add(realmEntry(c, same));
         }
         return out;
@@ -290,14 +269,14 @@ public final class ProviderRegistry {
         }
         Resolved r = resolvedComponents.get(c.getId());
         Map<String, List<String>> config = c.getConfig() == null ? Map.of() : c.getConfig();
-        if (r != null && java.util.Objects.equals(r.name(), c.getName()) && r.config().equals(config)) {
+        if (r != null && Objects.equals(r.name(), c.getName()) && r.config().equals(config)) {
             return r.entry();
         }
         Entry e = resolveComponent(c, sameName);
         if (resolvedComponents.size() >= MAX_RESOLVED_COMPONENTS) {
             resolvedComponents.clear();
         }
-        Map<String, List<String>> copy = new java.util.HashMap<>();
+        Map<String, List<String>> copy = new HashMap<>();
         config.forEach((k, v) -> copy.put(k, v == null ? null : new ArrayList<>(v)));
         resolvedComponents.put(c.getId(), new Resolved(c.getName(), copy, e));
         return e;

@@ -1,5 +1,9 @@
 package io.kcconnections.connect.catalog;
 
+import io.kcconnections.connect.spi.template.ClientAuthMethod;
+import java.util.Locale;
+import io.kcconnections.connect.config.VaultReference;
+import io.kcconnections.connect.net.HostPolicy;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -29,7 +33,6 @@ import org.keycloak.vault.VaultStringSecret;
 public final class ResolvedProvider {
 
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9._-]{1,128}");
-    private static final Pattern VAULT_REFERENCE = Pattern.compile("^\\$\\{vault\\.(.+?)}$");
     /** What a partial realm export puts in place of a secret (Keycloak's {@code ComponentRepresentation.SECRET_VALUE}). */
     public static final String MASKED_SECRET = "**********";
 
@@ -114,8 +117,8 @@ public final class ResolvedProvider {
         if (c.clientId() == null || c.clientId().isBlank()) {
             problems.add("client id is missing (" + (realm ? "clientId" : t.envPrefix() + "CLIENT_ID") + ")");
         }
-        boolean needsSecret = t.clientAuth() != io.kcconnections.connect.spi.template.ClientAuthMethod.NONE
-                && t.clientAuth() != io.kcconnections.connect.spi.template.ClientAuthMethod.PRIVATE_KEY_JWT;
+        boolean needsSecret = t.clientAuth() != ClientAuthMethod.NONE
+                && t.clientAuth() != ClientAuthMethod.PRIVATE_KEY_JWT;
         if (needsSecret && (c.clientSecret() == null || c.clientSecret().isBlank())) {
             problems.add("client secret is missing (" + (realm ? "clientSecret" : t.envPrefix() + "CLIENT_SECRET") + ")");
         }
@@ -269,7 +272,7 @@ public final class ResolvedProvider {
                         return null; // a per-connection value: known once a connection supplies it
                     }
                     if (v == null) {
-                        problems.add(what + " needs " + name + " (" + t.envPrefix() + name.toUpperCase(java.util.Locale.ROOT) + ")");
+                        problems.add(what + " needs " + name + " (" + t.envPrefix() + name.toUpperCase(Locale.ROOT) + ")");
                         return null;
                     }
                     TemplateParam p = t.param(name);
@@ -298,7 +301,7 @@ public final class ResolvedProvider {
         if (s == null || s.isBlank()) {
             return null;
         }
-        boolean reference = VAULT_REFERENCE.matcher(s).matches();
+        boolean reference = VaultReference.is(s);
         try (VaultStringSecret v = session.vault().getStringSecret(s)) {
             String r = v.get().orElse(null);
             if (!reference) {

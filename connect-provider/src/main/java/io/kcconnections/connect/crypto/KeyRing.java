@@ -1,5 +1,6 @@
 package io.kcconnections.connect.crypto;
 
+import javax.crypto.AEADBadTagException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -139,7 +140,7 @@ public final class KeyRing {
             return new String(pt, StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             throw new DecryptionException("ciphertext is not base64url");
-        } catch (javax.crypto.AEADBadTagException e) {
+        } catch (AEADBadTagException e) {
             throw new DecryptionException("authentication failed: the value was altered or belongs to another record");
         } catch (GeneralSecurityException e) {
             throw new DecryptionException("decryption failed: " + e.getClass().getSimpleName());

@@ -1,9 +1,10 @@
 package io.kcconnections.connect.crypto;
 
+import java.util.function.Function;
+import io.kcconnections.connect.config.VaultReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -16,7 +17,6 @@ import org.keycloak.vault.VaultStringSecret;
  */
 public final class KeyRingSource {
 
-    private static final Pattern VAULT_REF = Pattern.compile("^\\$\\{vault\\.(.+?)}$");
     private static final long VAULT_CACHE_MILLIS = 60_000;
 
     private final String primary;
@@ -32,9 +32,9 @@ public final class KeyRingSource {
     public KeyRingSource(String primary, List<String> old) {
         this.primary = primary;
         this.old = List.copyOf(old);
-        boolean vault = primary != null && VAULT_REF.matcher(primary).matches();
+        boolean vault = primary != null && VaultReference.is(primary);
         for (String o : old) {
-            vault |= VAULT_REF.matcher(o).matches();
+            vault |= VaultReference.is(o);
         }
         this.usesVault = vault;
         if (!vault) {
@@ -92,7 +92,7 @@ public final class KeyRingSource {
         return c.ring;
     }
 
-    private Cached build(java.util.function.Function<String, String> resolver) {
+    private Cached build(Function<String, String> resolver) {
         if (primary == null) {
             return new Cached(null, "no token encryption key is configured (CONNECT_TOKEN_ENCRYPTION_KEY or "
                     + "--spi-connect--default--token-encryption-key)", 0);
@@ -123,7 +123,7 @@ public final class KeyRingSource {
     }
 
     private static String resolve(KeycloakSession session, String value) {
-        if (!VAULT_REF.matcher(value).matches()) {
+        if (!VaultReference.is(value)) {
             return value;
         }
         try (VaultStringSecret s = session.vault().getStringSecret(value)) {

@@ -1,5 +1,6 @@
 package io.kcconnections.connect.hooks;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -77,7 +78,7 @@ public final class AppleClientSecret {
             es256.initSign(key);
             es256.update(input.getBytes(StandardCharsets.US_ASCII));
             return input + "." + B64URL.encodeToString(es256.sign());
-        } catch (java.io.IOException | GeneralSecurityException e) {
+        } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("the client secret could not be signed (" + e.getClass().getSimpleName() + ")");
         }
     }

@@ -1,5 +1,6 @@
 package io.kcconnections.connect.login;
 
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,13 +19,13 @@ import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.representations.AccessTokenResponse;
 import org.keycloak.util.JsonSerialization;
 
-import io.kcconnections.connect.ConnectService;
+import io.kcconnections.connect.connection.ConnectService;
 import io.kcconnections.connect.catalog.ResolvedProvider;
 import io.kcconnections.connect.crypto.KeyRing;
 import io.kcconnections.connect.events.ConnectEvents;
 import io.kcconnections.connect.oauth.OAuthClient;
 import io.kcconnections.connect.oauth.TokenSet;
-import io.kcconnections.connect.store.ConnectionWriter;
+import io.kcconnections.connect.connection.ConnectionWriter;
 
 /**
  * Identity provider mapper "connect at login": a login through the identity provider also stores the provider's
@@ -126,8 +127,8 @@ public final class LoginConnectionMapper extends AbstractIdentityProviderMapper 
             KeyRing ring = connect.keyRing(realm);
             Map<String, String> metadata = new LinkedHashMap<>(tokens.captured());
             OAuthClient.Account account = new OAuthClient.Account(context.getId(), context.getUsername(), context.getEmail());
-            ConnectionWriter.Result r = ConnectionWriter.write(session, realm, user.getId(), provider.name(), cid, tokens,
-                    metadata, account, ring, connect.settings().refreshWindowSeconds(), provider.template().idleRefreshDays());
+            ConnectionWriter.Result r = connect.writer().write(realm, user.getId(), provider, cid, tokens, metadata,
+                    account, ring);
             if (r.error() != null) {
                 LOG.warnf("connect at login (%s): connection %s not stored: %s", alias, cid, r.error());
                 return;
@@ -156,7 +157,7 @@ public final class LoginConnectionMapper extends AbstractIdentityProviderMapper 
             if (access instanceof String a) {
                 return JsonSerialization.writeValueAsString(Map.of("access_token", a, "token_type", "Bearer"));
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return null;
         }
         return null;

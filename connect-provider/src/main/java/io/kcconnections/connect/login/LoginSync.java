@@ -1,5 +1,8 @@
 package io.kcconnections.connect.login;
 
+import org.keycloak.Config;
+import org.keycloak.broker.social.SocialIdentityProvider;
+import org.keycloak.models.AbstractKeycloakTransaction;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -22,8 +25,8 @@ import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.models.RealmModel;
 
-import io.kcconnections.connect.ConnectService;
-import io.kcconnections.connect.catalog.HostPolicy;
+import io.kcconnections.connect.connection.ConnectService;
+import io.kcconnections.connect.net.HostPolicy;
 import io.kcconnections.connect.catalog.ProviderRegistry;
 import io.kcconnections.connect.catalog.ResolvedProvider;
 import io.kcconnections.connect.spi.template.ClientAuthMethod;
@@ -94,7 +97,7 @@ public final class LoginSync {
     /** Syncs the realm once the session's transaction has committed (after a provider configuration changed). */
     public static void syncAfterCommit(KeycloakSession session, String realmId) {
         KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
-        session.getTransactionManager().enlistAfterCompletion(new org.keycloak.models.AbstractKeycloakTransaction() {
+        session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
             @Override
             protected void commitImpl() {
                 syncRealm(factory, realmId);
@@ -116,7 +119,7 @@ public final class LoginSync {
                 continue;
             }
             if (e.source() == ProviderRegistry.Source.ENV
-                    && org.keycloak.Config.getAdminRealm().equals(realm.getName())) {
+                    && Config.getAdminRealm().equals(realm.getName())) {
                 continue; // deployment-wide login settings apply to the application realms, not the admin realm
             }
             wanted.put(e.name(), e.provider());
@@ -160,7 +163,7 @@ public final class LoginSync {
         };
         // Keycloak's social types are factories of their own SPI; oidc and oauth2 are plain identity providers.
         IdentityProviderFactory<?> factory = (IdentityProviderFactory<?>) (login.type() == LoginSpec.Type.SOCIAL
-                ? session.getKeycloakSessionFactory().getProviderFactory(org.keycloak.broker.social.SocialIdentityProvider.class, providerId)
+                ? session.getKeycloakSessionFactory().getProviderFactory(SocialIdentityProvider.class, providerId)
                 : session.getKeycloakSessionFactory().getProviderFactory(IdentityProvider.class, providerId));
         if (factory == null) {
             return new Outcome(alias, "invalid", providerId, "Keycloak has no identity provider type " + providerId);

@@ -1,5 +1,7 @@
 package io.kcconnections.connect.mcp;
 
+import io.kcconnections.connect.net.FetchException;
+import io.kcconnections.connect.net.GuardedFetch;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -7,20 +9,20 @@ import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.kcconnections.connect.ConnectService;
-import io.kcconnections.connect.ConnectSettings;
-import io.kcconnections.connect.catalog.HostPolicy;
+import io.kcconnections.connect.config.ConnectSettings;
+import io.kcconnections.connect.net.HostPolicy;
 import io.kcconnections.connect.catalog.ProviderConfig;
 import io.kcconnections.connect.catalog.ResolvedProvider;
 import io.kcconnections.connect.crypto.KeyRing;
 import io.kcconnections.connect.crypto.KeyRingSource;
-import io.kcconnections.connect.crypto.TokenCodec;
+import io.kcconnections.connect.store.TokenCodec;
 import io.kcconnections.connect.spi.template.ClientAuthMethod;
 import io.kcconnections.connect.spi.template.PkceMode;
 import io.kcconnections.connect.spi.template.ProviderTemplate;
 import io.kcconnections.connect.spi.template.RevokeSpec;
 import io.kcconnections.connect.store.ClientRegistration;
-import io.kcconnections.connect.store.ClientRegistrationStore;
+import io.kcconnections.connect.store.ClientRegistrations;
+import io.kcconnections.connect.store.Stores;
 import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -42,24 +44,28 @@ public final class McpConnect {
 
     private static final Logger LOG = Logger.getLogger(McpConnect.class);
 
-    private McpConnect() {
+    private final ConnectSettings settings;
+    private final HostPolicy policy;
+    private final KeyRingSource keys;
+
+    public McpConnect(ConnectSettings settings, HostPolicy policy, KeyRingSource keys) {
+        this.settings = settings;
+        this.policy = policy;
+        this.keys = keys;
     }
 
     /** Discovery (cached) with the server's settings. */
-    public static McpDiscovery.McpServer discover(KeycloakSession session, String serverUrl) throws McpException {
-        ConnectService connect = session.getProvider(ConnectService.class);
-        ConnectSettings s = connect.settings();
-        HostPolicy policy = connect.registry().hostPolicy();
-        return McpDiscovery.discover(new GuardedFetch(policy, s.mcpMaxDocumentBytes()), policy, serverUrl,
-                s.mcpDiscoveryTtlSeconds());
+    public McpDiscovery.McpServer discover(String serverUrl) throws FetchException {
+        return McpDiscovery.discover(new GuardedFetch(policy, settings.mcpMaxDocumentBytes()), policy, serverUrl,
+                settings.mcpDiscoveryTtlSeconds());
     }
 
     /**
      * The realm's registration at the server's authorization server: the stored one, or a new one made now. The
      * endpoints just discovered replace the stored ones when they changed.
      */
-    public static ClientRegistration registration(KeycloakSession session, RealmModel realm, McpDiscovery.McpServer server,
-                                                  String redirectUri) throws McpException {
+    public ClientRegistration registration(KeycloakSession session, RealmModel realm, McpDiscovery.McpServer server,
+                                                  String redirectUri) throws FetchException {
         McpDiscovery.AuthorizationServer as = server.as();
         ClientRegistration existing = stored(session, realm, as.issuer());
         if (existing != null && existing.usableFor(redirectUri, System.currentTimeMillis())) {
@@ -68,34 +74,33 @@ public final class McpConnect {
             }
             long now = System.currentTimeMillis();
             KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(),
-                    s -> new ClientRegistrationStore(s).updateEndpoints(existing.id(), as.endpoints(), now));
+                    s -> Stores.registrations(s).updateEndpoints(existing.id(), as.endpoints(), now));
             return existing.withEndpoints(as.endpoints(), now);
         }
         if (existing == null) {
-            int max = session.getProvider(ConnectService.class).settings().mcpMaxRegistrations();
+            int max = settings.mcpMaxRegistrations();
             long have = KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(),
-                    s -> new ClientRegistrationStore(s).count(realm.getId()));
+                    s -> Stores.registrations(s).count(realm.getId()));
             if (have >= max) {
-                throw new McpException(403, "mcp_registration_limit", "this realm already has " + have
+                throw new FetchException(403, "mcp_registration_limit", "this realm already has " + have
                         + " clients at MCP authorization servers, the most allowed (mcp-max-registrations)");
             }
         }
         if (as.registrationEndpoint() == null) {
-            throw new McpException(502, "mcp_registration_unavailable", "the authorization server "
+            throw new FetchException(502, "mcp_registration_unavailable", "the authorization server "
                     + GuardedFetch.shown(as.issuer()) + " offers no dynamic client registration");
         }
-        ConnectService connect = session.getProvider(ConnectService.class);
         KeyRing ring;
         try {
-            ring = connect.keyRing(realm);
+            ring = keys.ring(session, realm);
         } catch (KeyRingSource.KeyUnavailableException e) {
-            throw new McpException(503, "encryption_unavailable", "token encryption is not configured on this server");
+            throw new FetchException(503, "encryption_unavailable", "token encryption is not configured on this server");
         }
         String method = as.authMethods().isEmpty() || as.authMethods().contains("client_secret_basic") ? "client_secret_basic"
                 : as.authMethods().contains("client_secret_post") ? "client_secret_post"
                 : as.authMethods().contains("none") ? "none" : null;
         if (method == null) {
-            throw new McpException(502, "mcp_registration_unavailable", "the authorization server supports none of "
+            throw new FetchException(502, "mcp_registration_unavailable", "the authorization server supports none of "
                     + "client_secret_basic, client_secret_post, none");
         }
         Map<String, Object> request = new LinkedHashMap<>();
@@ -104,7 +109,7 @@ public final class McpConnect {
         request.put("grant_types", List.of("authorization_code", "refresh_token"));
         request.put("response_types", List.of("code"));
         request.put("token_endpoint_auth_method", method);
-        GuardedFetch fetch = new GuardedFetch(connect.registry().hostPolicy(), connect.settings().mcpMaxDocumentBytes());
+        GuardedFetch fetch = new GuardedFetch(policy, settings.mcpMaxDocumentBytes());
         GuardedFetch.Answer a;
         try {
             a = fetch.postJson(as.registrationEndpoint(), JsonSerialization.writeValueAsString(request), "client registration");
@@ -112,7 +117,7 @@ public final class McpConnect {
             throw new IllegalStateException(e);
         }
         if (a.status() != 201 && a.status() != 200) {
-            throw new McpException(502, "mcp_registration_failed", "the authorization server refused the client registration (HTTP "
+            throw new FetchException(502, "mcp_registration_failed", "the authorization server refused the client registration (HTTP "
                     + a.status() + ")");
         }
         JsonNode j;
@@ -123,18 +128,18 @@ public final class McpConnect {
         }
         String clientId = j == null ? null : text(j, "client_id");
         if (clientId == null || clientId.length() > 255 || !clientId.matches("[\\x21-\\x7E]+")) {
-            throw new McpException(502, "mcp_registration_failed", "the registration answer has no usable client_id");
+            throw new FetchException(502, "mcp_registration_failed", "the registration answer has no usable client_id");
         }
         String secret = text(j, "client_secret");
         if (secret != null && (secret.contains("${") || secret.length() > 4096)) {
             // A vault reference would make this server send one of its own secrets to the stranger's token endpoint.
-            throw new McpException(502, "mcp_registration_failed", "the registration answer has an unusable client_secret");
+            throw new FetchException(502, "mcp_registration_failed", "the registration answer has an unusable client_secret");
         }
         String answeredMethod = text(j, "token_endpoint_auth_method");
         String authMethod = answeredMethod != null ? answeredMethod : method;
         if (!List.of("client_secret_basic", "client_secret_post", "none").contains(authMethod)
                 || (secret == null && !authMethod.equals("none"))) {
-            throw new McpException(502, "mcp_registration_failed", "the registration answer's authentication method is unusable");
+            throw new FetchException(502, "mcp_registration_failed", "the registration answer's authentication method is unusable");
         }
         String regToken = text(j, "registration_access_token");
         String regUri = text(j, "registration_client_uri");
@@ -149,7 +154,7 @@ public final class McpConnect {
                 secretExpires, ring.primaryKeyId(), ClientRegistration.DYNAMIC, now, now);
         try {
             KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), s -> {
-                ClientRegistrationStore store = new ClientRegistrationStore(s);
+                ClientRegistrations store = Stores.registrations(s);
                 if (existing != null) {
                     store.delete(existing.id()); // registered for another redirect URI (the server's URL changed)
                 }
@@ -158,9 +163,9 @@ public final class McpConnect {
         } catch (RuntimeException e) {
             // Another node or request registered at this issuer at the same moment: use theirs.
             ClientRegistration winner = KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(),
-                    s -> new ClientRegistrationStore(s).find(realm.getId(), as.issuer()).orElse(null));
+                    s -> Stores.registrations(s).find(realm.getId(), as.issuer()).orElse(null));
             if (winner == null) {
-                throw new McpException(502, "mcp_registration_failed", "the registration could not be stored");
+                throw new FetchException(502, "mcp_registration_failed", "the registration could not be stored");
             }
             LOG.infof("realm %s: a concurrent registration at %s won; client %s is not used", realm.getName(),
                     GuardedFetch.shown(as.issuer()), clientId);
@@ -176,7 +181,7 @@ public final class McpConnect {
      *
      * @return null when the realm has no registration at the issuer any more, or it cannot be decrypted
      */
-    public static ResolvedProvider provider(KeycloakSession session, RealmModel realm, String issuer, String resource) {
+    public ResolvedProvider provider(KeycloakSession session, RealmModel realm, String issuer, String resource) {
         if (issuer == null || resource == null) {
             return null;
         }
@@ -185,12 +190,11 @@ public final class McpConnect {
     }
 
     /** As {@link #provider(KeycloakSession, RealmModel, String, String)}, with the registration already in hand. */
-    public static ResolvedProvider provider(KeycloakSession session, RealmModel realm, ClientRegistration reg, String resource) {
+    public ResolvedProvider provider(KeycloakSession session, RealmModel realm, ClientRegistration reg, String resource) {
         String issuer = reg.issuer();
-        ConnectService connect = session.getProvider(ConnectService.class);
         String secret;
         try {
-            secret = reg.clientSecretCiphertext() == null ? null : connect.keyRing(realm).decrypt(reg.clientSecretCiphertext(),
+            secret = reg.clientSecretCiphertext() == null ? null : keys.ring(session, realm).decrypt(reg.clientSecretCiphertext(),
                     TokenCodec.aad(realm.getId(), reg.id(), ClientRegistration.SECRET));
         } catch (KeyRingSource.KeyUnavailableException | KeyRing.DecryptionException e) {
             LOG.errorf("realm %s: the registration at %s cannot be decrypted: %s", realm.getName(),
@@ -218,7 +222,7 @@ public final class McpConnect {
         }
         ProviderConfig c = new ProviderConfig(PROVIDER, "mcp", reg.clientId(), secret, null, null, null, null, null,
                 Boolean.TRUE, Map.of(), null, null);
-        ResolvedProvider.Result r = ResolvedProvider.resolve(t, c, connect.registry().hostPolicy());
+        ResolvedProvider.Result r = ResolvedProvider.resolve(t, c, policy);
         if (!r.ok()) {
             LOG.warnf("realm %s: the registration at %s is unusable: %s", realm.getName(), GuardedFetch.shown(issuer),
                     String.join("; ", r.problems()));
@@ -233,7 +237,7 @@ public final class McpConnect {
      */
     static ClientRegistration stored(KeycloakSession session, RealmModel realm, String issuer) {
         return KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(),
-                s -> new ClientRegistrationStore(s).find(realm.getId(), issuer).orElse(null));
+                s -> Stores.registrations(s).find(realm.getId(), issuer).orElse(null));
     }
 
     /** A URL as logs may show it: no user info, query or fragment. */

@@ -1,5 +1,7 @@
 package io.kcconnections.connect.mcp;
 
+import io.kcconnections.connect.net.FetchException;
+import io.kcconnections.connect.net.GuardedFetch;
 import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
@@ -12,7 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.kcconnections.connect.catalog.HostPolicy;
+import io.kcconnections.connect.net.HostPolicy;
 import org.jboss.logging.Logger;
 import org.keycloak.util.JsonSerialization;
 
@@ -63,7 +65,7 @@ public final class McpDiscovery {
     }
 
     /** Discovers, or answers what this node found within the last {@code ttlSeconds}. */
-    static McpServer discover(GuardedFetch fetch, HostPolicy policy, String serverUrl, int ttlSeconds) throws McpException {
+    static McpServer discover(GuardedFetch fetch, HostPolicy policy, String serverUrl, int ttlSeconds) throws FetchException {
         long now = System.currentTimeMillis();
         Cached c = CACHE.get(serverUrl);
         if (c != null && c.until() > now) {
@@ -79,10 +81,10 @@ public final class McpDiscovery {
         return found;
     }
 
-    static McpServer discoverNow(GuardedFetch fetch, HostPolicy policy, String serverUrl) throws McpException {
+    static McpServer discoverNow(GuardedFetch fetch, HostPolicy policy, String serverUrl) throws FetchException {
         String refused = fetch.refusal(serverUrl);
         if (refused != null) {
-            throw new McpException(400, "invalid_mcp_server_url", "mcp_server_url is refused: " + refused);
+            throw new FetchException(400, "invalid_mcp_server_url", "mcp_server_url is refused: " + refused);
         }
         List<String> candidates = new ArrayList<>();
         GuardedFetch.Answer probe = fetch.get(serverUrl, "MCP server");
@@ -98,11 +100,11 @@ public final class McpDiscovery {
         }
         candidates.addAll(protectedResourceCandidates(serverUrl));
         Prm prm = null;
-        McpException last = null;
+        FetchException last = null;
         for (String url : candidates.stream().distinct().toList()) {
             GuardedFetch.Answer a = fetch.get(url, "protected resource metadata");
             if (a.status() != 200 || !looksLikeJson(a.body())) {
-                last = new McpException(502, "mcp_metadata_not_found", "no protected resource metadata at "
+                last = new FetchException(502, "mcp_metadata_not_found", "no protected resource metadata at "
                         + GuardedFetch.shown(url) + " (HTTP " + a.status() + ")");
                 continue;
             }
@@ -110,7 +112,7 @@ public final class McpDiscovery {
             break;
         }
         if (prm == null) {
-            throw last != null ? last : new McpException(502, "mcp_metadata_not_found", "no protected resource metadata");
+            throw last != null ? last : new FetchException(502, "mcp_metadata_not_found", "no protected resource metadata");
         }
         AuthorizationServer as = null;
         for (String issuer : prm.authorizationServers()) {
@@ -120,7 +122,7 @@ public final class McpDiscovery {
             }
         }
         if (as == null) {
-            throw new McpException(502, "mcp_metadata_not_found", "no authorization server metadata for "
+            throw new FetchException(502, "mcp_metadata_not_found", "no authorization server metadata for "
                     + GuardedFetch.shown(prm.authorizationServers().get(0)));
         }
         LOG.debugf("MCP server %s: resource %s, authorization server %s", GuardedFetch.shown(serverUrl),
@@ -129,7 +131,7 @@ public final class McpDiscovery {
     }
 
     private static AuthorizationServer authorizationServer(GuardedFetch fetch, HostPolicy policy, String issuer)
-            throws McpException {
+            throws FetchException {
         for (String url : authorizationServerCandidates(issuer)) {
             GuardedFetch.Answer a = fetch.get(url, "authorization server metadata");
             if (a.status() == 200 && looksLikeJson(a.body())) {
@@ -179,18 +181,18 @@ public final class McpDiscovery {
         return out;
     }
 
-    static Prm parseProtectedResource(String body, String serverUrl, HostPolicy policy) throws McpException {
+    static Prm parseProtectedResource(String body, String serverUrl, HostPolicy policy) throws FetchException {
         JsonNode j = json(body, "protected resource metadata");
         String resource = text(j, "resource");
         if (resource == null) {
-            throw new McpException(502, "mcp_metadata_invalid", "protected resource metadata has no resource");
+            throw new FetchException(502, "mcp_metadata_invalid", "protected resource metadata has no resource");
         }
         String bad = policy.checkUrl(resource);
         if (bad != null) {
-            throw new McpException(502, "mcp_metadata_invalid", "protected resource metadata: resource is refused: " + bad);
+            throw new FetchException(502, "mcp_metadata_invalid", "protected resource metadata: resource is refused: " + bad);
         }
         if (!covers(resource, serverUrl)) {
-            throw new McpException(502, "mcp_resource_mismatch", "protected resource metadata names resource "
+            throw new FetchException(502, "mcp_resource_mismatch", "protected resource metadata names resource "
                     + GuardedFetch.shown(resource) + ", not the server " + GuardedFetch.shown(serverUrl));
         }
         List<String> servers = new ArrayList<>();
@@ -201,7 +203,7 @@ public final class McpDiscovery {
                     String s = n.asText();
                     String why = policy.checkUrl(s);
                     if (why != null) {
-                        throw new McpException(502, "mcp_metadata_invalid", "authorization server " + GuardedFetch.shown(s)
+                        throw new FetchException(502, "mcp_metadata_invalid", "authorization server " + GuardedFetch.shown(s)
                                 + " is refused: " + why);
                     }
                     servers.add(s);
@@ -209,16 +211,16 @@ public final class McpDiscovery {
             }
         }
         if (servers.isEmpty()) {
-            throw new McpException(502, "mcp_metadata_invalid", "protected resource metadata names no authorization server");
+            throw new FetchException(502, "mcp_metadata_invalid", "protected resource metadata names no authorization server");
         }
         return new Prm(resource, servers, strings(j.get("scopes_supported"), 50));
     }
 
-    static AuthorizationServer parseAuthorizationServer(String body, String issuer, HostPolicy policy) throws McpException {
+    static AuthorizationServer parseAuthorizationServer(String body, String issuer, HostPolicy policy) throws FetchException {
         JsonNode j = json(body, "authorization server metadata");
         String declared = text(j, "issuer");
         if (declared == null || !declared.equals(issuer)) {
-            throw new McpException(502, "mcp_issuer_mismatch", "authorization server metadata for "
+            throw new FetchException(502, "mcp_issuer_mismatch", "authorization server metadata for "
                     + GuardedFetch.shown(issuer) + " declares issuer " + (declared == null ? "none" : GuardedFetch.shown(declared)));
         }
         String authorize = endpoint(j, "authorization_endpoint", true, policy);
@@ -228,24 +230,24 @@ public final class McpDiscovery {
         List<String> pkce = strings(j.get("code_challenge_methods_supported"), 20);
         if (!pkce.contains("S256")) {
             // The MCP authorization spec: without code_challenge_methods_supported naming S256, do not proceed.
-            throw new McpException(502, "mcp_pkce_unsupported", "the authorization server does not declare PKCE S256"
+            throw new FetchException(502, "mcp_pkce_unsupported", "the authorization server does not declare PKCE S256"
                     + " (code_challenge_methods_supported)");
         }
         return new AuthorizationServer(issuer, authorize, token, registration, revocation,
                 strings(j.get("token_endpoint_auth_methods_supported"), 20));
     }
 
-    private static String endpoint(JsonNode j, String name, boolean required, HostPolicy policy) throws McpException {
+    private static String endpoint(JsonNode j, String name, boolean required, HostPolicy policy) throws FetchException {
         String url = text(j, name);
         if (url == null) {
             if (required) {
-                throw new McpException(502, "mcp_metadata_invalid", "authorization server metadata has no " + name);
+                throw new FetchException(502, "mcp_metadata_invalid", "authorization server metadata has no " + name);
             }
             return null;
         }
         String bad = url.length() > 2048 ? "longer than 2048 characters" : policy.checkUrl(url);
         if (bad != null) {
-            throw new McpException(502, "mcp_address_refused", "authorization server metadata: " + name + " is refused: " + bad);
+            throw new FetchException(502, "mcp_address_refused", "authorization server metadata: " + name + " is refused: " + bad);
         }
         return url;
     }
@@ -281,15 +283,15 @@ public final class McpDiscovery {
         return p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
     }
 
-    private static JsonNode json(String body, String what) throws McpException {
+    private static JsonNode json(String body, String what) throws FetchException {
         try {
             JsonNode n = JsonSerialization.mapper.readTree(body);
             if (n == null || !n.isObject()) {
-                throw new McpException(502, "mcp_metadata_invalid", what + " is not a JSON object");
+                throw new FetchException(502, "mcp_metadata_invalid", what + " is not a JSON object");
             }
             return n;
         } catch (IOException e) {
-            throw new McpException(502, "mcp_metadata_invalid", what + " is not valid JSON");
+            throw new FetchException(502, "mcp_metadata_invalid", what + " is not valid JSON");
         }
     }
 

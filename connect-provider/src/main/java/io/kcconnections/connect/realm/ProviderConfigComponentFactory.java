@@ -1,12 +1,16 @@
 package io.kcconnections.connect.realm;
 
+import io.kcconnections.connect.login.LoginSync;
+import java.util.Set;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import io.kcconnections.connect.ConnectService;
+import io.kcconnections.connect.connection.ConnectService;
 import io.kcconnections.connect.catalog.ProviderRegistry;
+import io.kcconnections.connect.catalog.ProviderSetting;
+import io.kcconnections.connect.catalog.RealmProviderConfigs;
 import io.kcconnections.connect.spi.template.ProviderTemplate;
 import io.kcconnections.connect.spi.template.TemplateParam;
 import org.jboss.logging.Logger;
@@ -53,17 +57,17 @@ public class ProviderConfigComponentFactory implements ComponentFactory<Provider
     /** A changed provider configuration may turn login on or off: the realm's identity providers follow after commit. */
     @Override
     public void onCreate(KeycloakSession session, RealmModel realm, ComponentModel model) {
-        io.kcconnections.connect.login.LoginSync.syncAfterCommit(session, realm.getId());
+        LoginSync.syncAfterCommit(session, realm.getId());
     }
 
     @Override
     public void onUpdate(KeycloakSession session, RealmModel realm, ComponentModel oldModel, ComponentModel newModel) {
-        io.kcconnections.connect.login.LoginSync.syncAfterCommit(session, realm.getId());
+        LoginSync.syncAfterCommit(session, realm.getId());
     }
 
     @Override
     public void preRemove(KeycloakSession session, RealmModel realm, ComponentModel model) {
-        io.kcconnections.connect.login.LoginSync.syncAfterCommit(session, realm.getId());
+        LoginSync.syncAfterCommit(session, realm.getId());
     }
 
     @Override
@@ -82,7 +86,7 @@ public class ProviderConfigComponentFactory implements ComponentFactory<Provider
             }
             throw new ComponentValidationException("the connect extension is not initialised; see the server log");
         }
-        ProviderRegistry.Entry e = registry.check(realm, model, java.util.Set.of());
+        ProviderRegistry.Entry e = registry.check(realm, model, Set.of());
         if (e.problems().isEmpty()) {
             return;
         }
@@ -115,31 +119,23 @@ public class ProviderConfigComponentFactory implements ComponentFactory<Provider
         return p;
     }
 
-    /** The fixed settings, then one property per template parameter name known to this server. */
+    /** The settings (from the {@link ProviderSetting} table), then one property per template parameter name known to this server. */
     private static List<ProviderConfigProperty> buildProperties(ProviderRegistry registry) {
         ProviderConfigurationBuilder b = ProviderConfigurationBuilder.create();
-        b.property().name(RealmProviderConfigs.ENABLED).label("Enabled").type(ProviderConfigProperty.BOOLEAN_TYPE)
-                .defaultValue("true").helpText("Off hides the provider in this realm, including an environment configuration of it.").add();
-        b.property().name(RealmProviderConfigs.CLIENT_ID).label("Client ID").type(ProviderConfigProperty.STRING_TYPE)
-                .helpText("The OAuth client id of your app at the provider.").add();
-        b.property().name(RealmProviderConfigs.CLIENT_SECRET).label("Client secret").type(ProviderConfigProperty.PASSWORD)
-                .secret(true).helpText("The OAuth client secret, or a ${vault.name} reference resolved in this realm when used.").add();
-        b.property().name(RealmProviderConfigs.SCOPES).label("Scopes").type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE)
-                .helpText("Scopes requested when the app names none; empty keeps the catalog's defaults.").add();
-        b.property().name(RealmProviderConfigs.AUTHORIZE_URL).label("Authorization URL").type(ProviderConfigProperty.STRING_TYPE)
-                .helpText("Overrides the catalog's authorization endpoint.").add();
-        b.property().name(RealmProviderConfigs.TOKEN_URL).label("Token URL").type(ProviderConfigProperty.STRING_TYPE)
-                .helpText("Overrides the catalog's token endpoint (also used for refresh).").add();
-        b.property().name(RealmProviderConfigs.USERINFO_URL).label("Userinfo URL").type(ProviderConfigProperty.STRING_TYPE)
-                .helpText("Overrides the catalog's account (userinfo) endpoint.").add();
-        b.property().name(RealmProviderConfigs.REVOKE_URL).label("Revocation URL").type(ProviderConfigProperty.STRING_TYPE)
-                .helpText("Overrides the catalog's token revocation endpoint.").add();
-        b.property().name(RealmProviderConfigs.PKCE).label("PKCE").type(ProviderConfigProperty.LIST_TYPE)
-                .options("true", "false").helpText("Force PKCE on or off; unset keeps the catalog's mode (off is refused for providers that require it).").add();
-        b.property().name(RealmProviderConfigs.LOGIN_ENABLED).label("Offer for login").type(ProviderConfigProperty.BOOLEAN_TYPE)
-                .defaultValue("false").helpText("Also offer the provider for SSO login (a Keycloak identity provider kept in sync).").add();
-        b.property().name(RealmProviderConfigs.LOGIN_CONNECT).label("Connect at login").type(ProviderConfigProperty.BOOLEAN_TYPE)
-                .defaultValue("false").helpText("A login through the provider also stores a connection (encrypted, refreshed).").add();
+        for (ProviderSetting s : ProviderSetting.values()) {
+            ProviderConfigurationBuilder.ProviderConfigPropertyBuilder p = b.property().name(s.key()).label(s.label())
+                    .type(s.propertyType()).helpText(s.helpText());
+            if (s.defaultValue() != null) {
+                p.defaultValue(s.defaultValue());
+            }
+            if (!s.options().isEmpty()) {
+                p.options(s.options());
+            }
+            if (s.secret()) {
+                p.secret(true);
+            }
+            p.add();
+        }
         Map<String, List<String>> params = new TreeMap<>();
         Map<String, String> descriptions = new TreeMap<>();
         if (registry != null) {
@@ -174,11 +170,15 @@ public class ProviderConfigComponentFactory implements ComponentFactory<Provider
 
     @Override
     public Map<String, Object> getTypeMetadata() {
-        return Map.of("displayFields", List.of(RealmProviderConfigs.CLIENT_ID, RealmProviderConfigs.ENABLED));
+        return Map.of("displayFields", List.of(ProviderSetting.CLIENT_ID.key(), ProviderSetting.ENABLED.key()));
     }
 
     @Override
     public void init(Config.Scope config) {
+        if (!ProviderConfigComponent.TYPE.equals(RealmProviderConfigs.COMPONENT_TYPE)) {
+            throw new IllegalStateException("the provider component type is " + ProviderConfigComponent.TYPE
+                    + " but the catalog reads " + RealmProviderConfigs.COMPONENT_TYPE);
+        }
     }
 
     @Override

@@ -1,8 +1,7 @@
 package io.kcconnections.connect.refresh;
 
-import io.kcconnections.connect.ConnectService;
-import io.kcconnections.connect.ConnectSettings;
-import io.kcconnections.connect.store.ConnectionStore;
+import io.kcconnections.connect.store.Stores;
+import io.kcconnections.connect.config.ConnectSettings;
 import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.timer.ScheduledTask;
@@ -17,14 +16,19 @@ public final class CleanupTask implements ScheduledTask {
 
     private static final Logger LOG = Logger.getLogger(CleanupTask.class);
 
+    private final ConnectSettings s;
+
+    public CleanupTask(ConnectSettings settings) {
+        this.s = settings;
+    }
+
     @Override
     public void run(KeycloakSession session) {
-        ConnectSettings s = session.getProvider(ConnectService.class).settings();
         if (s.retentionDays() == 0) {
             return;
         }
         long cutoff = System.currentTimeMillis() - s.retentionDays() * 86_400_000L;
-        int n = new ConnectionStore(session).deleteTerminalBefore(cutoff);
+        int n = Stores.connections(session).deleteTerminalBefore(cutoff);
         if (n > 0) {
             LOG.infof("cleanup: removed %d connections unusable for more than %d days", n, s.retentionDays());
         }

@@ -1,14 +1,13 @@
 package io.kcconnections.connect.refresh;
 
+import io.kcconnections.connect.store.Stores;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.kcconnections.connect.ConnectService;
-import io.kcconnections.connect.ConnectSettings;
+import io.kcconnections.connect.config.ConnectSettings;
 import io.kcconnections.connect.store.Connection;
-import io.kcconnections.connect.store.ConnectionStore;
 import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
@@ -27,6 +26,7 @@ public final class DevicePoller implements Runnable {
 
     private final KeycloakSessionFactory sessionFactory;
     private final Refresher refresher;
+    private final ConnectSettings settings;
     private final AtomicBoolean running = new AtomicBoolean();
     private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "kc-connect-device-poll");
@@ -34,9 +34,10 @@ public final class DevicePoller implements Runnable {
         return t;
     });
 
-    public DevicePoller(KeycloakSessionFactory sessionFactory, Refresher refresher) {
+    public DevicePoller(KeycloakSessionFactory sessionFactory, Refresher refresher, ConnectSettings settings) {
         this.sessionFactory = sessionFactory;
         this.refresher = refresher;
+        this.settings = settings;
     }
 
     /** The timer's tick: hands the work to this poller's thread and returns at once. */
@@ -62,8 +63,7 @@ public final class DevicePoller implements Runnable {
 
     /** Polls what is due now, on the calling thread; answers how many rows it claimed. */
     public int pollDue() {
-        ConnectSettings s = KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory,
-                session -> session.getProvider(ConnectService.class).settings());
+        ConnectSettings s = settings;
         String owner = LeaseOwners.next();
         long now = System.currentTimeMillis();
         long leaseUntil = now + s.refreshLeaseSeconds() * 1000L;
@@ -72,7 +72,7 @@ public final class DevicePoller implements Runnable {
         // tokens are refused at write-back). Rows not reached keep their lease until it ends, then are due again.
         long stopAt = now + s.refreshLeaseSeconds() * 500L;
         List<Connection> due = KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory,
-                session -> new ConnectionStore(session).claimDuePending(owner, now, leaseUntil, PAGE));
+                session -> Stores.pendingGrants(session).claimDue(owner, now, leaseUntil, PAGE));
         for (Connection c : due) {
             if (System.currentTimeMillis() > stopAt) {
                 LOG.debugf("device poll: out of lease time; %s waits for the next tick", c.id());

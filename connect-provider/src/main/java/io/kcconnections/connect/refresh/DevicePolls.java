@@ -1,17 +1,15 @@
 package io.kcconnections.connect.refresh;
 
-import io.kcconnections.connect.ConnectService;
-import io.kcconnections.connect.ConnectSettings;
+import io.kcconnections.connect.store.Stores;
 import io.kcconnections.connect.catalog.ResolvedProvider;
 import io.kcconnections.connect.crypto.KeyRing;
 import io.kcconnections.connect.crypto.KeyRingSource;
-import io.kcconnections.connect.crypto.TokenCodec;
+import io.kcconnections.connect.store.TokenCodec;
 import io.kcconnections.connect.events.ConnectEvents;
 import io.kcconnections.connect.oauth.OAuthClient;
 import io.kcconnections.connect.oauth.ProviderCallException;
 import io.kcconnections.connect.oauth.TokenSet;
 import io.kcconnections.connect.store.Connection;
-import io.kcconnections.connect.store.ConnectionStore;
 import io.kcconnections.connect.store.TokenColumns;
 import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
@@ -31,10 +29,9 @@ final class DevicePolls {
     }
 
     static Refresher.Outcome poll(Refresher refresher, KeycloakSession session, RealmModel realm, Connection c,
-                                  String owner, ConnectSettings settings, ResolvedProvider provider) {
-        ConnectService connect = session.getProvider(ConnectService.class);
+                                  String owner, ResolvedProvider provider) {
         long now = System.currentTimeMillis();
-        if (c.expiresAt() != null && now >= c.expiresAt()) {
+        if (c.tokens().expiresAt() != null && now >= c.tokens().expiresAt()) {
             return failed(refresher, session, realm, c, owner, "expired_token", "the device code expired before the person approved it");
         }
         if (provider == null) {
@@ -43,17 +40,17 @@ final class DevicePolls {
         KeyRing ring;
         TokenCodec.PendingGrant grant;
         try {
-            ring = connect.keyRing(realm);
+            ring = refresher.keyRing(session, realm);
             grant = TokenCodec.pending(ring, c);
         } catch (KeyRingSource.KeyUnavailableException | KeyRing.DecryptionException e) {
             LOG.errorf("connection %s: cannot decrypt its device code: %s", c.id(), e.getMessage());
             return failed(refresher, session, realm, c, owner, "decryption_failed", "the device code cannot be decrypted");
         }
-        int interval = c.pollInterval() == null ? 5 : c.pollInterval();
-        OAuthClient oauth = connect.oauth();
+        int interval = c.grant().pollInterval() == null ? 5 : c.grant().pollInterval();
+        OAuthClient oauth = refresher.oauth(session);
         TokenSet tokens;
         try {
-            tokens = oauth.pollDevice(provider, realm, grant.deviceCode(), grant.verifier(), c.scopes());
+            tokens = oauth.pollDevice(provider, realm, grant.deviceCode(), grant.verifier(), c.tokens().scopes());
         } catch (ProviderCallException e) {
             switch (e.code()) {
                 case "authorization_pending" -> {
@@ -77,15 +74,14 @@ final class DevicePolls {
         }
         OAuthClient.Account account = oauth.account(provider, realm, tokens);
         long done = System.currentTimeMillis();
-        TokenColumns cols = TokenCodec.encrypt(ring, c.realmId(), c.id(), tokens, TokenCodec.merge(c.metadata(), tokens.captured()),
-                TokenCodec.refreshAt(tokens.expiresAt(), tokens.refreshToken() != null, settings.refreshWindowSeconds(),
+        TokenColumns cols = TokenCodec.encrypt(ring, c.realmId(), c.id(), tokens, TokenCodec.merge(c.tokens().metadata(), tokens.captured()),
+                TokenCodec.refreshAt(tokens.expiresAt(), tokens.refreshToken() != null, refresher.settings().refreshWindowSeconds(),
                         provider.template().idleRefreshDays()));
-        long pendingExpiresAt = c.expiresAt() == null ? -1 : c.expiresAt();
+        long pendingExpiresAt = c.tokens().expiresAt() == null ? -1 : c.tokens().expiresAt();
         boolean written = refresher.inTx(s -> {
-            ConnectionStore store = new ConnectionStore(s);
-            boolean ok = store.completePending(c.id(), pendingExpiresAt, cols, done);
+            boolean ok = Stores.pendingGrants(s).complete(c.id(), pendingExpiresAt, cols, done);
             if (ok && account != null) {
-                store.setAccount(c.id(), account.id(), account.name() != null ? account.name() : account.email());
+                Stores.connections(s).setAccount(c.id(), account.id(), account.name() != null ? account.name() : account.email());
             }
             return ok;
         });
@@ -100,14 +96,14 @@ final class DevicePolls {
 
     private static Refresher.Outcome waitMore(Refresher refresher, Connection c, String owner, int interval, long waitSeconds) {
         long now = System.currentTimeMillis();
-        refresher.inTx(s -> new ConnectionStore(s).stillPending(c.id(), owner, interval, now + waitSeconds * 1000L, now));
+        refresher.inTx(s -> Stores.pendingGrants(s).stillPending(c.id(), owner, interval, now + waitSeconds * 1000L, now));
         return new Refresher.Busy(refresher.read(c.id()));
     }
 
     private static Refresher.Outcome failed(Refresher refresher, KeycloakSession session, RealmModel realm, Connection c,
                                             String owner, String code, String message) {
         long now = System.currentTimeMillis();
-        boolean written = refresher.inTx(s -> new ConnectionStore(s).pendingFailed(c.id(), owner, code, now));
+        boolean written = refresher.inTx(s -> Stores.pendingGrants(s).failed(c.id(), owner, code, now));
         if (written) {
             LOG.infof("connection %s (%s): device authorization ended without tokens: %s", c.id(), c.provider(), code);
             ConnectEvents.deviceFinished(session, realm, c.userId(), c.provider(), c.connectionId(), code);

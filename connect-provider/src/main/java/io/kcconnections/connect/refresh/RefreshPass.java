@@ -1,5 +1,10 @@
 package io.kcconnections.connect.refresh;
 
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import io.kcconnections.connect.store.Stores;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -7,13 +12,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.kcconnections.connect.ConnectService;
-import io.kcconnections.connect.ConnectSettings;
+import io.kcconnections.connect.config.ConnectSettings;
 import io.kcconnections.connect.metrics.ConnectMetrics;
 import io.kcconnections.connect.store.Connection;
-import io.kcconnections.connect.store.ConnectionStore;
 import org.jboss.logging.Logger;
-import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
@@ -35,6 +37,7 @@ public final class RefreshPass implements Runnable {
 
     private final KeycloakSessionFactory sessionFactory;
     private final Refresher refresher;
+    private final ConnectSettings settings;
     private final AtomicBoolean running = new AtomicBoolean();
     private final ExecutorService passThread;
     private final ExecutorService workers;
@@ -43,15 +46,17 @@ public final class RefreshPass implements Runnable {
     public record Result(int claimed, int refreshed, int failed, int skipped, long millis) {
     }
 
-    public RefreshPass(KeycloakSessionFactory sessionFactory, Refresher refresher, int concurrency) {
+    public RefreshPass(KeycloakSessionFactory sessionFactory, Refresher refresher, ConnectSettings settings) {
         this.sessionFactory = sessionFactory;
         this.refresher = refresher;
-        this.passThread = java.util.concurrent.Executors.newSingleThreadExecutor(daemon("kc-connect-refresh-pass"));
-        this.workers = java.util.concurrent.Executors.newFixedThreadPool(concurrency, daemon("kc-connect-refresh"));
+        this.settings = settings;
+        int concurrency = settings.refreshConcurrency();
+        this.passThread = Executors.newSingleThreadExecutor(daemon("kc-connect-refresh-pass"));
+        this.workers = Executors.newFixedThreadPool(concurrency, daemon("kc-connect-refresh"));
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    private static ThreadFactory daemon(String name) {
+        AtomicInteger n = new AtomicInteger();
         return r -> {
             Thread t = new Thread(r, name + "-" + n.incrementAndGet());
             t.setDaemon(true);
@@ -75,7 +80,7 @@ public final class RefreshPass implements Runnable {
         try {
             passThread.submit(() -> {
                 try {
-                    ConnectSettings s = settings();
+                    ConnectSettings s = settings;
                     sleep(ThreadLocalRandom.current().nextLong(Math.min(30_000L, s.refreshIntervalSeconds() * 100L) + 1));
                     runPass(s);
                 } catch (RuntimeException e) {
@@ -112,14 +117,14 @@ public final class RefreshPass implements Runnable {
         while (System.currentTimeMillis() < deadline) {
             long now = System.currentTimeMillis();
             List<Connection> page = KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory,
-                    session -> new ConnectionStore(session).claimDue(realmId, owner, now, now + leaseMillis, s.refreshPageSize()));
+                    session -> Stores.leases(session).claimDue(realmId, owner, now, now + leaseMillis, s.refreshPageSize()));
             if (page.isEmpty()) {
                 break;
             }
             claimed += page.size();
             long pageLeaseEnd = now + leaseMillis - 5_000;
             List<Future<Refresher.Outcome>> futures = new ArrayList<>();
-            java.util.concurrent.Semaphore permits = new java.util.concurrent.Semaphore(s.refreshConcurrency());
+            Semaphore permits = new Semaphore(s.refreshConcurrency());
             for (Connection c : page) {
                 permits.acquireUninterruptibly();
                 if (System.currentTimeMillis() > pageLeaseEnd) {
@@ -186,7 +191,7 @@ public final class RefreshPass implements Runnable {
             RealmModel realm = session.realms().getRealm(c.realmId());
             if (realm != null) {
                 session.getContext().setRealm(realm);
-                refresher.release(c, owner, settings(), session, realm);
+                refresher.release(c, owner, session, realm);
             }
         });
     }
@@ -194,15 +199,9 @@ public final class RefreshPass implements Runnable {
     public void updateGauges() {
         try {
             ConnectMetrics.get().connections(KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory,
-                    session -> new ConnectionStore(session).countByStatus()));
+                    session -> Stores.connections(session).countByStatus()));
         } catch (RuntimeException e) {
             LOG.debugf("connection counts unavailable: %s", e.getMessage());
-        }
-    }
-
-    private ConnectSettings settings() {
-        try (KeycloakSession session = sessionFactory.create()) {
-            return session.getProvider(ConnectService.class).settings();
         }
     }
 

@@ -1,5 +1,6 @@
 package io.kcconnections.connect.refresh;
 
+import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -7,19 +8,21 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import io.kcconnections.connect.ConnectService;
-import io.kcconnections.connect.ConnectSettings;
+import io.kcconnections.connect.config.ConnectSettings;
+import io.kcconnections.connect.net.HostPolicy;
 import io.kcconnections.connect.catalog.ResolvedProvider;
+import io.kcconnections.connect.mcp.ConnectionProviders;
+import io.kcconnections.connect.oauth.OAuthClient;
 import io.kcconnections.connect.crypto.KeyRing;
 import io.kcconnections.connect.crypto.KeyRingSource;
-import io.kcconnections.connect.crypto.TokenCodec;
+import io.kcconnections.connect.store.TokenCodec;
 import io.kcconnections.connect.events.ConnectEvents;
 import io.kcconnections.connect.metrics.ConnectMetrics;
 import io.kcconnections.connect.oauth.ProviderCallException;
 import io.kcconnections.connect.oauth.TokenSet;
 import io.kcconnections.connect.store.Connection;
 import io.kcconnections.connect.store.ConnectionStatus;
-import io.kcconnections.connect.store.ConnectionStore;
+import io.kcconnections.connect.store.Stores;
 import io.kcconnections.connect.store.GrantType;
 import io.kcconnections.connect.store.TokenColumns;
 import org.jboss.logging.Logger;
@@ -48,11 +51,20 @@ public final class Refresher {
     private static final long BACKOFF_CAP_MILLIS = 3_600_000;
 
     private final KeycloakSessionFactory sessionFactory;
+    private final ConnectSettings settings;
+    private final KeyRingSource keys;
+    private final HostPolicy policy;
+    private final ConnectionProviders providers;
     private final ConcurrentHashMap<String, CompletableFuture<Outcome>> inflight = new ConcurrentHashMap<>();
     private final ConnectMetrics metrics = ConnectMetrics.get();
 
-    public Refresher(KeycloakSessionFactory sessionFactory) {
+    public Refresher(KeycloakSessionFactory sessionFactory, ConnectSettings settings, KeyRingSource keys,
+                     HostPolicy policy, ConnectionProviders providers) {
         this.sessionFactory = sessionFactory;
+        this.settings = settings;
+        this.keys = keys;
+        this.policy = policy;
+        this.providers = providers;
     }
 
     /** What became of a refresh. {@code connection} is the row as it stands afterwards (null if it was removed). */
@@ -74,7 +86,7 @@ public final class Refresher {
 
     /** Whether a token is within {@code marginMillis} of expiry and can be refreshed. */
     public static boolean due(Connection c, long now, long marginMillis) {
-        return c.expiresAt() != null && c.expiresAt() - now <= marginMillis && renewable(c);
+        return c.tokens().expiresAt() != null && c.tokens().expiresAt() - now <= marginMillis && renewable(c);
     }
 
     /** Whether the connection can get new tokens without a person: a refresh token, or the client-credentials grant. */
@@ -89,13 +101,12 @@ public final class Refresher {
      */
     public Connection pollIfDue(KeycloakSession session, RealmModel realm, Connection c) {
         long now = System.currentTimeMillis();
-        if (c.status() != ConnectionStatus.PENDING || c.refreshAt() == null || c.refreshAt() > now || c.leasedAt(now)) {
+        if (c.status() != ConnectionStatus.PENDING || c.tokens().refreshAt() == null || c.tokens().refreshAt() > now || c.leasedAt(now)) {
             return c;
         }
         String owner = LeaseOwners.next();
-        ConnectSettings settings = settings(session);
         long leaseUntil = now + settings.refreshLeaseSeconds() * 1000L;
-        if (!inTx(s -> new ConnectionStore(s).claimDuePendingOne(c.id(), owner, now, leaseUntil))) {
+        if (!inTx(s -> Stores.pendingGrants(s).claimDueOne(c.id(), owner, now, leaseUntil))) {
             return read(c.id());
         }
         Connection current = read(c.id());
@@ -113,8 +124,7 @@ public final class Refresher {
      * @param force   refresh even when the token is fresh
      */
     public Outcome refresh(KeycloakSession session, RealmModel realm, Connection snapshot, boolean force) {
-        ConnectSettings settings = settings(session);
-        return singleFlight(snapshot, settings, () -> attempt(session, realm, snapshot, force, settings), null);
+        return singleFlight(snapshot, () -> attempt(session, realm, snapshot, force), null);
     }
 
     /**
@@ -122,18 +132,17 @@ public final class Refresher {
      * of the same connection wait for this attempt instead of polling the database.
      */
     public Outcome refreshClaimed(KeycloakSession session, RealmModel realm, Connection claimed, String owner) {
-        ConnectSettings settings = settings(session);
         // If a local read is already refreshing it (a race on the lease itself), give our claim back and let that
         // attempt decide.
-        return singleFlight(claimed, settings, () -> refreshLeased(session, realm, claimed, owner, settings),
-                () -> release(claimed, owner, settings, session, realm));
+        return singleFlight(claimed, () -> refreshLeased(session, realm, claimed, owner),
+                () -> release(claimed, owner, session, realm));
     }
 
     /**
      * Runs {@code work} unless this JVM is already refreshing the connection, in which case it waits for that
      * attempt's outcome (after {@code beforeJoining}, if any).
      */
-    private Outcome singleFlight(Connection c, ConnectSettings settings, java.util.function.Supplier<Outcome> work,
+    private Outcome singleFlight(Connection c, Supplier<Outcome> work,
                                  Runnable beforeJoining) {
         CompletableFuture<Outcome> mine = new CompletableFuture<>();
         CompletableFuture<Outcome> running = inflight.putIfAbsent(c.id(), mine);
@@ -141,7 +150,7 @@ public final class Refresher {
             if (beforeJoining != null) {
                 beforeJoining.run();
             }
-            return await(running, c, settings);
+            return await(running, c);
         }
         try {
             Outcome o = work.get();
@@ -155,7 +164,7 @@ public final class Refresher {
         }
     }
 
-    private Outcome await(CompletableFuture<Outcome> running, Connection snapshot, ConnectSettings settings) {
+    private Outcome await(CompletableFuture<Outcome> running, Connection snapshot) {
         try {
             return running.get(settings.refreshWaitMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -168,15 +177,14 @@ public final class Refresher {
         }
     }
 
-    private Outcome attempt(KeycloakSession session, RealmModel realm, Connection snapshot, boolean force,
-                            ConnectSettings settings) {
-        long margin = marginMillis(session, realm, snapshot, settings);
+    private Outcome attempt(KeycloakSession session, RealmModel realm, Connection snapshot, boolean force) {
+        long margin = marginMillis(session, realm, snapshot);
         long deadline = System.currentTimeMillis() + settings.refreshWaitMillis();
         while (true) {
             String owner = LeaseOwners.next();
             long now = System.currentTimeMillis();
             long leaseUntil = now + settings.refreshLeaseSeconds() * 1000L;
-            boolean claimed = inTx(s -> new ConnectionStore(s).claim(snapshot.id(), owner, now, leaseUntil));
+            boolean claimed = inTx(s -> Stores.leases(s).claim(snapshot.id(), owner, now, leaseUntil));
             Connection current = read(snapshot.id());
             if (current == null) {
                 return removed(snapshot);
@@ -185,10 +193,10 @@ public final class Refresher {
                 if (!force && !due(current, System.currentTimeMillis(), margin)
                         && current.status() != ConnectionStatus.NEEDS_REAUTH) {
                     // Someone refreshed between our read and our claim.
-                    release(current, owner, settings, session, realm);
+                    release(current, owner, session, realm);
                     return new Refreshed(read(snapshot.id()), false);
                 }
-                return refreshLeased(session, realm, current, owner, settings);
+                return refreshLeased(session, realm, current, owner);
             }
             // Held elsewhere: wait for the holder, then use what it wrote.
             while (System.currentTimeMillis() < deadline) {
@@ -210,12 +218,12 @@ public final class Refresher {
             }
             if (current.status() == ConnectionStatus.NEEDS_REAUTH) {
                 return new Failed(current, new ProviderCallException(ProviderCallException.Kind.PERMANENT,
-                        current.statusReason() == null ? "needs_reauth" : current.statusReason(), 0, null,
+                        current.state().reason() == null ? "needs_reauth" : current.state().reason(), 0, null,
                         "the connection needs a new consent"));
             }
-            if (current.lastErrorAt() != null && current.lastErrorAt() >= now) {
+            if (current.state().lastErrorAt() != null && current.state().lastErrorAt() >= now) {
                 return new Failed(current, new ProviderCallException(ProviderCallException.Kind.TRANSIENT,
-                        current.statusReason() == null ? "refresh_failed" : current.statusReason(), 0, null,
+                        current.state().reason() == null ? "refresh_failed" : current.state().reason(), 0, null,
                         "the refresh attempt that just ran failed"));
             }
             if (t >= deadline) {
@@ -226,48 +234,47 @@ public final class Refresher {
     }
 
     /** Calls the provider for a connection this caller holds the lease of, and writes the result back. */
-    private Outcome refreshLeased(KeycloakSession session, RealmModel realm, Connection c, String owner,
-                                  ConnectSettings settings) {
-        ConnectService connect = session.getProvider(ConnectService.class);
-        ResolvedProvider provider = connect.registry().forConnection(session, realm, c);
+    private Outcome refreshLeased(KeycloakSession session, RealmModel realm, Connection c, String owner) {
+        ResolvedProvider provider = providers.forConnection(session, realm, c);
         if (c.status() == ConnectionStatus.PENDING) {
-            return DevicePolls.poll(this, session, realm, c, owner, settings, provider);
+            return DevicePolls.poll(this, session, realm, c, owner, provider);
         }
         if (c.status() == ConnectionStatus.FAILED) {
-            release(c, owner, settings, session, realm);
+            release(c, owner, session, realm);
             return new Failed(read(c.id()), new ProviderCallException(ProviderCallException.Kind.PERMANENT,
                     "failed", 0, null, "the connection's device authorization failed"));
         }
         if (provider == null) {
-            return fail(session, realm, c, owner, settings, new ProviderCallException(ProviderCallException.Kind.TRANSIENT,
+            return fail(session, realm, c, owner, new ProviderCallException(ProviderCallException.Kind.TRANSIENT,
                     "provider_not_configured", 0, null, "provider " + c.provider() + " is not configured in this realm"));
         }
         KeyRing ring;
         String refreshToken;
-        boolean clientCredentials = c.grantType() == GrantType.CLIENT_CREDENTIALS;
+        boolean clientCredentials = c.grant().type() == GrantType.CLIENT_CREDENTIALS;
         try {
-            ring = connect.keyRing(realm);
+            ring = keys.ring(session, realm);
             refreshToken = clientCredentials ? null : TokenCodec.refreshToken(ring, c);
         } catch (KeyRingSource.KeyUnavailableException | KeyRing.DecryptionException e) {
             LOG.errorf("connection %s: cannot decrypt its refresh token: %s", c.id(), e.getMessage());
-            return fail(session, realm, c, owner, settings, new ProviderCallException(ProviderCallException.Kind.TRANSIENT,
+            return fail(session, realm, c, owner, new ProviderCallException(ProviderCallException.Kind.TRANSIENT,
                     "decryption_failed", 0, null, "stored tokens cannot be decrypted with the configured keys"));
         }
         if (refreshToken == null && !clientCredentials) {
-            return fail(session, realm, c, owner, settings, new ProviderCallException(ProviderCallException.Kind.PERMANENT,
+            return fail(session, realm, c, owner, new ProviderCallException(ProviderCallException.Kind.PERMANENT,
                     "no_refresh_token", 0, null, "the provider gave no refresh token"));
         }
         TokenSet tokens;
         long started = System.nanoTime();
         try {
-            tokens = clientCredentials ? connect.oauth().clientCredentials(provider, realm, c.scopes())
-                    : connect.oauth().refresh(provider, realm, refreshToken, c.scopes());
+            OAuthClient oauth = oauth(session);
+            tokens = clientCredentials ? oauth.clientCredentials(provider, realm, c.tokens().scopes())
+                    : oauth.refresh(provider, realm, refreshToken, c.tokens().scopes());
         } catch (ProviderCallException e) {
             long took = System.nanoTime() - started;
             if (e.kind() == ProviderCallException.Kind.PERMANENT) {
                 Connection now = read(c.id());
-                if (now != null && now.refreshTokenCiphertext() != null
-                        && !now.refreshTokenCiphertext().equals(c.refreshTokenCiphertext())) {
+                if (now != null && now.tokens().refreshTokenCiphertext() != null
+                        && !now.tokens().refreshTokenCiphertext().equals(c.tokens().refreshTokenCiphertext())) {
                     // The refresh token changed under us: a concurrent rotation, not a revocation.
                     LOG.infof("connection %s: %s after a concurrent rotation; keeping the newer tokens", c.id(), e.code());
                     metrics.refresh(c.provider(), "race", took);
@@ -276,16 +283,16 @@ public final class Refresher {
             }
             metrics.refresh(c.provider(), e.kind() == ProviderCallException.Kind.PERMANENT ? "permanent_failure"
                     : "transient_failure", took);
-            return fail(session, realm, c, owner, settings, e);
+            return fail(session, realm, c, owner, e);
         }
         long took = System.nanoTime() - started;
         long now = System.currentTimeMillis();
         boolean hasRefresh = tokens.refreshToken() != null || c.renewsWithoutPerson();
         TokenColumns cols = TokenCodec.encrypt(ring, c.realmId(), c.id(), tokens,
-                TokenCodec.merge(c.metadata(), tokens.captured()),
+                TokenCodec.merge(c.tokens().metadata(), tokens.captured()),
                 TokenCodec.refreshAt(tokens.expiresAt(), hasRefresh, settings.refreshWindowSeconds(),
                         provider.template().idleRefreshDays()));
-        boolean written = inTx(s -> new ConnectionStore(s).completeRefresh(c.id(), owner, cols, now));
+        boolean written = inTx(s -> Stores.leases(s).completeRefresh(c.id(), owner, cols, now));
         Connection after = read(c.id());
         if (!written) {
             LOG.warnf("connection %s: lost its refresh lease before writing back; the result was discarded", c.id());
@@ -300,12 +307,11 @@ public final class Refresher {
         return new Refreshed(after, true);
     }
 
-    private Outcome fail(KeycloakSession session, RealmModel realm, Connection c, String owner, ConnectSettings settings,
-                         ProviderCallException e) {
+    private Outcome fail(KeycloakSession session, RealmModel realm, Connection c, String owner, ProviderCallException e) {
         long now = System.currentTimeMillis();
         ConnectionStatus status;
         Long refreshAt;
-        int failures = c.failureCount() + 1;
+        int failures = c.state().failureCount() + 1;
         if (e.kind() == ProviderCallException.Kind.PERMANENT) {
             status = ConnectionStatus.NEEDS_REAUTH;
             refreshAt = null;
@@ -316,7 +322,7 @@ public final class Refresher {
             LOG.infof("connection %s (%s) refresh failed (%s), attempt %d; next try in %d s", c.id(), c.provider(),
                     e.getMessage(), failures, (refreshAt - now) / 1000);
         }
-        boolean written = inTx(s -> new ConnectionStore(s).failRefresh(c.id(), owner, status, e.code(), failures, refreshAt, now));
+        boolean written = inTx(s -> Stores.leases(s).failRefresh(c.id(), owner, status, e.code(), failures, refreshAt, now));
         if (written) {
             if (status == ConnectionStatus.NEEDS_REAUTH) {
                 ConnectEvents.needsReauth(session, realm, c.userId(), c.provider(), c.connectionId(), e.code());
@@ -328,8 +334,8 @@ public final class Refresher {
     }
 
     /** The provider's refresh margin when its template sets one, else the server's. */
-    public static long marginMillis(KeycloakSession session, RealmModel realm, Connection c, ConnectSettings settings) {
-        ResolvedProvider p = session.getProvider(ConnectService.class).registry().find(session, realm, c.provider());
+    public long marginMillis(KeycloakSession session, RealmModel realm, Connection c) {
+        ResolvedProvider p = providers.find(session, realm, c.provider());
         Integer perProvider = p == null ? null : p.template().refreshMarginSeconds();
         return (perProvider != null ? perProvider : settings.refreshMarginSeconds()) * 1000L;
     }
@@ -346,14 +352,14 @@ public final class Refresher {
     }
 
     /** Gives a lease back, restoring the row's refresh time. */
-    void release(Connection c, String owner, ConnectSettings settings, KeycloakSession session, RealmModel realm) {
-        ResolvedProvider p = session.getProvider(ConnectService.class).registry().find(session, realm, c.provider());
+    void release(Connection c, String owner, KeycloakSession session, RealmModel realm) {
+        ResolvedProvider p = providers.find(session, realm, c.provider());
         Integer idle = p == null ? null : p.template().idleRefreshDays();
         Long refreshAt = c.status() == ConnectionStatus.PENDING
-                ? Long.valueOf(System.currentTimeMillis() + (c.pollInterval() == null ? 5 : c.pollInterval()) * 1000L)
-                : TokenCodec.refreshAt(c.expiresAt(), c.renewsWithoutPerson(), settings.refreshWindowSeconds(), idle);
+                ? Long.valueOf(System.currentTimeMillis() + (c.grant().pollInterval() == null ? 5 : c.grant().pollInterval()) * 1000L)
+                : TokenCodec.refreshAt(c.tokens().expiresAt(), c.renewsWithoutPerson(), settings.refreshWindowSeconds(), idle);
         inTx(s -> {
-            new ConnectionStore(s).release(c.id(), owner, refreshAt);
+            Stores.leases(s).release(c.id(), owner, refreshAt);
             return null;
         });
     }
@@ -364,15 +370,23 @@ public final class Refresher {
     }
 
     Connection read(String id) {
-        return inTx(s -> new ConnectionStore(s).findById(id).orElse(null));
+        return inTx(s -> Stores.connections(s).findById(id).orElse(null));
     }
 
     <T> T inTx(KeycloakSessionTaskWithResult<T> task) {
         return KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory, task);
     }
 
-    private static ConnectSettings settings(KeycloakSession session) {
-        return session.getProvider(ConnectService.class).settings();
+    ConnectSettings settings() {
+        return settings;
+    }
+
+    KeyRing keyRing(KeycloakSession session, RealmModel realm) throws KeyRingSource.KeyUnavailableException {
+        return keys.ring(session, realm);
+    }
+
+    OAuthClient oauth(KeycloakSession session) {
+        return new OAuthClient(session, policy);
     }
 
     private static void sleep(long millis) {

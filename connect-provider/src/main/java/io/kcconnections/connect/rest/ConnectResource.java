@@ -1,5 +1,11 @@
 package io.kcconnections.connect.rest;
 
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -7,27 +13,49 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 
+import io.kcconnections.connect.connection.Authorizations;
+import io.kcconnections.connect.connection.Caller;
+import io.kcconnections.connect.connection.ConnectError;
+import io.kcconnections.connect.connection.Callers;
+import io.kcconnections.connect.connection.Callbacks;
+import io.kcconnections.connect.connection.ConnectService;
+import io.kcconnections.connect.connection.ConnectionView;
+import io.kcconnections.connect.connection.Grants;
+import io.kcconnections.connect.connection.Inputs;
+import io.kcconnections.connect.connection.TokenReads;
+import io.kcconnections.connect.store.Connection;
+import io.kcconnections.connect.store.ConnectionStatus;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.services.ErrorPage;
 
 /**
- * {@code /realms/{realm}/connect}: the routes. Each endpoint lives in its own class; every one answers errors as JSON
- * except the browser-facing callback, which redirects or shows Keycloak's themed error page.
+ * {@code /realms/{realm}/connect}: the routes. Each parses its request, calls the connect service
+ * ({@link ConnectService}) and maps the result; every error is JSON except the browser-facing callback, which
+ * redirects or shows Keycloak's themed error page.
  */
 public class ConnectResource {
 
     private final KeycloakSession session;
+    private final ConnectService connect;
 
     public ConnectResource(KeycloakSession session) {
         this.session = session;
+        this.connect = session.getProvider(ConnectService.class);
     }
 
     @GET
     @Path("providers")
     @Produces(MediaType.APPLICATION_JSON)
     public Response providers() {
-        return new ProvidersEndpoint(session).handle();
+        return Responses.handle(() -> {
+            Callers.authenticate(session);
+            List<Map<String, Object>> providers = connect.registry().all(session, connect.realm()).values().stream()
+                    .map(ProviderViews::of).toList();
+            return Responses.json(200, Map.of("providers", providers));
+        });
     }
 
     @GET
@@ -36,60 +64,133 @@ public class ConnectResource {
     public Response authorize(@QueryParam("provider") String provider, @QueryParam("connection_id") String connectionId,
                               @QueryParam("redirect_uri") String redirectUri, @QueryParam("scopes") String scopes,
                               @QueryParam("mcp_server_url") String mcpServerUrl) {
-        return new AuthorizeEndpoint(session).handle(provider, connectionId, redirectUri, scopes, mcpServerUrl);
+        return Responses.handle(() -> {
+            Caller caller = Callers.authenticate(session);
+            Authorizations.Started s = connect.authorizations().start(caller, new Authorizations.Request(provider,
+                    connectionId, redirectUri, scopes, mcpServerUrl, session.getContext().getUri().getQueryParameters()));
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("authorize_url", s.authorizeUrl());
+            body.put("connection_id", s.connectionId());
+            body.put("provider", s.provider());
+            if (s.mcp() != null) {
+                body.put("mcp_resource", s.mcp().resource());
+                body.put("mcp_issuer", s.mcp().issuer());
+            }
+            body.put("expires_in", s.expiresIn());
+            return Responses.json(200, body);
+        });
+    }
+
+    @GET
+    @Path("callback/{provider}")
+    public Response callbackGet(@PathParam("provider") String provider) {
+        return callback(provider, session.getContext().getUri().getQueryParameters());
+    }
+
+    @POST
+    @Path("callback/{provider}")
+    public Response callbackPost(@PathParam("provider") String provider) {
+        return callback(provider, Responses.queryAndForm(session));
+    }
+
+    private Response callback(String provider, MultivaluedMap<String, String> params) {
+        Callbacks.Outcome o = connect.callbacks().finish(provider, params);
+        if (o instanceof Callbacks.Redirect r) {
+            return Response.status(302).location(r.location()).build();
+        }
+        return ErrorPage.error(session, null, Response.Status.BAD_REQUEST, ((Callbacks.ErrorPage) o).messageKey());
     }
 
     @POST
     @Path("device")
     @Produces(MediaType.APPLICATION_JSON)
     public Response device() {
-        return new GrantsEndpoint(session).startDevice();
+        return Responses.handle(() -> {
+            Caller caller = Callers.authenticate(session);
+            Grants.DeviceStarted d = connect.grants().startDevice(caller, grantRequest());
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("connection_id", d.connectionId());
+            body.put("provider", d.provider());
+            body.put("status", ConnectionStatus.PENDING.id());
+            body.put("user_code", d.authorization().userCode());
+            body.put("verification_uri", d.authorization().verificationUri());
+            body.put("verification_uri_complete", d.authorization().verificationUriComplete());
+            body.put("expires_in", d.authorization().expiresIn());
+            body.put("interval", d.authorization().interval());
+            return Responses.json(200, body);
+        });
     }
 
     @POST
     @Path("client-connections")
     @Produces(MediaType.APPLICATION_JSON)
     public Response clientConnection() {
-        return new GrantsEndpoint(session).createClientConnection();
+        return Responses.handle(() -> {
+            Caller caller = Callers.authenticate(session);
+            Grants.ClientConnection c = connect.grants().createClientConnection(caller, grantRequest());
+            return Responses.json(c.renewed() ? 200 : 201, ConnectionView.of(c.connection()));
+        });
     }
 
-    @GET
-    @Path("callback/{provider}")
-    public Response callbackGet(@PathParam("provider") String provider) {
-        return new CallbackEndpoint(session).handleGet(provider);
-    }
-
-    @POST
-    @Path("callback/{provider}")
-    public Response callbackPost(@PathParam("provider") String provider) {
-        return new CallbackEndpoint(session).handlePost(provider);
+    /** {@code provider}, {@code connection_id}, {@code scopes} from a form body or the query, each at most once. */
+    private Grants.Request grantRequest() throws ConnectError {
+        MultivaluedMap<String, String> p = Responses.queryAndForm(session);
+        return new Grants.Request(Inputs.single(p, "provider"), Inputs.single(p, "connection_id"), Inputs.single(p, "scopes"));
     }
 
     @GET
     @Path("connections")
     @Produces(MediaType.APPLICATION_JSON)
     public Response connections(@QueryParam("user_id") String userId) {
-        return new ConnectionsEndpoint(session).list(userId);
+        return Responses.handle(() -> {
+            Caller caller = Callers.authenticate(session);
+            List<Map<String, Object>> out = connect.access().list(caller, userId).stream().map(ConnectionView::of).toList();
+            return Responses.json(200, Map.of("connections", out));
+        });
     }
 
     @GET
     @Path("connections/{connection_id}")
     @Produces(MediaType.APPLICATION_JSON)
     public Response connection(@PathParam("connection_id") String connectionId, @QueryParam("provider") String provider) {
-        return new ConnectionsEndpoint(session).get(connectionId, provider);
+        return Responses.handle(() -> {
+            Caller caller = Callers.authenticate(session);
+            return Responses.json(200, ConnectionView.of(connect.access().current(caller, connectionId, provider)));
+        });
     }
 
-    @jakarta.ws.rs.DELETE
+    @DELETE
     @Path("connections/{connection_id}")
     @Produces(MediaType.APPLICATION_JSON)
     public Response disconnect(@PathParam("connection_id") String connectionId, @QueryParam("provider") String provider) {
-        return new ConnectionsEndpoint(session).delete(connectionId, provider);
+        return Responses.handle(() -> {
+            Caller caller = Callers.authenticate(session);
+            Connection c = connect.access().visible(caller, connectionId, provider, false);
+            connect.disconnects().disconnect(connect.realm(), c, caller.client());
+            return Response.noContent().build();
+        });
     }
 
     @GET
     @Path("token/{connection_id}")
     @Produces(MediaType.APPLICATION_JSON)
     public Response token(@PathParam("connection_id") String connectionId, @QueryParam("provider") String provider) {
-        return new TokenEndpoint(session).handle(connectionId, provider);
+        return Responses.handle(() -> {
+            TokenReads.Released r = connect.tokens().read(connectionId, provider);
+            Connection c = r.connection();
+            Long expiresAt = c.tokens().expiresAt();
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("token", r.accessToken());
+            body.put("token_type", c.tokens().tokenType() == null ? "Bearer" : c.tokens().tokenType());
+            body.put("expires_at", expiresAt == null ? null : Instant.ofEpochMilli(expiresAt).toString());
+            body.put("expires_in", expiresAt == null ? null : Math.max(0, (expiresAt - r.at()) / 1000));
+            body.put("scopes", c.tokens().scopes());
+            body.put("connection_id", c.connectionId());
+            body.put("provider", c.provider());
+            body.put("account_id", c.identity().accountId());
+            body.put("status", c.status().id());
+            body.put("metadata", c.tokens().metadata());
+            return Responses.json(200, body);
+        });
     }
 }

@@ -1,78 +1,123 @@
 package io.kcconnections.connect.store;
 
-import java.util.List;
 import java.util.Map;
+import java.util.List;
 
 /**
- * A snapshot of a stored connection. Token fields are ciphertexts; decrypt them with {@code TokenCodec}.
- * Times are epoch milliseconds.
+ * A snapshot of a stored connection, in a few value objects: who it belongs to ({@link Identity}), its encrypted
+ * tokens ({@link TokenColumns}: ciphertexts, decrypt them with {@link TokenCodec}), its health ({@link State}), the
+ * refresh lease ({@link Lease}) and how it renews ({@link Grant}). Times are epoch milliseconds. Made by the named
+ * factories below or by the store; never positionally with nulls.
  */
-public record Connection(
-        String id,
-        String realmId,
-        String userId,
-        String provider,
-        String connectionId,
-        String accountId,
-        String accountName,
-        String accessTokenCiphertext,
-        String refreshTokenCiphertext,
-        String rawTokenCiphertext,
-        String keyId,
-        String tokenType,
-        List<String> scopes,
-        Map<String, String> metadata,
-        Long expiresAt,
-        ConnectionStatus status,
-        String statusReason,
-        int failureCount,
-        Long refreshAt,
-        Long lastRefreshAt,
-        Long lastErrorAt,
-        Long lastUsedAt,
-        long createdAt,
-        long updatedAt,
-        String leaseOwner,
-        Long leaseUntil,
-        int version,
-        GrantType grantType,
-        String ownerClient,
-        String pendingGrantCiphertext,
-        Integer pollInterval) {
+public record Connection(Identity identity, TokenColumns tokens, State state, Lease lease, Grant grant) {
 
-    /** A connection made by a person's consent, with none of the later columns set. */
-    public Connection(String id, String realmId, String userId, String provider, String connectionId, String accountId,
-                      String accountName, String accessTokenCiphertext, String refreshTokenCiphertext,
-                      String rawTokenCiphertext, String keyId, String tokenType, List<String> scopes,
-                      Map<String, String> metadata, Long expiresAt, ConnectionStatus status, String statusReason,
-                      int failureCount, Long refreshAt, Long lastRefreshAt, Long lastErrorAt, Long lastUsedAt,
-                      long createdAt, long updatedAt, String leaseOwner, Long leaseUntil, int version) {
-        this(id, realmId, userId, provider, connectionId, accountId, accountName, accessTokenCiphertext,
-                refreshTokenCiphertext, rawTokenCiphertext, keyId, tokenType, scopes, metadata, expiresAt, status,
-                statusReason, failureCount, refreshAt, lastRefreshAt, lastErrorAt, lastUsedAt, createdAt, updatedAt,
-                leaseOwner, leaseUntil, version, GrantType.AUTHORIZATION_CODE, null, null, null);
+    /**
+     * Whose connection it is and at which provider account.
+     *
+     * @param id          the row id (internal)
+     * @param userId      the person it belongs to; null for a client-owned connection
+     * @param ownerClient the internal id of the client that owns it (client credentials); null for a person's
+     */
+    public record Identity(String id, String realmId, String provider, String connectionId, String userId,
+                           String ownerClient, String accountId, String accountName) {
     }
 
-    public Connection {
-        grantType = grantType == null ? GrantType.AUTHORIZATION_CODE : grantType;
+    /** Health and history. {@code version} grows with every write. */
+    public record State(ConnectionStatus status, String reason, int failureCount, Long lastRefreshAt, Long lastErrorAt,
+                        Long lastUsedAt, long createdAt, long updatedAt, int version) {
+
+        static State fresh(ConnectionStatus status, Long lastRefreshAt, long now) {
+            return new State(status, null, 0, lastRefreshAt, null, null, now, now, 0);
+        }
+    }
+
+    /** The refresh lease: who holds the row for a refresh (or a device poll), until when. Both null when free. */
+    public record Lease(String owner, Long until) {
+        static final Lease NONE = new Lease(null, null);
+    }
+
+    /**
+     * How the connection renews.
+     *
+     * @param pendingCiphertext a pending device authorization's encrypted device code (and verifier)
+     * @param pollInterval      its polling interval in seconds
+     */
+    public record Grant(GrantType type, String pendingCiphertext, Integer pollInterval) {
+        static final Grant AUTHORIZATION_CODE = new Grant(GrantType.AUTHORIZATION_CODE, null, null);
+
+        public Grant {
+            type = type == null ? GrantType.AUTHORIZATION_CODE : type;
+        }
+    }
+
+    /** A person's consent (browser or login): active, tokens just issued. */
+    public static Connection consented(String id, String realmId, String userId, String provider, String connectionId,
+                                       String accountId, String accountName, TokenColumns tokens, long now) {
+        return new Connection(new Identity(id, realmId, provider, connectionId, userId, null, accountId, accountName),
+                tokens, State.fresh(ConnectionStatus.ACTIVE, now, now), Lease.NONE, Grant.AUTHORIZATION_CODE);
+    }
+
+    /**
+     * A device authorization waiting for the person: no tokens yet; {@code expiresAt} is the device code's expiry and
+     * {@code nextPollAt} the first poll.
+     */
+    public static Connection devicePending(String id, String realmId, String userId, String provider,
+                                           String connectionId, String keyId, List<String> scopes, long expiresAt,
+                                           long nextPollAt, String pendingCiphertext, int pollInterval, long now) {
+        TokenColumns none = new TokenColumns(null, null, null, keyId, null, scopes, Map.of(), expiresAt, nextPollAt);
+        return new Connection(new Identity(id, realmId, provider, connectionId, userId, null, null, null), none,
+                State.fresh(ConnectionStatus.PENDING, null, now), Lease.NONE,
+                new Grant(GrantType.DEVICE_CODE, pendingCiphertext, pollInterval));
+    }
+
+    /** An app token a client got with its own credentials; owned by that client (its internal id). */
+    public static Connection clientOwned(String id, String realmId, String ownerClient, String provider,
+                                         String connectionId, TokenColumns tokens, long now) {
+        return new Connection(new Identity(id, realmId, provider, connectionId, null, ownerClient, null, null), tokens,
+                State.fresh(ConnectionStatus.ACTIVE, now, now), Lease.NONE,
+                new Grant(GrantType.CLIENT_CREDENTIALS, null, null));
+    }
+
+    public String id() {
+        return identity.id();
+    }
+
+    public String realmId() {
+        return identity.realmId();
+    }
+
+    public String provider() {
+        return identity.provider();
+    }
+
+    public String connectionId() {
+        return identity.connectionId();
+    }
+
+    public String userId() {
+        return identity.userId();
+    }
+
+    public ConnectionStatus status() {
+        return state.status();
     }
 
     /** Whether new tokens come without a person: a stored refresh token, or the client-credentials grant run again. */
     public boolean renewsWithoutPerson() {
-        return hasRefreshToken() || grantType == GrantType.CLIENT_CREDENTIALS;
+        return hasRefreshToken() || grant.type() == GrantType.CLIENT_CREDENTIALS;
     }
 
     /** Whether a client owns it (client-credentials grant) rather than a person. */
     public boolean clientOwned() {
-        return ownerClient != null;
+        return identity.ownerClient() != null;
     }
 
     public boolean hasRefreshToken() {
-        return refreshTokenCiphertext != null;
+        return tokens.refreshTokenCiphertext() != null;
     }
 
     /** Whether another claim holds this connection at {@code now}. */
     public boolean leasedAt(long now) {
-        return leaseUntil != null && leaseUntil > now;
+        return lease.until() != null && lease.until() > now;
     }
 }

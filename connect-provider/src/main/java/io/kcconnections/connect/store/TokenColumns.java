@@ -4,9 +4,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a successful token response writes into a connection (ciphertexts already made for the row's id).
+ * A connection's tokens as stored (ciphertexts made for the row's id) with what describes them, and when the
+ * background refresher next acts on them.
  *
- * @param refreshTokenCiphertext null keeps the stored refresh token (the provider sent none)
+ * @param refreshTokenCiphertext in a write, null keeps the stored refresh token (the provider sent none)
+ * @param expiresAt              when the access token expires (a pending device authorization: when its code does)
+ * @param refreshAt              when the background refresher renews it (a pending one: the next poll); null never
  */
 public record TokenColumns(
         String accessTokenCiphertext,

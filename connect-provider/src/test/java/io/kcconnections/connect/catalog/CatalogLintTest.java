@@ -1,5 +1,6 @@
 package io.kcconnections.connect.catalog;
 
+import io.kcconnections.connect.net.HostPolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

@@ -1,5 +1,6 @@
 package io.kcconnections.connect.catalog;
 
+import io.kcconnections.connect.net.HostPolicy;
 import java.util.List;
 import java.util.Map;
 

@@ -1,14 +1,13 @@
 package io.kcconnections.connect.catalog;
 
+import io.kcconnections.connect.net.HostPolicy;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import io.kcconnections.connect.realm.ProviderConfigComponent;
 import io.kcconnections.connect.realm.ProviderConfigComponentFactory;
-import io.kcconnections.connect.realm.RealmProviderConfigs;
 import org.junit.jupiter.api.Test;
 import org.keycloak.common.util.MultivaluedHashMap;
 import org.keycloak.component.ComponentModel;
@@ -52,7 +51,7 @@ class RealmPrecedenceTest {
         m.setId(id);
         m.setName(name);
         m.setParentId("r1");
-        m.setProviderType(ProviderConfigComponent.TYPE);
+        m.setProviderType(RealmProviderConfigs.COMPONENT_TYPE);
         m.setProviderId(ProviderConfigComponentFactory.ID);
         m.setConfig(cfg);
         return m;
@@ -115,8 +114,8 @@ class RealmPrecedenceTest {
 
     @Test
     void aRealmCanConfigureAProviderTheEnvironmentDoesNot() {
-        RealmModel r = realm(List.of(component("c1", "github", RealmProviderConfigs.CLIENT_ID, "gh",
-                RealmProviderConfigs.CLIENT_SECRET, "s", RealmProviderConfigs.SCOPES, "repo", RealmProviderConfigs.SCOPES, "user")));
+        RealmModel r = realm(List.of(component("c1", "github", ProviderSetting.CLIENT_ID.key(), "gh",
+                ProviderSetting.CLIENT_SECRET.key(), "s", ProviderSetting.SCOPES.key(), "repo", ProviderSetting.SCOPES.key(), "user")));
         assertEquals(List.of("repo", "user"), REGISTRY.find(null, r, "github").scopes(null));
         assertNull(REGISTRY.find(null, realm(List.of()), "github"));
     }

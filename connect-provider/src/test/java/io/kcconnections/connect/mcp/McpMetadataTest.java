@@ -1,8 +1,10 @@
 package io.kcconnections.connect.mcp;
 
+import io.kcconnections.connect.net.FetchException;
+import io.kcconnections.connect.net.GuardedFetch;
 import java.util.List;
 
-import io.kcconnections.connect.catalog.HostPolicy;
+import io.kcconnections.connect.net.HostPolicy;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -39,25 +41,25 @@ class McpMetadataTest {
         for (String bad : List.of("http://auth.example.com/token", "https://127.0.0.1/token", "https://10.0.0.7/token",
                 "https://[::1]/token", "https://localhost/token", "https://metadata.internal/token",
                 "https://169.254.169.254/latest", "https://user:pw@auth.example.com/token")) {
-            McpException e = assertThrows(McpException.class, () -> McpDiscovery.parseAuthorizationServer(as(bad), ISSUER, STRICT), bad);
+            FetchException e = assertThrows(FetchException.class, () -> McpDiscovery.parseAuthorizationServer(as(bad), ISSUER, STRICT), bad);
             assertEquals("mcp_address_refused", e.code(), bad);
             assertEquals(502, e.status());
         }
-        McpException e = assertThrows(McpException.class, () -> McpDiscovery.parseProtectedResource("{\"resource\":\"" + SERVER
+        FetchException e = assertThrows(FetchException.class, () -> McpDiscovery.parseProtectedResource("{\"resource\":\"" + SERVER
                 + "\",\"authorization_servers\":[\"https://192.168.1.1\"]}", SERVER, STRICT));
         assertEquals("mcp_metadata_invalid", e.code());
     }
 
     @Test
     void issuerMismatchAndMissingPkceAreRefused() {
-        assertEquals("mcp_issuer_mismatch", assertThrows(McpException.class, () -> McpDiscovery.parseAuthorizationServer(
+        assertEquals("mcp_issuer_mismatch", assertThrows(FetchException.class, () -> McpDiscovery.parseAuthorizationServer(
                 as("https://auth.example.com/token"), "https://other.example.com", STRICT)).code());
-        assertEquals("mcp_pkce_unsupported", assertThrows(McpException.class, () -> McpDiscovery.parseAuthorizationServer(
+        assertEquals("mcp_pkce_unsupported", assertThrows(FetchException.class, () -> McpDiscovery.parseAuthorizationServer(
                 as("https://auth.example.com/token").replace("S256", "plain"), ISSUER, STRICT)).code());
-        assertEquals("mcp_pkce_unsupported", assertThrows(McpException.class, () -> McpDiscovery.parseAuthorizationServer(
+        assertEquals("mcp_pkce_unsupported", assertThrows(FetchException.class, () -> McpDiscovery.parseAuthorizationServer(
                 as("https://auth.example.com/token").replace(",\"code_challenge_methods_supported\":[\"S256\"]", ""), ISSUER,
                 STRICT)).code(), "no declared PKCE methods: refused (MCP authorization spec)");
-        assertEquals("mcp_metadata_invalid", assertThrows(McpException.class, () -> McpDiscovery.parseAuthorizationServer(
+        assertEquals("mcp_metadata_invalid", assertThrows(FetchException.class, () -> McpDiscovery.parseAuthorizationServer(
                 "[1,2]", ISSUER, STRICT)).code());
     }
 
@@ -78,7 +80,7 @@ class McpMetadataTest {
         assertNotNull(f.refusal("https://127.0.0.1/mcp"));
         assertNotNull(f.refusal("https://localhost/mcp"));
         assertNotNull(f.refusal("https://x.example.com/" + "a".repeat(3000)));
-        McpException e = assertThrows(McpException.class, () -> McpDiscovery.discoverNow(f, STRICT, "https://10.1.2.3/mcp"));
+        FetchException e = assertThrows(FetchException.class, () -> McpDiscovery.discoverNow(f, STRICT, "https://10.1.2.3/mcp"));
         assertEquals(400, e.status());
         assertEquals("invalid_mcp_server_url", e.code());
     }
@@ -94,21 +96,5 @@ class McpMetadataTest {
         assertEquals("https://x.example.com/prm", McpDiscovery.resourceMetadataUrl(
                 "Bearer error=\"invalid_token\", resource_metadata=\"https://x.example.com/prm\""));
         assertNull(McpDiscovery.resourceMetadataUrl("Bearer realm=\"x\""));
-    }
-
-    @Test
-    void shownUrlsCarryNoCredentials() {
-        assertEquals("https://…@mcp.example.com/mcp", GuardedFetch.shown("https://user:pa55@mcp.example.com/mcp?api_key=k#frag"));
-        assertEquals("https://mcp.example.com/mcp", GuardedFetch.shown("https://mcp.example.com/mcp#access_token=t"));
-        assertEquals("http://127.0.0.1:1/x_y", GuardedFetch.shown("http://127.0.0.1:1/x\ny"));
-        assertEquals("", GuardedFetch.shown(null));
-    }
-
-    @Test
-    void pinnedResolverRefusesInternalAddressesAtConnectTime() throws Exception {
-        for (String host : new String[]{"127.0.0.1", "localhost", "10.0.0.1", "169.254.169.254", "::1", "64:ff9b::a9fe:a9fe"}) {
-            assertThrows(GuardedFetch.RefusedAddress.class, () -> GuardedFetch.PINNED.resolve(host), host);
-        }
-        assertEquals("8.8.8.8", GuardedFetch.PINNED.resolve("8.8.8.8")[0].getHostAddress());
     }
 }

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.kcconnections.connect.catalog.Catalog;
-import io.kcconnections.connect.catalog.HostPolicy;
+import io.kcconnections.connect.net.HostPolicy;
 import io.kcconnections.connect.catalog.ProviderConfig;
 import io.kcconnections.connect.catalog.ResolvedProvider;
 import io.kcconnections.connect.spi.template.BodyFormat;
@@ -42,7 +42,7 @@ class QuirkRequestTest {
     @Test
     @DisplayName("a Notion revocation carries the template's Notion-Version header, HTTP Basic and a JSON body")
     void notionRevokeCarriesTokenHeaders() throws Exception {
-        OAuthClient.Outbound r = CLIENT.revokeRequest(provider("notion", Map.of()), null, "secret_at", "secret_rt");
+        Outbound r = CLIENT.revokeRequest(provider("notion", Map.of()), null, "secret_at", "secret_rt");
         assertEquals("POST", r.method());
         assertEquals("https://api.notion.com/v1/oauth/revoke", r.url());
         assertEquals("2025-09-03", r.headers().get("Notion-Version"));
@@ -54,7 +54,7 @@ class QuirkRequestTest {
     @Test
     @DisplayName("a GitHub revocation is a DELETE with Basic auth, a JSON body and Accept: application/json")
     void githubRevoke() throws Exception {
-        OAuthClient.Outbound r = CLIENT.revokeRequest(provider("github", Map.of()), null, "gho_x", null);
+        Outbound r = CLIENT.revokeRequest(provider("github", Map.of()), null, "gho_x", null);
         assertEquals("DELETE", r.method());
         assertEquals("https://api.github.com/applications/the-client/token", r.url());
         assertEquals(basic("the-client", "the-secret"), r.headers().get("Authorization"));
@@ -65,7 +65,7 @@ class QuirkRequestTest {
     @Test
     @DisplayName("a DELETE with a body (GitHub's revocation) carries its body on the wire")
     void deleteCarriesItsBody() throws Exception {
-        OAuthClient.Outbound r = CLIENT.revokeRequest(provider("github", Map.of()), null, "gho_x", null);
+        Outbound r = CLIENT.revokeRequest(provider("github", Map.of()), null, "gho_x", null);
         com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
                 new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
         Map<String, String> seen = new java.util.concurrent.ConcurrentHashMap<>();
@@ -81,8 +81,8 @@ class QuirkRequestTest {
         server.start();
         try (org.apache.http.impl.client.CloseableHttpClient http = org.apache.http.impl.client.HttpClients.createDefault()) {
             String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/applications/the-client/token";
-            OAuthClient.Outbound local = new OAuthClient.Outbound(r.method(), url, r.format(), r.body(), r.headers());
-            http.execute(OAuthClient.deleteWithBody(local)).close();
+            Outbound local = new Outbound(r.method(), url, r.format(), r.body(), r.headers());
+            http.execute(ProviderTransport.deleteWithBody(local)).close();
         } finally {
             server.stop(0);
         }
@@ -96,7 +96,7 @@ class QuirkRequestTest {
     @Test
     @DisplayName("a Reddit revocation carries the template's User-Agent")
     void redditRevokeCarriesUserAgent() throws Exception {
-        OAuthClient.Outbound r = CLIENT.revokeRequest(provider("reddit", Map.of()), null, "at", "rt");
+        Outbound r = CLIENT.revokeRequest(provider("reddit", Map.of()), null, "at", "rt");
         assertEquals("web:the-client:v1.0 (Keycloak Connections)", r.headers().get("User-Agent"));
         assertEquals("rt", r.body().get("token"));
         assertEquals("refresh_token", r.body().get("token_type_hint"));
@@ -106,27 +106,27 @@ class QuirkRequestTest {
     @DisplayName("a refreshed Slack user token is read at the top level; the code exchange reads it under authed_user")
     void slackRefreshAnswersAtTheTopLevel() throws Exception {
         ProviderTemplate slack = CATALOG.templates().get("slack");
-        var refresh = OAuthClient.parseBody("{\"ok\":true,\"access_token\":\"xoxe.xoxp-new\",\"refresh_token\":\"xoxe-1-new\","
+        var refresh = TokenResponses.parseBody("{\"ok\":true,\"access_token\":\"xoxe.xoxp-new\",\"refresh_token\":\"xoxe-1-new\","
                 + "\"expires_in\":43200,\"token_type\":\"user\",\"scope\":\"users:read,search:read\",\"team\":{\"id\":\"T2\"}}");
-        TokenSet t = OAuthClient.toTokenSet(slack, refresh, List.of(), true);
+        TokenSet t = TokenResponses.toTokenSet(slack, refresh, List.of(), true);
         assertEquals("xoxe.xoxp-new", t.accessToken());
         assertEquals("xoxe-1-new", t.refreshToken());
         assertEquals(List.of("users:read", "search:read"), t.scopes());
         assertEquals("T2", t.captured().get("team_id"));
-        ProviderCallException e = assertThrows(ProviderCallException.class, () -> OAuthClient.toTokenSet(slack, refresh, List.of(), false),
+        ProviderCallException e = assertThrows(ProviderCallException.class, () -> TokenResponses.toTokenSet(slack, refresh, List.of(), false),
                 "read as a code exchange, the answer has no token under /authed_user");
         assertEquals("invalid_response", e.code());
         // A template without refreshPath reads refreshes like exchanges.
         ProviderTemplate plain = ProviderTemplate.parse("name: p\nauthorizeUrl: https://p.example.com/a\n"
                 + "tokenUrl: https://p.example.com/t\ntokenResponse: {path: /body}\n");
-        assertEquals("at", OAuthClient.toTokenSet(plain, OAuthClient.parseBody("{\"body\":{\"access_token\":\"at\"}}"),
+        assertEquals("at", TokenResponses.toTokenSet(plain, TokenResponses.parseBody("{\"body\":{\"access_token\":\"at\"}}"),
                 List.of(), true).accessToken());
     }
 
     @Test
     @DisplayName("Twitch's token answer lists scopes as a JSON array")
     void twitchScopeArray() throws Exception {
-        TokenSet t = OAuthClient.toTokenSet(CATALOG.templates().get("twitch"), OAuthClient.parseBody(
+        TokenSet t = TokenResponses.toTokenSet(CATALOG.templates().get("twitch"), TokenResponses.parseBody(
                 "{\"access_token\":\"a\",\"refresh_token\":\"r\",\"expires_in\":14400,\"scope\":[\"user:read:email\",\"chat:read\"],"
                         + "\"token_type\":\"bearer\"}"), List.of("ignored"));
         assertEquals(List.of("user:read:email", "chat:read"), t.scopes());
@@ -136,21 +136,21 @@ class QuirkRequestTest {
     @DisplayName("errors in HTTP 200 answers (GitHub, Withings, Slack) are failures, not tokens")
     void errorsWithHttp200() throws Exception {
         ProviderTemplate withings = CATALOG.templates().get("withings");
-        ProviderCallException w = OAuthClient.failure(withings, 200, null,
-                OAuthClient.parseBody("{\"status\":503,\"body\":{},\"error\":\"Invalid Params: invalid refresh_token\"}"));
+        ProviderCallException w = TokenResponses.failure(withings, 200, null,
+                TokenResponses.parseBody("{\"status\":503,\"body\":{},\"error\":\"Invalid Params: invalid refresh_token\"}"));
         assertNotNull(w);
         assertEquals(ProviderCallException.Kind.TRANSIENT, w.kind(), "Withings states no OAuth error code: not classified as revoked");
-        assertNull(OAuthClient.failure(withings, 200, null, OAuthClient.parseBody(
+        assertNull(TokenResponses.failure(withings, 200, null, TokenResponses.parseBody(
                 "{\"status\":0,\"body\":{\"access_token\":\"a\",\"refresh_token\":\"r\",\"expires_in\":10800,\"userid\":\"42\"}}")));
-        ProviderCallException gh = OAuthClient.failure(CATALOG.templates().get("github"), 200, null,
-                OAuthClient.parseBody("error=bad_refresh_token&error_description=gone"));
+        ProviderCallException gh = TokenResponses.failure(CATALOG.templates().get("github"), 200, null,
+                TokenResponses.parseBody("error=bad_refresh_token&error_description=gone"));
         assertEquals("bad_refresh_token", gh.code());
         assertEquals(ProviderCallException.Kind.PERMANENT, gh.kind(), "github lists bad_refresh_token as permanent");
-        ProviderCallException slack = OAuthClient.failure(CATALOG.templates().get("slack"), 200, null,
-                OAuthClient.parseBody("{\"ok\":false,\"error\":\"token_revoked\"}"));
+        ProviderCallException slack = TokenResponses.failure(CATALOG.templates().get("slack"), 200, null,
+                TokenResponses.parseBody("{\"ok\":false,\"error\":\"token_revoked\"}"));
         assertEquals(ProviderCallException.Kind.PERMANENT, slack.kind());
-        assertEquals("not_ok", OAuthClient.failure(CATALOG.templates().get("slack"), 200, null,
-                OAuthClient.parseBody("{\"ok\":false}")).code());
+        assertEquals("not_ok", TokenResponses.failure(CATALOG.templates().get("slack"), 200, null,
+                TokenResponses.parseBody("{\"ok\":false}")).code());
     }
 
     @Test

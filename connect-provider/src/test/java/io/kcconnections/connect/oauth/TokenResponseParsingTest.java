@@ -20,9 +20,9 @@ class TokenResponseParsingTest {
 
     @Test
     void standardJson() throws Exception {
-        ObjectNode json = OAuthClient.parseBody("{\"access_token\":\"at\",\"refresh_token\":\"rt\",\"expires_in\":3600,"
+        ObjectNode json = TokenResponses.parseBody("{\"access_token\":\"at\",\"refresh_token\":\"rt\",\"expires_in\":3600,"
                 + "\"scope\":\"a b\",\"token_type\":\"bearer\"}");
-        TokenSet t = OAuthClient.toTokenSet(template(""), json, List.of("x"));
+        TokenSet t = TokenResponses.toTokenSet(template(""), json, List.of("x"));
         assertEquals("at", t.accessToken());
         assertEquals("rt", t.refreshToken());
         assertEquals(List.of("a", "b"), t.scopes());
@@ -32,8 +32,8 @@ class TokenResponseParsingTest {
 
     @Test
     void formEncodedAnswerLikeGithubWithoutAcceptHeader() throws Exception {
-        ObjectNode json = OAuthClient.parseBody("access_token=gho_abc&scope=repo%2Cgist&token_type=bearer");
-        TokenSet t = OAuthClient.toTokenSet(template(""), json, List.of());
+        ObjectNode json = TokenResponses.parseBody("access_token=gho_abc&scope=repo%2Cgist&token_type=bearer");
+        TokenSet t = TokenResponses.toTokenSet(template(""), json, List.of());
         assertEquals("gho_abc", t.accessToken());
         assertEquals(List.of("repo", "gist"), t.scopes());
         assertNull(t.expiresAt(), "no expiry stated: the token does not expire");
@@ -42,10 +42,10 @@ class TokenResponseParsingTest {
 
     @Test
     void nestedTokenLikeSlackUserTokens() throws Exception {
-        ObjectNode json = OAuthClient.parseBody("{\"ok\":true,\"access_token\":\"xoxb-bot\",\"team\":{\"id\":\"T1\"},"
+        ObjectNode json = TokenResponses.parseBody("{\"ok\":true,\"access_token\":\"xoxb-bot\",\"team\":{\"id\":\"T1\"},"
                 + "\"authed_user\":{\"id\":\"U1\",\"access_token\":\"xoxp-user\",\"scope\":\"search:read,chat:write\","
                 + "\"refresh_token\":\"xoxe-r\",\"expires_in\":43200,\"token_type\":\"user\"}}");
-        TokenSet t = OAuthClient.toTokenSet(template("tokenResponse: {path: /authed_user}\ncapture: {team_id: /team/id}\n"), json, List.of());
+        TokenSet t = TokenResponses.toTokenSet(template("tokenResponse: {path: /authed_user}\ncapture: {team_id: /team/id}\n"), json, List.of());
         assertEquals("xoxp-user", t.accessToken());
         assertEquals("xoxe-r", t.refreshToken());
         assertEquals(List.of("search:read", "chat:write"), t.scopes());
@@ -54,39 +54,39 @@ class TokenResponseParsingTest {
 
     @Test
     void expiryFallbacks() throws Exception {
-        TokenSet absolute = OAuthClient.toTokenSet(template("tokenResponse: {expiresAt: expires_at}\n"),
-                OAuthClient.parseBody("{\"access_token\":\"a\",\"expires_at\":4102444800}"), List.of());
+        TokenSet absolute = TokenResponses.toTokenSet(template("tokenResponse: {expiresAt: expires_at}\n"),
+                TokenResponses.parseBody("{\"access_token\":\"a\",\"expires_at\":4102444800}"), List.of());
         assertEquals(4102444800_000L, absolute.expiresAt());
-        TokenSet millis = OAuthClient.toTokenSet(template("tokenResponse: {expiresAt: expires_at}\n"),
-                OAuthClient.parseBody("{\"access_token\":\"a\",\"expires_at\":4102444800000}"), List.of());
+        TokenSet millis = TokenResponses.toTokenSet(template("tokenResponse: {expiresAt: expires_at}\n"),
+                TokenResponses.parseBody("{\"access_token\":\"a\",\"expires_at\":4102444800000}"), List.of());
         assertEquals(4102444800_000L, millis.expiresAt());
-        TokenSet fallback = OAuthClient.toTokenSet(template("tokenResponse: {defaultExpiresIn: 7200}\n"),
-                OAuthClient.parseBody("{\"access_token\":\"a\",\"instance_url\":\"https://x.my.salesforce.com\"}"), List.of());
+        TokenSet fallback = TokenResponses.toTokenSet(template("tokenResponse: {defaultExpiresIn: 7200}\n"),
+                TokenResponses.parseBody("{\"access_token\":\"a\",\"instance_url\":\"https://x.my.salesforce.com\"}"), List.of());
         assertNotNull(fallback.expiresAt());
-        TokenSet text = OAuthClient.toTokenSet(template(""), OAuthClient.parseBody("{\"access_token\":\"a\",\"expires_in\":\"60\"}"), List.of());
+        TokenSet text = TokenResponses.toTokenSet(template(""), TokenResponses.parseBody("{\"access_token\":\"a\",\"expires_in\":\"60\"}"), List.of());
         assertTrue(text.expiresAt() - System.currentTimeMillis() <= 60_000);
     }
 
     @Test
     void noAccessTokenIsAnInvalidResponse() throws Exception {
         ProviderCallException e = assertThrows(ProviderCallException.class, () ->
-                OAuthClient.toTokenSet(template(""), OAuthClient.parseBody("{\"token\":\"a\"}"), List.of()));
+                TokenResponses.toTokenSet(template(""), TokenResponses.parseBody("{\"token\":\"a\"}"), List.of()));
         assertEquals("invalid_response", e.code());
         assertEquals(ProviderCallException.Kind.TRANSIENT, e.kind());
     }
 
     @Test
     void garbageIsNotParsed() {
-        assertNull(OAuthClient.parseBody("<html>Bad gateway</html>"));
-        assertNull(OAuthClient.parseBody(""));
-        assertNull(OAuthClient.parseBody("[1,2]"));
-        assertNull(OAuthClient.parseBody("{not json"));
+        assertNull(TokenResponses.parseBody("<html>Bad gateway</html>"));
+        assertNull(TokenResponses.parseBody(""));
+        assertNull(TokenResponses.parseBody("[1,2]"));
+        assertNull(TokenResponses.parseBody("{not json"));
     }
 
     @Test
     void errorCodesAreSanitised() {
-        assertEquals("invalid_grant", OAuthClient.safeCode("invalid_grant"));
-        assertEquals("_script_", OAuthClient.safeCode("<script>"));
-        assertTrue(OAuthClient.safeText("a\nb\u0000c").indexOf('\n') < 0);
+        assertEquals("invalid_grant", TokenResponses.safeCode("invalid_grant"));
+        assertEquals("_script_", TokenResponses.safeCode("<script>"));
+        assertTrue(TokenResponses.safeText("a\nb\u0000c").indexOf('\n') < 0);
     }
 }

@@ -1,6 +1,6 @@
 package io.kcconnections.connect.refresh;
 
-import io.kcconnections.connect.crypto.TokenCodec;
+import io.kcconnections.connect.store.TokenCodec;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

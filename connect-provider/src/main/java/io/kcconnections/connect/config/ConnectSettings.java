@@ -1,0 +1,289 @@
+package io.kcconnections.connect.config;
+
+import java.util.LinkedHashMap;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.provider.ProviderConfigurationBuilder;
+
+/**
+ * Deployment-wide options of the extension. Each option is read from the SPI option
+ * {@code --spi-connect--default--<name>} first and from its {@code CONNECT_*} environment variable second; both
+ * sources are handed in, so tests can supply them. Values are validated here; a bad value falls back to its default
+ * and is reported in {@link #problems()}.
+ */
+public final class ConnectSettings {
+
+    /** An option: SPI name, environment variable, default, help text. */
+    public record Option(String name, String env, String defaultValue, String type, String help, boolean secret) {
+    }
+
+    public static final Option TOKEN_ENCRYPTION_KEY = new Option("token-encryption-key", "CONNECT_TOKEN_ENCRYPTION_KEY", null,
+            ProviderConfigProperty.PASSWORD,
+            "Primary AES-256 key (32 bytes, base64 or base64url) encrypting stored tokens, or a ${vault.name} reference. "
+                    + "Without it the connect endpoints answer 503.", true);
+    public static final Option TOKEN_ENCRYPTION_OLD_KEYS = new Option("token-encryption-old-keys", "CONNECT_TOKEN_ENCRYPTION_OLD_KEYS", null,
+            ProviderConfigProperty.PASSWORD,
+            "Comma-separated earlier keys (or ${vault.…} references). They decrypt, never encrypt; rows move to the primary key when rewritten.", true);
+    public static final Option STATE_TTL_SECONDS = new Option("state-ttl-seconds", "CONNECT_STATE_TTL_SECONDS", "600",
+            ProviderConfigProperty.INTEGER_TYPE, "Lifetime of an authorization state (seconds, 30–3600).", false);
+    public static final Option REDIRECT_ALLOW_HOSTS = new Option("redirect-allow-hosts", "CONNECT_REDIRECT_ALLOW_HOSTS", null,
+            ProviderConfigProperty.STRING_TYPE,
+            "Comma-separated hosts an app's redirect_uri may point at, on top of the client's registered redirect URIs. Empty: any registered host.", false);
+    public static final Option DEFAULT_REDIRECT_URI = new Option("default-redirect-uri", "CONNECT_DEFAULT_REDIRECT_URI", null,
+            ProviderConfigProperty.STRING_TYPE, "redirect_uri used when an app sends none (still checked like any other).", false);
+    public static final Option REFRESH_MARGIN_SECONDS = new Option("refresh-margin-seconds", "CONNECT_REFRESH_MARGIN_SECONDS", "300",
+            ProviderConfigProperty.INTEGER_TYPE, "The token endpoint refreshes a token expiring within this many seconds.", false);
+    public static final Option TOKEN_READER_ROLE = new Option("token-reader-role", "CONNECT_TOKEN_READER_ROLE", "connect-token-reader",
+            ProviderConfigProperty.STRING_TYPE, "Realm role whose service accounts may read any connection's token in their realm.", false);
+    public static final Option CLIENT_CONNECTION_ROLE = new Option("client-connection-role", "CONNECT_CLIENT_CONNECTION_ROLE",
+            "connect-app-tokens", ProviderConfigProperty.STRING_TYPE,
+            "Realm role whose service accounts may make client-credentials connections (app tokens made with the provider's configured client).", false);
+    public static final Option ALLOW_PRIVATE_HOSTS = new Option("allow-private-hosts", "CONNECT_ALLOW_PRIVATE_HOSTS", "false",
+            ProviderConfigProperty.BOOLEAN_TYPE,
+            "Allow provider URLs and domain values on loopback, private or link-local addresses and over plain http. For tests and labs only.", false);
+    public static final Option REFRESH_LEASE_SECONDS = new Option("refresh-lease-seconds", "CONNECT_REFRESH_LEASE_SECONDS", "60",
+            ProviderConfigProperty.INTEGER_TYPE,
+            "How long a node may hold a connection while refreshing it before another node may take over (seconds).", false);
+    public static final Option REFRESH_WAIT_MILLIS = new Option("refresh-wait-millis", "CONNECT_REFRESH_WAIT_MILLIS", "15000",
+            ProviderConfigProperty.INTEGER_TYPE,
+            "How long a token read waits for a refresh that another request or node is doing (milliseconds).", false);
+
+    public static final Option REFRESH_WINDOW_SECONDS = new Option("refresh-window-seconds", "CONNECT_REFRESH_WINDOW_SECONDS", "600",
+            ProviderConfigProperty.INTEGER_TYPE,
+            "The background refresher renews tokens expiring within this many seconds.", false);
+
+    public static final Option REFRESH_INTERVAL_SECONDS = new Option("refresh-interval-seconds", "CONNECT_REFRESH_INTERVAL_SECONDS", "300",
+            ProviderConfigProperty.INTEGER_TYPE, "How often each node runs a background refresh pass (seconds, 5–86400; 0 turns the refresher off).", false);
+    public static final Option REFRESH_CONCURRENCY = new Option("refresh-concurrency", "CONNECT_REFRESH_CONCURRENCY", "4",
+            ProviderConfigProperty.INTEGER_TYPE, "Provider calls a node's refresh pass makes at once (1–64).", false);
+    public static final Option REFRESH_PAGE_SIZE = new Option("refresh-page-size", "CONNECT_REFRESH_PAGE_SIZE", "32",
+            ProviderConfigProperty.INTEGER_TYPE, "Connections a pass claims per database round trip (1–1000).", false);
+    public static final Option CLEANUP_INTERVAL_SECONDS = new Option("cleanup-interval-seconds", "CONNECT_CLEANUP_INTERVAL_SECONDS", "600",
+            ProviderConfigProperty.INTEGER_TYPE, "How often the cleanup task runs (seconds, 5–86400; 0 turns it off).", false);
+    public static final Option RETENTION_DAYS = new Option("needs-reauth-retention-days", "CONNECT_NEEDS_REAUTH_RETENTION_DAYS", "30",
+            ProviderConfigProperty.INTEGER_TYPE,
+            "Days a connection that needs a new consent (or expired without a refresh token) is kept before cleanup deletes it (0: keep).", false);
+
+    public static final Option DEVICE_POLL_SECONDS = new Option("device-poll-seconds", "CONNECT_DEVICE_POLL_SECONDS", "5",
+            ProviderConfigProperty.INTEGER_TYPE, "How often each node looks for pending device authorizations whose next "
+            + "poll is due (seconds, 1–300; 0 leaves them to the refresh pass and to status reads). Each is still "
+            + "polled no more often than its provider's interval.", false);
+    public static final Option MCP_DISCOVERY_TTL_SECONDS = new Option("mcp-discovery-ttl-seconds", "CONNECT_MCP_DISCOVERY_TTL_SECONDS", "3600",
+            ProviderConfigProperty.INTEGER_TYPE, "How long a node keeps what it discovered about an MCP server "
+            + "(protected-resource and authorization-server metadata), in seconds (0–86400; 0: discover every time).", false);
+    public static final Option MCP_MAX_REGISTRATIONS = new Option("mcp-max-registrations", "CONNECT_MCP_MAX_REGISTRATIONS", "100",
+            ProviderConfigProperty.INTEGER_TYPE, "Most clients a realm registers at MCP authorization servers (one per issuer, "
+            + "1–100000); beyond it, connecting to a server at a new issuer is refused.", false);
+    public static final Option MCP_MAX_DOCUMENT_BYTES = new Option("mcp-max-document-bytes", "CONNECT_MCP_MAX_DOCUMENT_BYTES", "65536",
+            ProviderConfigProperty.INTEGER_TYPE, "Largest metadata or registration answer read from an MCP server or its "
+            + "authorization server (bytes, 1024–1048576); larger answers are refused.", false);
+
+    public static final List<Option> OPTIONS = List.of(TOKEN_ENCRYPTION_KEY, TOKEN_ENCRYPTION_OLD_KEYS, STATE_TTL_SECONDS,
+            REDIRECT_ALLOW_HOSTS, DEFAULT_REDIRECT_URI, REFRESH_MARGIN_SECONDS, REFRESH_WINDOW_SECONDS, TOKEN_READER_ROLE,
+            CLIENT_CONNECTION_ROLE, ALLOW_PRIVATE_HOSTS, REFRESH_LEASE_SECONDS, REFRESH_WAIT_MILLIS, REFRESH_INTERVAL_SECONDS, REFRESH_CONCURRENCY,
+            REFRESH_PAGE_SIZE, CLEANUP_INTERVAL_SECONDS, RETENTION_DAYS, DEVICE_POLL_SECONDS, MCP_DISCOVERY_TTL_SECONDS,
+            MCP_MAX_DOCUMENT_BYTES, MCP_MAX_REGISTRATIONS);
+
+    private final String encryptionKey;
+    private final List<String> oldEncryptionKeys;
+    private final int stateTtlSeconds;
+    private final Set<String> redirectAllowHosts;
+    private final String defaultRedirectUri;
+    private final int refreshMarginSeconds;
+    private final int refreshWindowSeconds;
+    private final String tokenReaderRole;
+    private final String clientConnectionRole;
+    private final boolean allowPrivateHosts;
+    private final int refreshLeaseSeconds;
+    private final int refreshWaitMillis;
+    private final int refreshIntervalSeconds;
+    private final int refreshConcurrency;
+    private final int refreshPageSize;
+    private final int cleanupIntervalSeconds;
+    private final int retentionDays;
+    private final int devicePollSeconds;
+    private final int mcpDiscoveryTtlSeconds;
+    private final int mcpMaxDocumentBytes;
+    private final int mcpMaxRegistrations;
+    private final List<String> problems;
+
+    private ConnectSettings(Function<String, String> spi, Map<String, String> env) {
+        List<String> p = new ArrayList<>();
+        this.encryptionKey = blankToNull(read(spi, env, TOKEN_ENCRYPTION_KEY));
+        this.oldEncryptionKeys = csv(read(spi, env, TOKEN_ENCRYPTION_OLD_KEYS));
+        this.stateTtlSeconds = intIn(spi, env, STATE_TTL_SECONDS, 30, 3600, p);
+        Set<String> hosts = new LinkedHashSet<>();
+        for (String h : csv(read(spi, env, REDIRECT_ALLOW_HOSTS))) {
+            hosts.add(h.toLowerCase(Locale.ROOT));
+        }
+        this.redirectAllowHosts = Collections.unmodifiableSet(hosts);
+        String dr = blankToNull(read(spi, env, DEFAULT_REDIRECT_URI));
+        if (dr != null) {
+            try {
+                if (!URI.create(dr).isAbsolute()) {
+                    p.add(DEFAULT_REDIRECT_URI.env + " must be an absolute URI; ignored");
+                    dr = null;
+                }
+            } catch (IllegalArgumentException e) {
+                p.add(DEFAULT_REDIRECT_URI.env + " is not a valid URI; ignored");
+                dr = null;
+            }
+        }
+        this.defaultRedirectUri = dr;
+        this.refreshMarginSeconds = intIn(spi, env, REFRESH_MARGIN_SECONDS, 0, 86400, p);
+        this.refreshWindowSeconds = intIn(spi, env, REFRESH_WINDOW_SECONDS, 0, 86400, p);
+        String role = blankToNull(read(spi, env, TOKEN_READER_ROLE));
+        this.tokenReaderRole = role == null ? TOKEN_READER_ROLE.defaultValue : role;
+        String ccRole = blankToNull(read(spi, env, CLIENT_CONNECTION_ROLE));
+        this.clientConnectionRole = ccRole == null ? CLIENT_CONNECTION_ROLE.defaultValue : ccRole;
+        this.allowPrivateHosts = bool(spi, env, ALLOW_PRIVATE_HOSTS, p);
+        this.refreshLeaseSeconds = intIn(spi, env, REFRESH_LEASE_SECONDS, 10, 3600, p);
+        this.refreshWaitMillis = intIn(spi, env, REFRESH_WAIT_MILLIS, 0, 120000, p);
+        this.refreshIntervalSeconds = intervalIn(spi, env, REFRESH_INTERVAL_SECONDS, p);
+        this.refreshConcurrency = intIn(spi, env, REFRESH_CONCURRENCY, 1, 64, p);
+        this.refreshPageSize = intIn(spi, env, REFRESH_PAGE_SIZE, 1, 1000, p);
+        this.cleanupIntervalSeconds = intervalIn(spi, env, CLEANUP_INTERVAL_SECONDS, p);
+        this.retentionDays = intIn(spi, env, RETENTION_DAYS, 0, 36500, p);
+        this.devicePollSeconds = intIn(spi, env, DEVICE_POLL_SECONDS, 0, 300, p);
+        this.mcpDiscoveryTtlSeconds = intIn(spi, env, MCP_DISCOVERY_TTL_SECONDS, 0, 86400, p);
+        this.mcpMaxDocumentBytes = intIn(spi, env, MCP_MAX_DOCUMENT_BYTES, 1024, 1048576, p);
+        this.mcpMaxRegistrations = intIn(spi, env, MCP_MAX_REGISTRATIONS, 1, 100000, p);
+        this.problems = List.copyOf(p);
+    }
+
+    /**
+     * @param spi reads an SPI option by name (Keycloak's {@code Config.Scope#get}); may return null
+     * @param env the process environment
+     */
+    public static ConnectSettings from(Function<String, String> spi, Map<String, String> env) {
+        return new ConnectSettings(spi, env);
+    }
+
+    /** The options as Keycloak config metadata (shown in the server info's provider list). */
+    public static List<ProviderConfigProperty> metadata() {
+        ProviderConfigurationBuilder b = ProviderConfigurationBuilder.create();
+        for (Option o : OPTIONS) {
+            b.property().name(o.name).type(o.type).helpText(o.help + " Environment: " + o.env + ".")
+                    .defaultValue(o.defaultValue).secret(o.secret).add();
+        }
+        return b.build();
+    }
+
+    /** Every option with its effective value, secrets as {@code set}/{@code unset}: for the server info. */
+    public Map<String, String> effective() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(TOKEN_ENCRYPTION_KEY.name, encryptionKey == null ? "unset" : "set");
+        m.put(TOKEN_ENCRYPTION_OLD_KEYS.name, oldEncryptionKeys.isEmpty() ? "unset" : oldEncryptionKeys.size() + " set");
+        m.put(STATE_TTL_SECONDS.name, String.valueOf(stateTtlSeconds));
+        m.put(REDIRECT_ALLOW_HOSTS.name, String.join(",", redirectAllowHosts));
+        m.put(DEFAULT_REDIRECT_URI.name, defaultRedirectUri == null ? "" : defaultRedirectUri);
+        m.put(REFRESH_MARGIN_SECONDS.name, String.valueOf(refreshMarginSeconds));
+        m.put(REFRESH_WINDOW_SECONDS.name, String.valueOf(refreshWindowSeconds));
+        m.put(TOKEN_READER_ROLE.name, tokenReaderRole);
+        m.put(CLIENT_CONNECTION_ROLE.name, clientConnectionRole);
+        m.put(ALLOW_PRIVATE_HOSTS.name, String.valueOf(allowPrivateHosts));
+        m.put(REFRESH_LEASE_SECONDS.name, String.valueOf(refreshLeaseSeconds));
+        m.put(REFRESH_WAIT_MILLIS.name, String.valueOf(refreshWaitMillis));
+        m.put(REFRESH_INTERVAL_SECONDS.name, String.valueOf(refreshIntervalSeconds));
+        m.put(REFRESH_CONCURRENCY.name, String.valueOf(refreshConcurrency));
+        m.put(REFRESH_PAGE_SIZE.name, String.valueOf(refreshPageSize));
+        m.put(CLEANUP_INTERVAL_SECONDS.name, String.valueOf(cleanupIntervalSeconds));
+        m.put(RETENTION_DAYS.name, String.valueOf(retentionDays));
+        m.put(DEVICE_POLL_SECONDS.name, String.valueOf(devicePollSeconds));
+        m.put(MCP_DISCOVERY_TTL_SECONDS.name, String.valueOf(mcpDiscoveryTtlSeconds));
+        m.put(MCP_MAX_DOCUMENT_BYTES.name, String.valueOf(mcpMaxDocumentBytes));
+        m.put(MCP_MAX_REGISTRATIONS.name, String.valueOf(mcpMaxRegistrations));
+        return m;
+    }
+
+    static String read(Function<String, String> spi, Map<String, String> env, Option o) {
+        String v = spi.apply(o.name);
+        if (v == null || v.isBlank()) {
+            v = env.get(o.env);
+        }
+        return v == null || v.isBlank() ? o.defaultValue : v.trim();
+    }
+
+    private static int intIn(Function<String, String> spi, Map<String, String> env, Option o, int min, int max, List<String> p) {
+        String v = read(spi, env, o);
+        int def = Integer.parseInt(o.defaultValue);
+        try {
+            int i = Integer.parseInt(v);
+            if (i < min || i > max) {
+                p.add(o.env + "=" + i + " is outside " + min + ".." + max + "; using " + def);
+                return def;
+            }
+            return i;
+        } catch (NumberFormatException e) {
+            p.add(o.env + " is not a number; using " + def);
+            return def;
+        }
+    }
+
+    /** 0 (off) or 5..86400. */
+    private static int intervalIn(Function<String, String> spi, Map<String, String> env, Option o, List<String> p) {
+        String v = read(spi, env, o);
+        if ("0".equals(v.trim())) {
+            return 0;
+        }
+        return intIn(spi, env, o, 5, 86400, p);
+    }
+
+    private static boolean bool(Function<String, String> spi, Map<String, String> env, Option o, List<String> p) {
+        String v = read(spi, env, o).toLowerCase(Locale.ROOT);
+        if (v.equals("true") || v.equals("false")) {
+            return Boolean.parseBoolean(v);
+        }
+        p.add(o.env + " must be true or false; using " + o.defaultValue);
+        return Boolean.parseBoolean(o.defaultValue);
+    }
+
+    static List<String> csv(String v) {
+        List<String> out = new ArrayList<>();
+        if (v != null) {
+            for (String s : v.split(",")) {
+                if (!s.isBlank()) {
+                    out.add(s.trim());
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    public String encryptionKey() { return encryptionKey; }
+    public List<String> oldEncryptionKeys() { return oldEncryptionKeys; }
+    public int stateTtlSeconds() { return stateTtlSeconds; }
+    public Set<String> redirectAllowHosts() { return redirectAllowHosts; }
+    public String defaultRedirectUri() { return defaultRedirectUri; }
+    public int refreshMarginSeconds() { return refreshMarginSeconds; }
+    public int refreshWindowSeconds() { return refreshWindowSeconds; }
+    public String tokenReaderRole() { return tokenReaderRole; }
+    public String clientConnectionRole() { return clientConnectionRole; }
+    public boolean allowPrivateHosts() { return allowPrivateHosts; }
+    public int refreshLeaseSeconds() { return refreshLeaseSeconds; }
+    public int refreshWaitMillis() { return refreshWaitMillis; }
+    public int refreshIntervalSeconds() { return refreshIntervalSeconds; }
+    public int devicePollSeconds() { return devicePollSeconds; }
+    public int mcpDiscoveryTtlSeconds() { return mcpDiscoveryTtlSeconds; }
+    public int mcpMaxDocumentBytes() { return mcpMaxDocumentBytes; }
+    public int mcpMaxRegistrations() { return mcpMaxRegistrations; }
+    public int refreshConcurrency() { return refreshConcurrency; }
+    public int refreshPageSize() { return refreshPageSize; }
+    public int cleanupIntervalSeconds() { return cleanupIntervalSeconds; }
+    public int retentionDays() { return retentionDays; }
+    /** Values that were refused, each with the default used instead. */
+    public List<String> problems() { return problems; }
+}

@@ -1,0 +1,182 @@
+package io.kcconnections.connect.connection;
+
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import jakarta.ws.rs.core.MultivaluedMap;
+
+import io.kcconnections.connect.catalog.ProviderRegistry;
+import io.kcconnections.connect.catalog.ResolvedProvider;
+import io.kcconnections.connect.crypto.KeyRing;
+import io.kcconnections.connect.crypto.KeyRingSource;
+import io.kcconnections.connect.events.ConnectEvents;
+import io.kcconnections.connect.mcp.McpConnect;
+import io.kcconnections.connect.oauth.OAuthClient;
+import io.kcconnections.connect.oauth.ProviderCallException;
+import io.kcconnections.connect.oauth.TokenSet;
+import org.jboss.logging.Logger;
+import org.keycloak.common.util.KeycloakUriBuilder;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+
+/**
+ * Step 3 of the connect path, <em>callback</em>: the provider sends the browser back with a code. The state is taken
+ * (once), the code exchanged with the PKCE verifier, the account looked up, and the tokens handed to
+ * {@link ConnectionWriter} (step 4, <em>store</em>). The browser goes back to the app with {@code success=true} or an
+ * {@code error}; without a usable state there is no app to go back to, so the person sees an error page.
+ */
+public final class Callbacks {
+
+    private static final Logger LOG = Logger.getLogger(Callbacks.class);
+
+    private final ConnectService connect;
+
+    Callbacks(ConnectService connect) {
+        this.connect = connect;
+    }
+
+    /** Where the browser goes next. */
+    public sealed interface Outcome {
+    }
+
+    /** A themed error page with this message key (no app to return to). */
+    public record ErrorPage(String messageKey) implements Outcome {
+    }
+
+    /** Back to the app. */
+    public record Redirect(URI location) implements Outcome {
+    }
+
+    public Outcome finish(String providerName, MultivaluedMap<String, String> params) {
+        String state = params.getFirst("state");
+        if (state == null || state.isBlank() || state.length() > 512) {
+            return new ErrorPage("connectStateMissing");
+        }
+        PendingAuthorization p = AuthorizationStates.take(connect.session(), state);
+        RealmModel realm = connect.realm();
+        if (p == null) {
+            LOG.infof("connect callback for %s: unknown, expired or already used state", Inputs.shown(providerName));
+            return new ErrorPage("connectStateInvalid");
+        }
+        if (!realm.getId().equals(p.realmId())) {
+            return new ErrorPage("connectStateInvalid");
+        }
+        try {
+            return complete(providerName, params, state, p);
+        } catch (Failure f) {
+            ConnectEvents.connectFailed(connect.session(), realm, p.clientId(), p.userId(), p.provider(), p.connectionId(),
+                    f.error);
+            return error(p, f.error);
+        }
+    }
+
+    /** A callback that ends in an error redirect to the app, recorded as a failed connect event. */
+    private static final class Failure extends Exception {
+        final String error;
+
+        Failure(String error) {
+            super(error, null, false, false);
+            this.error = error;
+        }
+    }
+
+    private Outcome complete(String providerName, MultivaluedMap<String, String> params, String state,
+                             PendingAuthorization p) throws Failure {
+        if (!p.provider().equals(providerName)) {
+            throw new Failure("provider_mismatch");
+        }
+        String providerError = params.getFirst("error");
+        if (providerError != null) {
+            String code = providerError.matches("[a-z_]{1,64}") ? providerError : "provider_error";
+            LOG.infof("connect callback for %s: the provider answered error=%s", providerName, code);
+            throw new Failure("access_denied".equals(code) ? code : "provider_error");
+        }
+        String code = params.getFirst("code");
+        if (code == null || code.isBlank()) {
+            throw new Failure("missing_code");
+        }
+        RealmModel realm = connect.realm();
+        UserModel user = connect.session().users().getUserById(realm, p.userId());
+        if (user == null || !user.isEnabled()) {
+            throw new Failure("user_not_found");
+        }
+        ResolvedProvider provider = provider(p);
+        KeyRing ring;
+        String verifier;
+        try {
+            ring = connect.keyRing(realm);
+            verifier = p.verifierCiphertext() == null ? null
+                    : ring.decrypt(p.verifierCiphertext(), AuthorizationStates.aad(state));
+        } catch (KeyRingSource.KeyUnavailableException | KeyRing.DecryptionException e) {
+            LOG.errorf("connect callback for %s: %s", providerName, e.getMessage());
+            throw new Failure("server_error");
+        }
+        OAuthClient oauth = connect.oauth();
+        TokenSet tokens;
+        try {
+            tokens = oauth.exchangeCode(provider, realm, code, connect.authorizations().callbackUri(providerName),
+                    verifier, p.scopes());
+        } catch (ProviderCallException e) {
+            LOG.warnf("connect callback for %s: code exchange failed: %s", providerName, e.getMessage());
+            throw new Failure("token_exchange_failed");
+        }
+        OAuthClient.Account account = oauth.account(provider, realm, tokens);
+        ConnectionWriter.Result stored = new ConnectionWriter(connect).writeInOwnTransaction(user.getId(), provider, p.connectionId(),
+                tokens, metadata(p, provider, tokens, params), account, ring);
+        if (stored.error() != null) {
+            throw new Failure(stored.error());
+        }
+        ConnectEvents.connected(connect.session(), realm, realm.getClientByClientId(p.clientId()), user.getId(),
+                provider.name(), p.connectionId(), stored.reconnect());
+        LOG.infof("connection %s stored for provider %s (user %s)", Inputs.shown(p.connectionId()), providerName, user.getId());
+        return new Redirect(KeycloakUriBuilder.fromUri(p.redirectUri()).queryParam("success", "true")
+                .queryParam("connection_id", p.connectionId()).build());
+    }
+
+    /** The provider as the authorization was started with it: the MCP registration, or the realm's with its values. */
+    private ResolvedProvider provider(PendingAuthorization p) throws Failure {
+        RealmModel realm = connect.realm();
+        ResolvedProvider provider = p.mcp() != null
+                ? connect.mcp().provider(connect.session(), realm, p.mcp().issuer(), p.mcp().resource())
+                : connect.registry().find(connect.session(), realm, p.provider());
+        if (provider == null) {
+            throw new Failure("provider_not_configured");
+        }
+        ResolvedProvider.Result withValues = provider.withConnectionValues(p.connectionValues());
+        if (!withValues.ok()) {
+            LOG.warnf("connect callback for %s: the connection's values are refused now: %s", p.provider(),
+                    String.join("; ", withValues.problems()));
+            throw new Failure("provider_not_configured");
+        }
+        return withValues.provider();
+    }
+
+    /** What the connection records besides its tokens: captured values, callback values, per-connection values, MCP. */
+    private static Map<String, String> metadata(PendingAuthorization p, ResolvedProvider provider, TokenSet tokens,
+                                                MultivaluedMap<String, String> params) {
+        Map<String, String> metadata = new LinkedHashMap<>(tokens.captured());
+        for (String name : provider.template().callbackCapture()) {
+            String v = params.getFirst(name);
+            if (v != null && v.length() <= 256 && v.chars().noneMatch(ch -> ch < 0x20)) {
+                metadata.put(name, v);
+            }
+        }
+        provider.connectionValues().forEach((k, v) -> metadata.put(ProviderRegistry.CONNECTION_VALUE_PREFIX + k, v));
+        if (p.mcp() != null) {
+            metadata.put(McpConnect.SERVER_URL, p.mcp().serverUrl());
+            metadata.put(McpConnect.RESOURCE, p.mcp().resource());
+            metadata.put(McpConnect.ISSUER, p.mcp().issuer());
+        }
+        return metadata;
+    }
+
+    /** An error redirect to the app. */
+    static Outcome error(PendingAuthorization p, String error) {
+        KeycloakUriBuilder b = KeycloakUriBuilder.fromUri(p.redirectUri()).queryParam("error", error);
+        if (p.connectionId() != null) {
+            b.queryParam("connection_id", p.connectionId());
+        }
+        return new Redirect(b.build());
+    }
+}

@@ -1,0 +1,121 @@
+package io.kcconnections.connect.connection;
+
+import io.kcconnections.connect.catalog.ProviderRegistry;
+import io.kcconnections.connect.config.ConnectSettings;
+import io.kcconnections.connect.crypto.KeyRing;
+import io.kcconnections.connect.crypto.KeyRingSource;
+import io.kcconnections.connect.mcp.ConnectionProviders;
+import io.kcconnections.connect.mcp.McpConnect;
+import io.kcconnections.connect.oauth.OAuthClient;
+import io.kcconnections.connect.refresh.RefreshPass;
+import io.kcconnections.connect.refresh.Refresher;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.provider.Provider;
+
+/**
+ * The connect flow for one Keycloak session: {@code session.getProvider(ConnectService.class)}. Each step of the
+ * path has its class, reached from here: {@link #authorizations()} (authorize, start), {@link #callbacks()}
+ * (callback, store), {@link #tokens()} (token, refresh on read), {@link #access()} (who may see or use a
+ * connection), {@link #grants()} (device and client-credentials grants) and {@link #disconnects()}.
+ */
+public final class ConnectService implements Provider {
+
+    private final KeycloakSession session;
+    private final ConnectRuntime runtime;
+
+    public ConnectService(KeycloakSession session, ConnectRuntime runtime) {
+        this.session = session;
+        this.runtime = runtime;
+    }
+
+    public KeycloakSession session() {
+        return session;
+    }
+
+    /** The realm of the request. */
+    public RealmModel realm() {
+        return session.getContext().getRealm();
+    }
+
+    public Authorizations authorizations() {
+        return new Authorizations(this);
+    }
+
+    public Callbacks callbacks() {
+        return new Callbacks(this);
+    }
+
+    public TokenReads tokens() {
+        return new TokenReads(this);
+    }
+
+    public Access access() {
+        return new Access(this);
+    }
+
+    public Grants grants() {
+        return new Grants(this);
+    }
+
+    /** Step 4, store: writes a consent's tokens as a connection. */
+    public ConnectionWriter writer() {
+        return new ConnectionWriter(this);
+    }
+
+    /** The realm's clients at MCP authorization servers (admin). */
+    public McpClients mcpClients() {
+        return new McpClients(this);
+    }
+
+    public Disconnector disconnects() {
+        return new Disconnector(this);
+    }
+
+    public ConnectSettings settings() {
+        return runtime.settings();
+    }
+
+    public ProviderRegistry registry() {
+        return runtime.registry();
+    }
+
+    public ConnectionProviders providers() {
+        return runtime.providers();
+    }
+
+    public McpConnect mcp() {
+        return runtime.mcp();
+    }
+
+    /** The key ring for a realm (vault references resolve per realm). */
+    public KeyRing keyRing(RealmModel realm) throws KeyRingSource.KeyUnavailableException {
+        return runtime.keys().ring(session, realm);
+    }
+
+    /** The key ring of the request's realm; 503 {@code encryption_unavailable} without a key. */
+    public KeyRing keyRing() throws ConnectError {
+        try {
+            return keyRing(realm());
+        } catch (KeyRingSource.KeyUnavailableException e) {
+            throw new ConnectError(503, "encryption_unavailable",
+                    "token encryption is not configured on this server; see the server log");
+        }
+    }
+
+    public OAuthClient oauth() {
+        return new OAuthClient(session, runtime.policy());
+    }
+
+    public Refresher refresher() {
+        return runtime.refresher();
+    }
+
+    public RefreshPass refreshPass() {
+        return runtime.refreshPass();
+    }
+
+    @Override
+    public void close() {
+    }
+}

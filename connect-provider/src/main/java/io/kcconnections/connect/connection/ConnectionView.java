@@ -1,0 +1,47 @@
+package io.kcconnections.connect.connection;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.kcconnections.connect.store.Connection;
+
+/** How a connection is shown to users and admins: state and identity, never a token. */
+public final class ConnectionView {
+
+    private ConnectionView() {
+    }
+
+    public static Map<String, Object> of(Connection c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("connection_id", c.connectionId());
+        m.put("provider", c.provider());
+        m.put("account_id", c.identity().accountId());
+        m.put("account_name", c.identity().accountName());
+        m.put("scopes", c.tokens().scopes());
+        m.put("status", c.status().id());
+        m.put("status_reason", c.state().reason());
+        m.put("expires_at", time(c.tokens().expiresAt()));
+        m.put("last_refresh_at", time(c.state().lastRefreshAt()));
+        m.put("last_error_at", time(c.state().lastErrorAt()));
+        m.put("failure_count", c.state().failureCount());
+        m.put("last_used_at", time(c.state().lastUsedAt()));
+        m.put("created_at", time(c.state().createdAt()));
+        m.put("updated_at", time(c.state().updatedAt()));
+        m.put("metadata", c.tokens().metadata());
+        m.put("grant_type", c.grant().type().id());
+        return m;
+    }
+
+    /** The admin view adds the owner. */
+    public static Map<String, Object> forAdmin(Connection c) {
+        Map<String, Object> m = of(c);
+        m.put("user_id", c.userId());
+        m.put("owner_client", c.identity().ownerClient());
+        return m;
+    }
+
+    private static String time(Long millis) {
+        return millis == null ? null : Instant.ofEpochMilli(millis).toString();
+    }
+}

@@ -1,0 +1,86 @@
+package io.kcconnections.connect.connection;
+
+import java.util.Map;
+import java.util.UUID;
+
+import io.kcconnections.connect.catalog.ResolvedProvider;
+import io.kcconnections.connect.crypto.KeyRing;
+import io.kcconnections.connect.oauth.OAuthClient;
+import io.kcconnections.connect.oauth.TokenSet;
+import io.kcconnections.connect.store.Connection;
+import io.kcconnections.connect.store.Connections;
+import io.kcconnections.connect.store.Stores;
+import io.kcconnections.connect.store.TokenCodec;
+import io.kcconnections.connect.store.TokenColumns;
+import org.jboss.logging.Logger;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+
+/**
+ * Step 4 of the connect path, <em>store</em>: a token set from a consent becomes a connection, encrypted. A new row,
+ * or, when the person already has a connection with this provider and connection id, new tokens for it (a reconnect
+ * keeps the connection id). Used by the connect callback and by a login that also connects.
+ */
+public final class ConnectionWriter {
+
+    private static final Logger LOG = Logger.getLogger(ConnectionWriter.class);
+
+    /** @param error null when stored; else an error code for the app */
+    public record Result(String error, boolean reconnect) {
+    }
+
+    private final ConnectService connect;
+
+    ConnectionWriter(ConnectService connect) {
+        this.connect = connect;
+    }
+
+    /**
+     * Writes in a transaction of its own, so a lost race (another request inserted the same connection id) is an
+     * error code for the app, not a failed request.
+     */
+    Result writeInOwnTransaction(String userId, ResolvedProvider provider, String cid, TokenSet tokens,
+                                 Map<String, String> metadata, OAuthClient.Account account, KeyRing ring) {
+        RealmModel realm = connect.realm();
+        try {
+            return KeycloakModelUtils.runJobInTransactionWithResult(connect.session().getKeycloakSessionFactory(),
+                    s -> write(s, realm, userId, provider, cid, tokens, metadata, account, ring));
+        } catch (RuntimeException e) {
+            LOG.warnf("connection %s for %s could not be stored: %s", Inputs.shown(cid), provider.name(),
+                    e.getClass().getSimpleName());
+            return new Result("store_failed", false);
+        }
+    }
+
+    /** Writes in the session's own transaction (a login that also connects); the caller commits. */
+    public Result write(RealmModel realm, String userId, ResolvedProvider provider, String cid, TokenSet tokens,
+                        Map<String, String> metadata, OAuthClient.Account account, KeyRing ring) {
+        return write(connect.session(), realm, userId, provider, cid, tokens, metadata, account, ring);
+    }
+
+    private Result write(KeycloakSession session, RealmModel realm, String userId, ResolvedProvider provider, String cid,
+                         TokenSet tokens, Map<String, String> metadata, OAuthClient.Account account, KeyRing ring) {
+        Connections store = Stores.connections(session);
+        Connection existing = store.find(realm.getId(), provider.name(), cid).orElse(null);
+        long now = System.currentTimeMillis();
+        Long refreshAt = TokenCodec.refreshAt(tokens.expiresAt(), tokens.refreshToken() != null,
+                connect.settings().refreshWindowSeconds(), provider.template().idleRefreshDays());
+        String accountId = account == null ? null : Inputs.truncate(account.id());
+        String accountName = account == null ? null
+                : Inputs.truncate(account.name() != null ? account.name() : account.email());
+        if (existing != null) {
+            if (!userId.equals(existing.userId())) {
+                return new Result("connection_id_in_use", false);
+            }
+            TokenColumns cols = TokenCodec.encrypt(ring, realm.getId(), existing.id(), tokens,
+                    TokenCodec.merge(existing.tokens().metadata(), metadata), refreshAt);
+            store.replaceAfterConsent(existing.id(), accountId, accountName, cols, now);
+            return new Result(null, true);
+        }
+        String id = UUID.randomUUID().toString();
+        TokenColumns cols = TokenCodec.encrypt(ring, realm.getId(), id, tokens, metadata, refreshAt);
+        store.insert(Connection.consented(id, realm.getId(), userId, provider.name(), cid, accountId, accountName, cols, now));
+        return new Result(null, false);
+    }
+}

@@ -1,0 +1,53 @@
+package io.kcconnections.connect.connection;
+
+import io.kcconnections.connect.catalog.ResolvedProvider;
+import io.kcconnections.connect.crypto.KeyRing;
+import io.kcconnections.connect.events.ConnectEvents;
+import io.kcconnections.connect.oauth.ProviderCallException;
+import io.kcconnections.connect.store.Connection;
+import io.kcconnections.connect.store.Stores;
+import io.kcconnections.connect.store.TokenCodec;
+import org.jboss.logging.Logger;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.RealmModel;
+
+/** Revokes a connection's grant at the provider (best effort, per its revoke spec) and deletes the connection. */
+public final class Disconnector {
+
+    private static final Logger LOG = Logger.getLogger(Disconnector.class);
+
+    private final ConnectService connect;
+
+    Disconnector(ConnectService connect) {
+        this.connect = connect;
+    }
+
+    /**
+     * @return what happened at the provider: {@code revoked}, {@code unsupported} (no revocation endpoint),
+     * {@code failed} (it refused or could not be reached; the connection is deleted anyway)
+     */
+    public String disconnect(RealmModel realm, Connection c, ClientModel caller) {
+        String revoked = revoke(realm, c);
+        Stores.connections(connect.session()).delete(c.id());
+        ConnectEvents.disconnected(connect.session(), realm, caller, c.userId(), c.provider(), c.connectionId(), revoked);
+        return revoked;
+    }
+
+    private String revoke(RealmModel realm, Connection c) {
+        ResolvedProvider p = connect.providers().forConnection(connect.session(), realm, c);
+        if (p == null) {
+            return "unsupported";
+        }
+        try {
+            KeyRing ring = connect.keyRing(realm);
+            boolean done = connect.oauth().revoke(p, realm, TokenCodec.accessToken(ring, c), TokenCodec.refreshToken(ring, c));
+            return done ? "revoked" : "unsupported";
+        } catch (ProviderCallException e) {
+            LOG.infof("connection %s: revocation at %s failed (%s); deleting it anyway", c.id(), c.provider(), e.getMessage());
+            return "failed";
+        } catch (Exception e) {
+            LOG.infof("connection %s: revocation skipped (%s); deleting it anyway", c.id(), e.getMessage());
+            return "failed";
+        }
+    }
+}

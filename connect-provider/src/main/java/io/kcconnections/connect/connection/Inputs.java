@@ -1,0 +1,85 @@
+package io.kcconnections.connect.connection;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import jakarta.ws.rs.core.MultivaluedMap;
+
+/** What callers send, checked before anything is looked up or stored; and values echoed back, made safe. */
+public final class Inputs {
+
+    public static final Pattern CONNECTION_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
+    public static final Pattern PROVIDER_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    private static final Pattern SCOPE_TOKEN = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]{1,256}");
+    private static final int MAX_SCOPES = 50;
+
+    private Inputs() {
+    }
+
+    /** The connection id an app asked for, or a new UUID when it gave none; 400 when it is malformed. */
+    public static String newConnectionId(String given) throws ConnectError {
+        String cid = given == null || given.isBlank() ? UUID.randomUUID().toString() : given.trim();
+        if (!CONNECTION_ID.matcher(cid).matches()) {
+            throw ConnectError.badRequest("invalid_request",
+                    "connection_id must be 1-128 characters of letters, digits, '.', '_', ':' or '-'");
+        }
+        return cid;
+    }
+
+    /** Scopes separated by spaces or commas, de-duplicated; 400 for a character OAuth does not allow or too many. */
+    public static List<String> scopes(String scopes) throws ConnectError {
+        List<String> out = new ArrayList<>();
+        if (scopes == null || scopes.isBlank()) {
+            return out;
+        }
+        for (String s : scopes.trim().split("[,\\s]+")) {
+            if (s.isEmpty()) {
+                continue;
+            }
+            if (!SCOPE_TOKEN.matcher(s).matches()) {
+                throw ConnectError.badRequest("invalid_scope", "scopes contain a character OAuth does not allow");
+            }
+            if (!out.contains(s)) {
+                out.add(s);
+            }
+        }
+        if (out.size() > MAX_SCOPES) {
+            throw ConnectError.badRequest("invalid_scope", "at most " + MAX_SCOPES + " scopes");
+        }
+        return out;
+    }
+
+    /** A parameter given at most once; null when absent. */
+    public static String single(MultivaluedMap<String, String> params, String name) throws ConnectError {
+        List<String> v = params.get(name);
+        if (v == null || v.isEmpty()) {
+            return null;
+        }
+        if (v.size() > 1) {
+            throw ConnectError.badRequest("invalid_request", name + " is given more than once");
+        }
+        return v.get(0);
+    }
+
+    /** A value echoed into a description: short, printable, no markup. */
+    public static String shown(String v) {
+        if (v == null) {
+            return "";
+        }
+        String s = v.replaceAll("[^A-Za-z0-9._:/@+-]", "_");
+        return s.length() > 64 ? s.substring(0, 64) + "…" : s;
+    }
+
+    /** A problem text echoed to the caller: printable ASCII only, bounded. */
+    public static String safe(String s) {
+        String t = s.replaceAll("[^\\x20-\\x7E…]", "_");
+        return t.length() > 500 ? t.substring(0, 500) + "…" : t;
+    }
+
+    /** Text a provider sent, cut to the column it is stored in. */
+    static String truncate(String s) {
+        return s == null || s.length() <= 255 ? s : s.substring(0, 255);
+    }
+}

@@ -1,0 +1,66 @@
+package io.kcconnections.connect.store;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Stored connections: lookups and the writes of their lifecycle (consent, account, re-consent needed, use, removal).
+ * Every method works in the session's transaction. Obtain it with {@link Stores#connections}.
+ */
+public interface Connections {
+
+    Optional<Connection> find(String realmId, String provider, String connectionId);
+
+    /** By row id, read afresh from the database (not the session's cached copy). */
+    Optional<Connection> findById(String id);
+
+    /** Every provider's connection with this id in the realm (a connection id is unique per realm and provider). */
+    List<Connection> findByConnectionId(String realmId, String connectionId);
+
+    List<Connection> listByUser(String realmId, String userId);
+
+    /** Connections owned by a client (client-credentials grant), by the client's internal id. */
+    List<Connection> listByOwnerClient(String realmId, String clientId);
+
+    /** Every connection of a realm (admin view), optionally of one status, paged by creation time. */
+    List<Connection> listByRealm(String realmId, ConnectionStatus status, int first, int max);
+
+    /** Inserts a new connection; the unique key (realm, provider, connection id) refuses a duplicate at flush. */
+    void insert(Connection c);
+
+    /**
+     * A new consent for an existing connection: replaces tokens, account and state, and breaks any refresh lease
+     * (a refresher holding the old grant then fails its conditional write-back and discards its result).
+     *
+     * @return rows changed
+     */
+    int replaceAfterConsent(String id, String accountId, String accountName, TokenColumns tokens, long now);
+
+    /** Records the provider-side account behind a connection's tokens. */
+    void setAccount(String id, String accountId, String accountName);
+
+    /** Marks a connection that can no longer be refreshed (no lease needed: nothing else can improve it). */
+    void markNeedsReauth(String id, String reason, long now);
+
+    /** Notes a read, at most once per {@code granularityMillis}, so reads stay read-only on the hot path. */
+    void touch(String id, long now, long granularityMillis);
+
+    /** Connections per status, across realms (for the metrics gauge). */
+    Map<String, Long> countByStatus();
+
+    /**
+     * Deletes connections that can never work again and were left that way since {@code cutoff}: those needing a
+     * new consent, and expired ones without a refresh token.
+     */
+    int deleteTerminalBefore(long cutoff);
+
+    boolean delete(String id);
+
+    int deleteByUser(String realmId, String userId);
+
+    /** A removed client's own connections (client credentials). */
+    int deleteByOwnerClient(String realmId, String clientId);
+
+    int deleteByRealm(String realmId);
+}
