@@ -23,10 +23,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.kcconnections.it.Admin;
-import io.kcconnections.it.Http;
-import io.kcconnections.it.KeycloakServer;
-import io.kcconnections.it.TestServer;
+import io.kcconnections.it.harness.Admin;
+import io.kcconnections.it.harness.Http;
+import io.kcconnections.it.harness.KeycloakServer;
+import io.kcconnections.it.harness.TestServer;
 
 /**
  * The benchmark of one database: starts the real distribution (the test harness's server), seeds connections

@@ -1,8 +1,11 @@
-package io.kcconnections.it;
+package io.kcconnections.it.connect;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.kcconnections.it.harness.Connect;
+import io.kcconnections.it.harness.FreshRealm;
+import io.kcconnections.it.harness.Http;
+import io.kcconnections.it.harness.TestRealm;
+import io.kcconnections.it.harness.TestServer;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -13,17 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The connect flow end to end against the upstream realm: a real code exchange with PKCE, then the token endpoint. */
 class ConnectFlowIT {
 
+    @FreshRealm
     private TestRealm realm;
-
-    @BeforeEach
-    void setUp() {
-        realm = TestRealm.create();
-    }
-
-    @AfterEach
-    void tearDown() {
-        realm.close();
-    }
 
     @Test
     @DisplayName("alice connects her upstream account; the token endpoint returns a token the upstream accepts")

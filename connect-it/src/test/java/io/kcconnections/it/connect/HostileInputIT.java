@@ -1,8 +1,14 @@
-package io.kcconnections.it;
+package io.kcconnections.it.connect;
 
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
+import io.kcconnections.it.harness.Browser;
+import io.kcconnections.it.harness.Connect;
+import io.kcconnections.it.harness.Db;
+import io.kcconnections.it.harness.FreshRealm;
+import io.kcconnections.it.harness.Http;
+import io.kcconnections.it.harness.TestRealm;
+import io.kcconnections.it.harness.TestServer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -14,18 +20,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Malformed and hostile input: a 4xx JSON error or an error redirect, and nothing stored. */
 class HostileInputIT {
 
+    @FreshRealm
     private TestRealm realm;
     private String alice;
 
     @BeforeEach
-    void setUp() {
-        realm = TestRealm.create();
+    void signIn() {
         alice = realm.alice();
-    }
-
-    @AfterEach
-    void tearDown() {
-        realm.close();
     }
 
     private String startAndLogin(String provider, String cid) {

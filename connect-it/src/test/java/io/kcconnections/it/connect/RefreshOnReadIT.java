@@ -1,11 +1,16 @@
-package io.kcconnections.it;
+package io.kcconnections.it.connect;
 
 import java.time.Instant;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.kcconnections.it.harness.Connect;
+import io.kcconnections.it.harness.Db;
+import io.kcconnections.it.harness.FreshRealm;
+import io.kcconnections.it.harness.Http;
+import io.kcconnections.it.harness.TestRealm;
+import io.kcconnections.it.harness.TestServer;
+import io.kcconnections.it.harness.Vault;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -19,17 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class RefreshOnReadIT {
 
+    @FreshRealm
     private TestRealm realm;
-
-    @BeforeEach
-    void setUp() {
-        realm = TestRealm.create();
-    }
-
-    @AfterEach
-    void tearDown() {
-        realm.close();
-    }
 
     @Test
     @DisplayName("a fresh token is served as is; near expiry a read refreshes once and stores the rotated refresh token")

@@ -1,7 +1,11 @@
-package io.kcconnections.it;
+package io.kcconnections.it.connect;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
+import io.kcconnections.it.harness.Connect;
+import io.kcconnections.it.harness.FreshRealm;
+import io.kcconnections.it.harness.Http;
+import io.kcconnections.it.harness.TestRealm;
+import io.kcconnections.it.harness.TestServer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -14,20 +18,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TokenAccessIT {
 
+    @FreshRealm
     private TestRealm realm;
     private String alice;
 
     @BeforeAll
     void connectAlice() {
-        realm = TestRealm.create();
         alice = realm.alice();
         String landed = Connect.connect(realm, alice, "keycloak", "alice-gh", realm.upstreamUser());
         assertEquals("true", Http.queryParam(landed, "success"), landed);
-    }
-
-    @AfterAll
-    void tearDown() {
-        realm.close();
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.kcconnections.it;
+package io.kcconnections.it.fakes;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -25,6 +25,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.kcconnections.it.harness.Http;
+import io.kcconnections.it.harness.SecretLedger;
 
 /**
  * A third-party OAuth 2.0 provider in the test JVM that holds its clients to one provider's documented rules and
@@ -100,33 +102,33 @@ public final class FakeProvider {
     public volatile String clientSecret;
 
     // The provider's rules.
-    Auth auth = Auth.POST;
-    boolean jsonBody;
-    Map<String, String> requiredHeaders = Map.of();
-    String scopeParam = "scope";
-    String scopeSeparator = " ";
-    List<String> expectedScopes;
-    Map<String, String> requiredAuthorizeParams = Map.of();
-    Pkce pkce = Pkce.SUPPORTED;
-    boolean formPost;
-    Map<String, Predicate<String>> requiredTokenParams = Map.of();
-    Map<String, Predicate<String>> requiredRefreshParams = Map.of();
-    Long expiresIn = 3600L;
-    Predicate<Map<String, String>> grantsRefreshToken = q -> true;
-    Refresh refresh = Refresh.ROTATE;
-    Errors errors = Errors.OAUTH;
-    boolean formUnlessAcceptJson;
-    String userinfoMethod = "GET";
+    public Auth auth = Auth.POST;
+    public boolean jsonBody;
+    public Map<String, String> requiredHeaders = Map.of();
+    public String scopeParam = "scope";
+    public String scopeSeparator = " ";
+    public List<String> expectedScopes;
+    public Map<String, String> requiredAuthorizeParams = Map.of();
+    public Pkce pkce = Pkce.SUPPORTED;
+    public boolean formPost;
+    public Map<String, Predicate<String>> requiredTokenParams = Map.of();
+    public Map<String, Predicate<String>> requiredRefreshParams = Map.of();
+    public Long expiresIn = 3600L;
+    public Predicate<Map<String, String>> grantsRefreshToken = q -> true;
+    public Refresh refresh = Refresh.ROTATE;
+    public Errors errors = Errors.OAUTH;
+    public boolean formUnlessAcceptJson;
+    public String userinfoMethod = "GET";
     /** Extra check of the client secret (Apple's signed JWT): returns why it is refused, or null. */
-    volatile Function<String, String> secretCheck;
+    public volatile Function<String, String> secretCheck;
     /** Further checks of a token request (exchange or refresh): returns a refusal or null. */
-    Function<Seen, Refusal> tokenCheck = s -> null;
+    public Function<Seen, Refusal> tokenCheck = s -> null;
     /** Reshapes a successful token answer (Slack's nesting, Withings' wrapping, Zendesk's optional expiry). */
-    BiConsumer<Seen, ObjectNode> answer = (s, a) -> { };
+    public BiConsumer<Seen, ObjectNode> answer = (s, a) -> { };
     /** The account behind a grant, as the userinfo endpoint answers it. */
-    Function<Grant, ObjectNode> userinfo = g -> Http.JSON.createObjectNode().put("sub", g.subject);
+    public Function<Grant, ObjectNode> userinfo = g -> Http.JSON.createObjectNode().put("sub", g.subject);
     /** Extra parameters the callback carries (QuickBooks' realmId). */
-    Map<String, String> callbackExtras = Map.of();
+    public Map<String, String> callbackExtras = Map.of();
 
     /** The exact redirect URI registered for the client at this provider (set once the realm exists). */
     public volatile String registeredRedirect;
@@ -507,13 +509,13 @@ public final class FakeProvider {
 
     // ---------------------------------------------------------------------------------------------------------------
 
-    static String token(int bytes) {
+    public static String token(int bytes) {
         byte[] b = new byte[bytes];
         RANDOM.nextBytes(b);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
-    static String s256(String verifier) {
+    public static String s256(String verifier) {
         try {
             return Base64.getUrlEncoder().withoutPadding().encodeToString(
                     MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
@@ -522,7 +524,7 @@ public final class FakeProvider {
         }
     }
 
-    static Map<String, String> query(String raw) {
+    public static Map<String, String> query(String raw) {
         Map<String, String> m = new LinkedHashMap<>();
         if (raw == null || raw.isEmpty()) {
             return m;
@@ -551,12 +553,12 @@ public final class FakeProvider {
     }
 
     /** Reads a JSON answer of a direct call (for the negative checks). */
-    static JsonNode json(Http.Resp r) {
+    public static JsonNode json(Http.Resp r) {
         return r.json();
     }
 
     /** The URL with its query parsed. */
-    static Map<String, String> queryOf(String url) {
+    public static Map<String, String> queryOf(String url) {
         return query(URI.create(url).getRawQuery());
     }
 }

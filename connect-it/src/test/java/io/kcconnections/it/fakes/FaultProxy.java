@@ -1,4 +1,4 @@
-package io.kcconnections.it;
+package io.kcconnections.it.fakes;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -19,21 +19,21 @@ import com.sun.net.httpserver.HttpServer;
  * Sits between the extension and the upstream token endpoint and misbehaves on command: the provider faults of a
  * real deployment (5xx, silence, garbage, rate limiting), reproduced on loopback. In PASS mode it forwards.
  */
-final class FaultProxy implements AutoCloseable {
+public final class FaultProxy implements AutoCloseable {
 
-    enum Mode { PASS, ERROR_500, TIMEOUT, GARBAGE, RATE_LIMIT, HOLD }
+    public enum Mode { PASS, ERROR_500, TIMEOUT, GARBAGE, RATE_LIMIT, HOLD }
 
     private final HttpServer server;
     private final String target;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    volatile Mode mode = Mode.PASS;
-    final AtomicInteger hits = new AtomicInteger();
+    public volatile Mode mode = Mode.PASS;
+    public final AtomicInteger hits = new AtomicInteger();
     /** Requests waiting in HOLD mode, until {@link #dropHeld()} or {@link #forwardHeld()}. */
-    final AtomicInteger held = new AtomicInteger();
+    public final AtomicInteger held = new AtomicInteger();
     private final java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
     private volatile boolean dropOnRelease;
 
-    FaultProxy(String target) throws IOException {
+    public FaultProxy(String target) throws IOException {
         this.target = target;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setExecutor(Executors.newCachedThreadPool());
@@ -42,20 +42,20 @@ final class FaultProxy implements AutoCloseable {
     }
 
     /** Answers every held request with 500 without forwarding it, and stops holding. */
-    void dropHeld() {
+    public void dropHeld() {
         dropOnRelease = true;
         mode = Mode.ERROR_500;
         hold.countDown();
     }
 
     /** Forwards every held request, and passes everything from now on. */
-    void forwardHeld() {
+    public void forwardHeld() {
         dropOnRelease = false;
         mode = Mode.PASS;
         hold.countDown();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/token";
     }
 

@@ -1,4 +1,4 @@
-package io.kcconnections.it;
+package io.kcconnections.it.fakes;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -9,41 +9,43 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.kcconnections.it.harness.Http;
+import io.kcconnections.it.harness.TestServer;
 
 /**
  * A small MCP-style protected resource on loopback: answers 401 with {@code WWW-Authenticate: Bearer
  * resource_metadata="…"} without a token, serves RFC 9728 metadata, and accepts a bearer token only when the
  * upstream realm's userinfo accepts it. Hostile variants are registered per path by the tests.
  */
-final class McpTestServer implements AutoCloseable {
+public final class McpTestServer implements AutoCloseable {
 
     /** One canned answer. */
-    record Answer(int status, String body, Map<String, String> headers) {
-        static Answer json(String body) {
+    public record Answer(int status, String body, Map<String, String> headers) {
+        public static Answer json(String body) {
             return new Answer(200, body, Map.of("Content-Type", "application/json"));
         }
     }
 
     private final HttpServer server;
     private final Map<String, Answer> routes = new ConcurrentHashMap<>();
-    final Map<String, Integer> hits = new ConcurrentHashMap<>();
+    public final Map<String, Integer> hits = new ConcurrentHashMap<>();
 
-    McpTestServer() throws IOException {
+    public McpTestServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", this::handle);
         server.start();
     }
 
-    String base() {
+    public String base() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    void route(String path, Answer a) {
+    public void route(String path, Answer a) {
         routes.put(path, a);
     }
 
     /** An MCP endpoint at {@code path}: 401 naming {@code metadataPath}, or 200 for a token the upstream accepts. */
-    void mcpEndpoint(String path, String metadataPath) {
+    public void mcpEndpoint(String path, String metadataPath) {
         routes.put(path, new Answer(-1, metadataPath, Map.of()));
     }
 

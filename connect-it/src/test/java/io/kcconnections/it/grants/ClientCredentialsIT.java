@@ -1,10 +1,17 @@
-package io.kcconnections.it;
+package io.kcconnections.it.grants;
 
 import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kcconnections.it.harness.Connect;
+import io.kcconnections.it.harness.Db;
+import io.kcconnections.it.harness.FreshRealm;
+import io.kcconnections.it.harness.Http;
+import io.kcconnections.it.harness.SecretLedger;
+import io.kcconnections.it.harness.TestRealm;
+import io.kcconnections.it.harness.TestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -25,13 +32,13 @@ class ClientCredentialsIT {
     private static final String BACKEND = "demo-backend";
     private static final String BACKEND_SECRET = "demo-backend-secret";
 
+    @FreshRealm
     private TestRealm realm;
     private String upstreamClient;
     private String upstreamClientUuid;
 
     @BeforeEach
     void setUp() {
-        realm = TestRealm.create();
         upstreamClient = "cc-" + UUID.randomUUID().toString().substring(0, 8);
         String secret = SecretLedger.note("cc-secret-" + UUID.randomUUID());
         ObjectNode c = Http.JSON.createObjectNode();
@@ -57,7 +64,6 @@ class ClientCredentialsIT {
     @AfterEach
     void tearDown() {
         realm.admin().delete("/" + TestServer.UPSTREAM_REALM + "/clients/" + upstreamClientUuid);
-        realm.close();
     }
 
     private Http.Resp create(String bearer, String provider, String cid) {

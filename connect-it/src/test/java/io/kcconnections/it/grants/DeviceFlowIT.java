@@ -1,11 +1,16 @@
-package io.kcconnections.it;
+package io.kcconnections.it.grants;
 
 import java.util.Map;
 import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.kcconnections.it.harness.Browser;
+import io.kcconnections.it.harness.Connect;
+import io.kcconnections.it.harness.Db;
+import io.kcconnections.it.harness.FreshRealm;
+import io.kcconnections.it.harness.Http;
+import io.kcconnections.it.harness.TestRealm;
+import io.kcconnections.it.harness.TestServer;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -22,17 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class DeviceFlowIT {
 
+    @FreshRealm
     private TestRealm realm;
-
-    @BeforeEach
-    void setUp() {
-        realm = TestRealm.create();
-    }
-
-    @AfterEach
-    void tearDown() {
-        realm.close();
-    }
 
     private Http.Resp start(String bearer, String provider, String cid) {
         return Http.postForm(realm.url("/connect/device"), Map.of("provider", provider, "connection_id", cid), bearer);

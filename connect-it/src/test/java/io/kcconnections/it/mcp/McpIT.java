@@ -1,4 +1,4 @@
-package io.kcconnections.it;
+package io.kcconnections.it.mcp;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -9,10 +9,18 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kcconnections.it.harness.Admin;
+import io.kcconnections.it.harness.Browser;
+import io.kcconnections.it.harness.Connect;
+import io.kcconnections.it.harness.Db;
+import io.kcconnections.it.harness.FreshRealm;
+import io.kcconnections.it.harness.Http;
+import io.kcconnections.it.harness.SecretLedger;
+import io.kcconnections.it.harness.TestRealm;
+import io.kcconnections.it.harness.TestServer;
+import io.kcconnections.it.fakes.McpTestServer;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +41,7 @@ class McpIT {
 
     private static McpTestServer mcp;
     private static final List<String> registeredUpstream = new ArrayList<>();
+    @FreshRealm
     private TestRealm realm;
 
     @BeforeAll
@@ -69,16 +78,6 @@ class McpIT {
                 TestServer.admin().delete("/" + TestServer.UPSTREAM_REALM + "/clients/" + found.get(0).get("id").asText());
             }
         }
-    }
-
-    @BeforeEach
-    void setUp() {
-        realm = TestRealm.create();
-    }
-
-    @AfterEach
-    void tearDown() {
-        realm.close();
     }
 
     private Http.Resp authorize(String bearer, String serverUrl, String cid) {

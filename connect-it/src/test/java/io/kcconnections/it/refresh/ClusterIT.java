@@ -1,4 +1,4 @@
-package io.kcconnections.it;
+package io.kcconnections.it.refresh;
 
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -19,6 +19,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kcconnections.it.harness.Admin;
+import io.kcconnections.it.harness.Browser;
+import io.kcconnections.it.harness.Connect;
+import io.kcconnections.it.harness.Http;
+import io.kcconnections.it.harness.KeycloakServer;
+import io.kcconnections.it.harness.SecretLedger;
+import io.kcconnections.it.harness.TestRealm;
+import io.kcconnections.it.harness.TestServer;
+import io.kcconnections.it.fakes.FaultProxy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,4 +1,4 @@
-package io.kcconnections.it;
+package io.kcconnections.it.refresh;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -9,8 +9,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.kcconnections.it.harness.Connect;
+import io.kcconnections.it.harness.Db;
+import io.kcconnections.it.harness.FreshRealm;
+import io.kcconnections.it.harness.Http;
+import io.kcconnections.it.harness.TestRealm;
+import io.kcconnections.it.harness.TestServer;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -23,17 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
  */
 class ConcurrentRefreshIT {
 
+    @FreshRealm
     private TestRealm realm;
-
-    @BeforeEach
-    void setUp() {
-        realm = TestRealm.create();
-    }
-
-    @AfterEach
-    void tearDown() {
-        realm.close();
-    }
 
     @Test
     @DisplayName("50 concurrent reads of an expiring connection: one refresh at the upstream, 50 valid answers, still active")

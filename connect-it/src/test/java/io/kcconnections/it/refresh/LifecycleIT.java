@@ -1,10 +1,18 @@
-package io.kcconnections.it;
+package io.kcconnections.it.refresh;
 
 import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.kcconnections.it.harness.Connect;
+import io.kcconnections.it.harness.Db;
+import io.kcconnections.it.harness.Http;
+import io.kcconnections.it.harness.SecretLedger;
+import io.kcconnections.it.harness.TestRealm;
+import io.kcconnections.it.harness.TestServer;
+import io.kcconnections.it.harness.Vault;
+import io.kcconnections.it.fakes.FaultProxy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;

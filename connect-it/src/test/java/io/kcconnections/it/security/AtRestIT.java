@@ -1,10 +1,18 @@
-package io.kcconnections.it;
+package io.kcconnections.it.security;
 
 import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.Map;
 
 import io.kcconnections.connect.crypto.KeyRing;
+import io.kcconnections.it.harness.Connect;
+import io.kcconnections.it.harness.Db;
+import io.kcconnections.it.harness.FreshRealm;
+import io.kcconnections.it.harness.Http;
+import io.kcconnections.it.harness.SecretLedger;
+import io.kcconnections.it.harness.TestRealm;
+import io.kcconnections.it.harness.TestServer;
+import io.kcconnections.it.harness.Vault;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -25,11 +33,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AtRestIT {
 
     static final String NEW_KEY = "0fN3s8vQmZr1T6yW2kLx9pA4cE7hJ5uB3dG8iO1qS0w=";
+    @FreshRealm
     private TestRealm realm;
 
     @BeforeAll
     void setUp() {
-        realm = TestRealm.create();
         String alice = realm.alice();
         for (String cid : new String[]{"r1", "r2", "r3"}) {
             assertEquals("true", Http.queryParam(Connect.connect(realm, alice, "keycloak", cid, realm.upstreamUser()), "success"));
@@ -40,7 +48,6 @@ class AtRestIT {
     @AfterAll
     void tearDown() throws Exception {
         TestServer.restoreDefaults();
-        realm.close();
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.kcconnections.it;
+package io.kcconnections.it.security;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +10,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import io.kcconnections.it.harness.KeycloakServer;
+import io.kcconnections.it.harness.SecretLedger;
 import org.junit.jupiter.api.ClassOrderer;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;

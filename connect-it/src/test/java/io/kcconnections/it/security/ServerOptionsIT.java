@@ -1,8 +1,14 @@
-package io.kcconnections.it;
+package io.kcconnections.it.security;
 
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kcconnections.it.harness.Browser;
+import io.kcconnections.it.harness.Connect;
+import io.kcconnections.it.harness.Db;
+import io.kcconnections.it.harness.Http;
+import io.kcconnections.it.harness.TestRealm;
+import io.kcconnections.it.harness.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;

@@ -1,4 +1,4 @@
-package io.kcconnections.it;
+package io.kcconnections.it.harness;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,6 +24,7 @@ public final class TestRealm implements AutoCloseable {
     private final Admin admin;
     private final String base;
     private final List<String> upstreamUsers = new ArrayList<>();
+    private boolean closed;
 
     private TestRealm(String name) {
         this.name = name;
@@ -39,7 +40,7 @@ public final class TestRealm implements AutoCloseable {
     }
 
     /** The demo realm's representation under another name. */
-    static ObjectNode demoRealm(String name) {
+    public static ObjectNode demoRealm(String name) {
         try {
             ObjectNode rep = (ObjectNode) Http.JSON.readTree(Files.readString(
                     Path.of(KeycloakServer.prop("kc.realm.config", "../realm-config")).resolve("demo-realm.json")));
@@ -101,8 +102,13 @@ public final class TestRealm implements AutoCloseable {
         return admin;
     }
 
+    /** Removes the realm and the upstream people made for it; a second call does nothing. */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         admin.deleteRealm(name);
         for (String u : upstreamUsers) {
             JsonNode found = admin.get("/" + TestServer.UPSTREAM_REALM + "/users?exact=true&username=" + u).json();

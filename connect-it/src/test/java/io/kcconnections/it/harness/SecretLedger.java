@@ -1,10 +1,10 @@
-package io.kcconnections.it;
+package io.kcconnections.it.harness;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Every secret the tests see (tokens, codes, client secrets, keys) is noted here; {@link LogHygieneIT} then checks
+ * Every secret the tests see (tokens, codes, client secrets, keys) is noted here; {@link io.kcconnections.it.security.LogHygieneIT} then checks
  * that none of them appears in any server log of the run.
  */
 public final class SecretLedger {

@@ -1,10 +1,10 @@
-package io.kcconnections.it;
+package io.kcconnections.it.harness;
 
 import java.util.List;
 import java.util.Map;
 
 import io.kcconnections.connect.crypto.KeyRing;
-import io.kcconnections.connect.crypto.TokenCodec;
+import io.kcconnections.connect.store.TokenCodec;
 
 /** Decrypts stored columns in the test, with the extension's own key-ring code and the test key. */
 public final class Vault {

@@ -1,4 +1,4 @@
-package io.kcconnections.it;
+package io.kcconnections.it.harness;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,4 +1,4 @@
-package io.kcconnections.it;
+package io.kcconnections.it.harness;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -90,7 +90,7 @@ public final class KeycloakServer {
         return new KeycloakServer(name, Path.of(prop("kc.home", "target/kc/keycloak-26.7.3")), Db.fromSystemProperties());
     }
 
-    static String prop(String k, String d) {
+    public static String prop(String k, String d) {
         String v = System.getProperty(k);
         return v == null || v.isBlank() ? d : v;
     }

@@ -1,4 +1,4 @@
-package io.kcconnections.it;
+package io.kcconnections.it.harness;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,9 +28,9 @@ public final class TestServer {
      * with a waiting token read could never be answered (the default pool is max(50, 4 x cores) threads): the test
      * server gets room for the concurrency tests' readers and the upstream's answers.
      */
-    static final List<String> START_ARGS = List.of("--cache=local", "--http-pool-max-threads=200");
+    public static final List<String> START_ARGS = List.of("--cache=local", "--http-pool-max-threads=200");
     /** Build options of the test distribution (every server started from it must use the same). */
-    static final List<String> BUILD_ARGS = List.of("--vault=file");
+    public static final List<String> BUILD_ARGS = List.of("--vault=file");
 
     private static KeycloakServer server;
     private static Admin admin;

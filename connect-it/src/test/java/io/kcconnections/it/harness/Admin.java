@@ -1,4 +1,4 @@
-package io.kcconnections.it;
+package io.kcconnections.it.harness;
 
 import java.util.List;
 import java.util.Map;
