@@ -46,7 +46,7 @@ final class RowUpdate {
 
     /** Sets every column a token response writes, the refresh token included (null clears it). */
     RowUpdate tokens(TokenColumns t) {
-        return set("refreshToken", t.refreshTokenCiphertext()).tokensKeepingRefresh(t);
+        return set("refreshToken", t.refreshTokenCiphertext()).tokenColumnsButRefresh(t);
     }
 
     /** Like {@link #tokens}, but a null refresh-token ciphertext keeps the stored one (a refresh without rotation). */
@@ -54,9 +54,14 @@ final class RowUpdate {
         if (t.refreshTokenCiphertext() != null) {
             set("refreshToken", t.refreshTokenCiphertext());
         }
-        return set("accessToken", t.accessTokenCiphertext()).set("rawToken", t.rawTokenCiphertext()).set("keyId", t.keyId()).set("tokenType", t.tokenType())
-                .set("scopes", Rows.joinScopes(t.scopes())).set("metadata", Rows.writeMetadata(t.metadata()))
-                .set("expiresAt", t.expiresAt()).set("refreshAt", t.refreshAt());
+        return tokenColumnsButRefresh(t);
+    }
+
+    private RowUpdate tokenColumnsButRefresh(TokenColumns t) {
+        return set("accessToken", t.accessTokenCiphertext()).set("rawToken", t.rawTokenCiphertext()).set("keyId", t.keyId())
+                .set("tokenType", t.tokenType()).set("scopes", Rows.joinScopes(t.scopes()))
+                .set("metadata", Rows.writeMetadata(t.metadata())).set("expiresAt", t.expiresAt())
+                .set("refreshAt", t.refreshAt());
     }
 
     /** Frees the lease. */
@@ -112,10 +117,14 @@ final class RowUpdate {
         return this;
     }
 
+    /** The statement as written (for tests: every column is set once). */
+    String jpql() {
+        return "update ConnectConnection c set " + String.join(", ", sets) + " where " + String.join(" and ", conditions);
+    }
+
     /** @return the number of rows changed (0 or 1) */
     int run() {
-        var q = em.createQuery("update ConnectConnection c set " + String.join(", ", sets) + " where "
-                + String.join(" and ", conditions));
+        var q = em.createQuery(jpql());
         params.forEach(q::setParameter);
         return q.executeUpdate();
     }
