@@ -23,6 +23,8 @@ class HostileInputIT {
     @FreshRealm
     private TestRealm realm;
     private String alice;
+    /** The browser of the last startAndLogin: the callback only works there. */
+    private Browser browser;
 
     @BeforeEach
     void signIn() {
@@ -34,7 +36,8 @@ class HostileInputIT {
                 "redirect_uri", Connect.APP_REDIRECT));
         assertEquals(200, r.status(), r::toString);
         String[] person = realm.upstreamUser();
-        return new Browser(TestServer.baseUrl()).loginUntilCallback(r.json().get("authorize_url").asText(), person[0], person[1]);
+        browser = Connect.browserOf(alice);
+        return browser.loginUntilCallback(r.json().get("authorize_url").asText(), person[0], person[1]);
     }
 
     private static void assertErrorPage(Http.Resp r) {
@@ -46,10 +49,10 @@ class HostileInputIT {
     @DisplayName("a replayed callback is refused: the state is consumed exactly once")
     void replayedState() throws Exception {
         String callback = startAndLogin("keycloak", "once");
-        Http.Resp first = Http.get(callback, null);
+        Http.Resp first = browser.request(callback);
         assertEquals(302, first.status());
         assertEquals("true", Http.queryParam(first.header("Location"), "success"));
-        Http.Resp replay = Http.get(callback, null);
+        Http.Resp replay = browser.request(callback);
         assertErrorPage(replay);
         assertTrue(replay.body().contains("invalid, expired or already used"), "the themed message is shown");
         assertEquals(1, Db.count(realm.name));
@@ -61,10 +64,10 @@ class HostileInputIT {
         String callback = startAndLogin("keycloak", "tamper");
         String state = Http.queryParam(callback, "state");
         String flipped = (state.charAt(0) == 'A' ? 'B' : 'A') + state.substring(1);
-        Http.Resp r = Http.get(callback.replace("state=" + Http.enc(state), "state=" + Http.enc(flipped)), null);
+        Http.Resp r = browser.request(callback.replace("state=" + Http.enc(state), "state=" + Http.enc(flipped)));
         assertErrorPage(r);
         assertEquals(0, Db.count(realm.name));
-        assertEquals(302, Http.get(callback, null).status(), "the genuine state still works");
+        assertEquals(302, browser.request(callback).status(), "the genuine state still works");
         assertEquals(1, Db.count(realm.name));
     }
 
@@ -72,25 +75,26 @@ class HostileInputIT {
     @DisplayName("a state issued for another provider: error redirect, nothing stored, state burnt")
     void stateForAnotherProvider() throws Exception {
         String callback = startAndLogin("keycloak", "mixup");
-        Http.Resp r = Http.get(callback.replace("/connect/callback/keycloak", "/connect/callback/acme"), null);
+        Http.Resp r = browser.request(callback.replace("/connect/callback/keycloak", "/connect/callback/acme"));
         assertEquals(302, r.status(), r::toString);
         assertTrue(r.header("Location").startsWith(Connect.APP_REDIRECT));
         assertEquals("provider_mismatch", Http.queryParam(r.header("Location"), "error"));
         assertEquals(0, Db.count(realm.name));
-        assertErrorPage(Http.get(callback, null));
+        assertErrorPage(browser.request(callback));
         assertEquals(0, Db.count(realm.name));
     }
 
     @Test
-    @DisplayName("a callback without code, or with the provider's error, redirects with an error and stores nothing")
+    @DisplayName("a callback without code, or with the provider's error, in the browser that started it: an error redirect, nothing stored")
     void missingCodeAndProviderError() throws Exception {
         for (String[] c : new String[][]{{"", "missing_code"}, {"&error=access_denied&error_description=no", "access_denied"},
                 {"&error=%3Cscript%3E", "provider_error"}}) {
             Http.Resp a = Connect.authorize(realm, alice, Connect.params("provider", "keycloak", "redirect_uri", Connect.APP_REDIRECT));
-            String state = Http.queryParam(a.json().get("authorize_url").asText(), "state");
-            Http.Resp r = Http.get(realm.url("/connect/callback/keycloak?state=" + Http.enc(state) + c[0]), null);
+            Browser b = Connect.browserOf(alice);
+            String state = Http.queryParam(b.providerUrl(a.json().get("authorize_url").asText()), "state");
+            Browser.Page r = b.get(realm.url("/connect/callback/keycloak?state=" + Http.enc(state) + c[0]));
             assertEquals(302, r.status(), r::toString);
-            assertEquals(c[1], Http.queryParam(r.header("Location"), "error"));
+            assertEquals(c[1], Http.queryParam(r.location(), "error"));
         }
         assertEquals(0, Db.count(realm.name));
     }

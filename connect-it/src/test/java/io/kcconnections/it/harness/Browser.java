@@ -23,16 +23,65 @@ public final class Browser {
     private final HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(10)).build();
     /**
-     * Cookies by name. Browsers send {@code Secure} cookies to http://localhost and 127.0.0.1 (a secure context);
-     * java.net's CookieManager does not, so this jar keeps them itself (one server per browser).
+     * Cookies by path and name, as a browser keeps them: the app realm's and the provider realm's Keycloak cookies
+     * share names and differ by path. Browsers send {@code Secure} cookies to http://localhost and 127.0.0.1 (a secure
+     * context); java.net's CookieManager does not, so this jar keeps them itself (one server per browser).
      */
-    private final Map<String, String> cookies = new java.util.LinkedHashMap<>();
+    private final Map<String, Map<String, String>> cookies = new java.util.TreeMap<>(java.util.Comparator.reverseOrder());
     private final String serverBase;
     /** Every URL visited, for assertions about what the browser saw. */
     public final java.util.List<String> visited = new java.util.ArrayList<>();
 
+    /** The person's Keycloak credentials, for the realm's own login on the way to a provider. */
+    private String[] person;
+
     public Browser(String serverBase) {
         this.serverBase = serverBase;
+    }
+
+    /** Signs in to Keycloak as this person when a start page asks (the realm's login, not the provider's). */
+    public Browser as(String username, String password) {
+        this.person = new String[]{username, password};
+        return this;
+    }
+
+    /**
+     * Opens a start URL ({@code authorize_url}) as the person would: signs in to Keycloak when asked, and returns
+     * where the start page sends the browser (the provider's authorization URL, or the app with an error).
+     */
+    public String providerUrl(String startUrl) {
+        Page p = signInIfAsked(get(startUrl));
+        assertEquals(302, p.status(), () -> "the start page did not redirect: HTTP " + p.status() + " at " + p.url()
+                + "\n" + text(p));
+        return URI.create(p.url()).resolve(p.location()).toString();
+    }
+
+    /**
+     * The start page's own answer: when it shows Keycloak's login, signs in as the person and comes back to it
+     * (through the login's redirects), as a person's browser does.
+     */
+    public Page signInIfAsked(Page p) {
+        Matcher m = LOGIN_FORM.matcher(p.body() == null ? "" : p.body());
+        if (p.status() != 200 || !m.find() || m.group(1).contains("/realms/" + TestServer.UPSTREAM_REALM + "/")) {
+            return p;
+        }
+        assertNotNull(person, "the start page asks to sign in to Keycloak: give the browser a person (as(...))");
+        Page q = postForm(m.group(1).replace("&amp;", "&"), Map.of("username", person[0], "password", person[1],
+                "credentialId", ""));
+        int hops = 0;
+        while (q.location() != null && hops++ < 10) {
+            String next = URI.create(q.url()).resolve(q.location()).toString();
+            q = get(next);
+            if (next.contains("/connect/start/")) {
+                return q;
+            }
+        }
+        return q;
+    }
+
+    /** The provider URL a start URL leads to; other URLs as they are. */
+    private String viaStart(String url) {
+        return url.contains("/connect/start/") ? providerUrl(url) : url;
     }
 
     public record Page(int status, String url, String body, String location) {
@@ -47,45 +96,86 @@ public final class Browser {
                 .POST(HttpRequest.BodyPublishers.ofString(Http.form(form))), url);
     }
 
-    private Page send(HttpRequest.Builder b, String url) {
+    private HttpResponse<String> exchange(HttpRequest.Builder b, String url) {
         visited.add(url);
         // As a browser asks for pages: Keycloak picks between endpoints on one path by it (the device endpoint's
         // user-code form and its JSON device-authorization request share /realms/{realm}/device).
         b.header("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
         if (!cookies.isEmpty() && url.startsWith(serverBase)) {
+            String path = URI.create(url).getRawPath();
             StringBuilder c = new StringBuilder();
-            cookies.forEach((k, v) -> c.append(c.length() == 0 ? "" : "; ").append(k).append('=').append(v));
-            b.header("Cookie", c.toString());
+            // Longest path first (the reverse order of the keys), as browsers send them.
+            cookies.forEach((p, jar) -> {
+                if (path.startsWith(p) || (path + "/").equals(p)) {
+                    jar.forEach((k, v) -> c.append(c.length() == 0 ? "" : "; ").append(k).append('=').append(v));
+                }
+            });
+            if (c.length() > 0) {
+                b.header("Cookie", c.toString());
+            }
         }
         try {
             HttpResponse<String> r = client.send(b.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
             if (url.startsWith(serverBase)) {
                 for (String sc : r.headers().allValues("Set-Cookie")) {
-                    String first = sc.split(";", 2)[0];
-                    int i = first.indexOf('=');
-                    if (i <= 0) {
-                        continue;
-                    }
-                    String lower = sc.toLowerCase(java.util.Locale.ROOT);
-                    if (lower.contains("max-age=0") || lower.contains("expires=thu, 01 jan 1970")) {
-                        cookies.remove(first.substring(0, i).trim());
-                    } else {
-                        cookies.put(first.substring(0, i).trim(), first.substring(i + 1).trim());
-                    }
+                    keep(url, sc);
                 }
             }
-            return new Page(r.statusCode(), url, r.body(), r.headers().firstValue("Location").orElse(null));
+            return r;
         } catch (Exception e) {
             throw new AssertionError("browser request failed: " + e, e);
         }
     }
 
-    /** Follows redirects while they stay on the server; returns the last page, or the off-server redirect. */
+    private Page send(HttpRequest.Builder b, String url) {
+        HttpResponse<String> r = exchange(b, url);
+        return new Page(r.statusCode(), url, r.body(), r.headers().firstValue("Location").orElse(null));
+    }
+
+    /** A GET with this browser's cookies, answered with all its headers (as {@link Http#get} answers). */
+    public Http.Resp request(String url) {
+        HttpResponse<String> r = exchange(HttpRequest.newBuilder(URI.create(url)).GET(), url);
+        return new Http.Resp(r.statusCode(), r.body(), r.headers());
+    }
+
+    /** Keeps or drops one {@code Set-Cookie}, under its path (default: the request's directory). */
+    private void keep(String url, String setCookie) {
+        String[] parts = setCookie.split(";");
+        int i = parts[0].indexOf('=');
+        if (i <= 0) {
+            return;
+        }
+        String name = parts[0].substring(0, i).trim();
+        String value = parts[0].substring(i + 1).trim();
+        String requestPath = URI.create(url).getRawPath();
+        String path = requestPath.substring(0, Math.max(1, requestPath.lastIndexOf('/') + 1));
+        for (String attr : parts) {
+            String a = attr.trim();
+            if (a.regionMatches(true, 0, "path=", 0, 5)) {
+                path = a.substring(5);
+            }
+        }
+        if (!path.endsWith("/")) {
+            path = path + "/";
+        }
+        String lower = setCookie.toLowerCase(java.util.Locale.ROOT);
+        Map<String, String> jar = cookies.computeIfAbsent(path, k -> new java.util.LinkedHashMap<>());
+        if (lower.contains("max-age=0") || lower.contains("expires=thu, 01 jan 1970")) {
+            jar.remove(name);
+        } else {
+            jar.put(name, value);
+        }
+    }
+
+    /**
+     * Follows redirects while they stay on the server; returns the last page, or the redirect that leaves it (or
+     * that lands on the connect "done" page, where a connect link without a redirect URI ends: the app's landing).
+     */
     public Page follow(Page p) {
         int hops = 0;
         while (p.location() != null && hops++ < 20) {
             String next = URI.create(p.url()).resolve(p.location()).toString();
-            if (!next.startsWith(serverBase)) {
+            if (!next.startsWith(serverBase) || next.contains("/connect/done")) {
                 return new Page(p.status(), p.url(), p.body(), next);
             }
             p = get(next);
@@ -95,7 +185,7 @@ public final class Browser {
 
     /** Opens a URL that leads to a Keycloak login page, logs in, and returns where the browser is sent off-server. */
     public String loginAndFollow(String url, String username, String password) {
-        Page page = follow(get(url));
+        Page page = follow(get(viaStart(url)));
         assertEquals(200, page.status(), () -> "expected a login page at " + page.url());
         Matcher m = LOGIN_FORM.matcher(page.body());
         assertNotNull(m.find() ? m : null, "no login form on " + page.url());
@@ -111,7 +201,7 @@ public final class Browser {
      * (carrying code and state), so a test can replay or alter it.
      */
     public String loginUntilCallback(String url, String username, String password) {
-        Page page = follow(get(url));
+        Page page = follow(get(viaStart(url)));
         Matcher m = LOGIN_FORM.matcher(page.body());
         assertNotNull(m.find() ? m : null, "no login form on " + page.url());
         Page p = postForm(m.group(1).replace("&amp;", "&"), Map.of("username", username, "password", password, "credentialId", ""));

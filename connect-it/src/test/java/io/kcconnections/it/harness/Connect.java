@@ -42,10 +42,43 @@ public final class Connect {
         }
         Http.Resp r = authorize(realm, bearer, p);
         assertEquals(200, r.status(), () -> "authorize: " + r);
-        Browser b = new Browser(TestServer.baseUrl());
+        Browser b = browserOf(bearer);
         String landed = b.loginAndFollow(r.json().get("authorize_url").asText(), upstreamUser[0], upstreamUser[1]);
         b.lastCode();
         return landed;
+    }
+
+    /**
+     * A browser of the person a user token belongs to, who signs in to Keycloak when a start page asks (the demo
+     * realm's people have their username as password).
+     */
+    public static Browser browserOf(String bearer) {
+        String user = username(bearer);
+        return new Browser(TestServer.baseUrl()).as(user, user);
+    }
+
+    /** Where a start URL sends the browser of the person the bearer belongs to: the provider's authorization URL. */
+    public static String providerUrl(String bearer, Http.Resp authorized) {
+        assertEquals(200, authorized.status(), () -> "authorize: " + authorized);
+        return browserOf(bearer).providerUrl(authorized.json().get("authorize_url").asText());
+    }
+
+    /** The {@code preferred_username} of an access token. */
+    public static String username(String bearer) {
+        try {
+            String payload = bearer.split("\\.")[1];
+            return Http.JSON.readTree(java.util.Base64.getUrlDecoder().decode(payload)).get("preferred_username").asText();
+        } catch (Exception e) {
+            throw new AssertionError("not a JWT access token", e);
+        }
+    }
+
+    /** Notes the token of a token answer as a secret (the log scan looks for it). */
+    public static Http.Resp noteToken(Http.Resp r) {
+        if (r.status() == 200) {
+            SecretLedger.note(r.json().path("token").asText(null));
+        }
+        return r;
     }
 
     /** {@code GET /connect/token/{id}}; notes the token as a secret. */

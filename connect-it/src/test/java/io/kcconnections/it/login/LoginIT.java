@@ -1,7 +1,8 @@
 package io.kcconnections.it.login;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,22 +15,17 @@ import java.util.UUID;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kcconnections.it.harness.Admin;
+import io.kcconnections.it.harness.Chromium;
 import io.kcconnections.it.harness.Connect;
 import io.kcconnections.it.harness.Db;
 import io.kcconnections.it.harness.Http;
-import io.kcconnections.it.harness.KeycloakServer;
 import io.kcconnections.it.harness.SecretLedger;
 import io.kcconnections.it.harness.TestRealm;
 import io.kcconnections.it.harness.TestServer;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -47,8 +43,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class LoginIT {
 
-    private static final Path CHROMIUM = Path.of(System.getProperty("chromium", "/usr/bin/chromium"));
-    private static final Path CHROMEDRIVER = Path.of(System.getProperty("chromedriver", "/usr/bin/chromedriver"));
     private static final String APP = "http://localhost:3000/after-login";
 
     private final Admin admin = TestServer.admin();
@@ -205,8 +199,7 @@ class LoginIT {
     @DisplayName("in a real browser: the demo realm's login page shows the upstream button, the person logs in at the"
             + " upstream and lands with a session; connect at login stored an encrypted connection the token endpoint serves")
     void browserLoginConnects() throws Exception {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "chromium and chromedriver are not installed (apt-get install chromium chromium-driver; .ci/run does)");
+        Chromium.assumeInstalled();
         try (TestRealm realm = TestRealm.create()) {
             assertEquals(201, put(realm, "keycloak", upstream(true, true)).status());
             JsonNode idp = idp(realm, "keycloak").json();
@@ -218,17 +211,16 @@ class LoginIT {
             String[] person = realm.upstreamUser();
             // demo-app requires PKCE, as a public-facing app should.
             String verifier = SecretLedger.note(UUID.randomUUID() + "-" + UUID.randomUUID());
-            String challenge = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
-                    java.security.MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            String challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
             String code;
-            WebDriver driver = chrome();
+            WebDriver driver = Chromium.start();
             try {
                 WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60));
                 driver.get(realm.url("/protocol/openid-connect/auth?client_id=demo-app&response_type=code&scope=openid"
                         + "&code_challenge_method=S256&code_challenge=" + challenge + "&redirect_uri=" + Http.enc(APP)));
                 wait.until(ExpectedConditions.elementToBeClickable(By.id("social-keycloak")));
-                Path shot = Path.of(KeycloakServer.prop("kc.work", "target")).resolve("login-page-with-upstream-button.png");
-                Files.write(shot, ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
+                Chromium.screenshot(driver, "login-page-with-upstream-button");
                 driver.findElement(By.id("social-keycloak")).click();
 
                 wait.until(ExpectedConditions.urlContains("/realms/" + TestServer.UPSTREAM_REALM + "/"));
@@ -283,20 +275,6 @@ class LoginIT {
             Http.Resp bob = Connect.token(realm, realm.bob(), cid, "keycloak");
             assertTrue(bob.status() == 403 || bob.status() == 404, bob::toString);
         }
-    }
-
-    private static WebDriver chrome() {
-        ChromeOptions o = new ChromeOptions();
-        o.setBinary(CHROMIUM.toFile());
-        o.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1280,900",
-                "--user-data-dir=" + Path.of(KeycloakServer.prop("kc.work", "target")).toAbsolutePath()
-                        .resolve("chrome-" + UUID.randomUUID()));
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .withLogFile(Path.of(KeycloakServer.prop("kc.work", "target")).resolve("chromedriver.log").toFile())
-                .withVerbose(true).build();
-        return new ChromeDriver(service, o);
     }
 
     /** FEDERATED_IDENTITY.TOKEN of the realm's users. */

@@ -107,7 +107,7 @@ class McpIT {
     private String connect(String alice, String cid, String[] person) {
         Http.Resp r = authorize(alice, mcp.base() + "/mcp", cid);
         assertEquals(200, r.status(), r::toString);
-        Browser b = new Browser(TestServer.baseUrl());
+        Browser b = Connect.browserOf(alice);
         String landed = b.loginAndFollow(r.json().get("authorize_url").asText(), person[0], person[1]);
         b.lastCode();
         return landed;
@@ -122,7 +122,8 @@ class McpIT {
         assertEquals(200, r.status(), r::toString);
         assertEquals("mcp", r.json().get("provider").asText());
         assertEquals(mcp.base() + "/mcp", r.json().get("mcp_resource").asText());
-        String authorizeUrl = r.json().get("authorize_url").asText();
+        Browser b = Connect.browserOf(alice);
+        String authorizeUrl = b.providerUrl(r.json().get("authorize_url").asText());
         assertTrue(authorizeUrl.startsWith(TestServer.baseUrl() + "/realms/upstream/protocol/openid-connect/auth?"), authorizeUrl);
         assertEquals(mcp.base() + "/mcp", Http.queryParam(authorizeUrl, "resource"), "RFC 8707 resource");
         assertNotNull(Http.queryParam(authorizeUrl, "code_challenge"), "PKCE");
@@ -145,7 +146,6 @@ class McpIT {
         assertTrue(listed.json().get(0).get("clientSecretSet").asBoolean());
         assertFalse(listed.body().contains(upstreamSecret), "no secret in the admin view");
 
-        Browser b = new Browser(TestServer.baseUrl());
         String landed = b.loginAndFollow(authorizeUrl, person[0], person[1]);
         b.lastCode();
         assertEquals("true", Http.queryParam(landed, "success"), landed);
@@ -239,10 +239,11 @@ class McpIT {
         // Connecting uses it: no registration at the upstream.
         Http.Resp a = authorize(realm.alice(), mcp.base() + "/mcp", "pre");
         assertEquals(200, a.status(), a::toString);
-        assertEquals(clientId, Http.queryParam(a.json().get("authorize_url").asText(), "client_id"));
+        Browser b = Connect.browserOf(realm.alice());
+        String providerUrl = b.providerUrl(a.json().get("authorize_url").asText());
+        assertEquals(clientId, Http.queryParam(providerUrl, "client_id"));
         String[] person = realm.upstreamUser();
-        Browser b = new Browser(TestServer.baseUrl());
-        String landed = b.loginAndFollow(a.json().get("authorize_url").asText(), person[0], person[1]);
+        String landed = b.loginAndFollow(providerUrl, person[0], person[1]);
         b.lastCode();
         assertEquals("true", Http.queryParam(landed, "success"), landed);
         Http.Resp t = Connect.token(realm, realm.alice(), "pre", "mcp");

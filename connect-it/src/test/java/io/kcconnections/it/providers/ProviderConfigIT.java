@@ -97,7 +97,7 @@ class ProviderConfigIT {
         }
         Http.Resp r = Connect.authorize(realm, bearer, p);
         assertEquals(200, r.status(), r::toString);
-        Browser b = new Browser(TestServer.baseUrl());
+        Browser b = Connect.browserOf(bearer);
         String landed = b.loginAndFollow(r.json().get("authorize_url").asText(), person[0], person[1]);
         b.lastCode();
         return landed;
@@ -106,7 +106,7 @@ class ProviderConfigIT {
     private static String authorizeUrl(TestRealm realm, String bearer, String provider) {
         Http.Resp r = Connect.authorize(realm, bearer, Connect.params("provider", provider, "redirect_uri", Connect.APP_REDIRECT));
         assertEquals(200, r.status(), r::toString);
-        return r.json().get("authorize_url").asText();
+        return Connect.providerUrl(bearer, r);
     }
 
     private static List<String> names(JsonNode providers) {

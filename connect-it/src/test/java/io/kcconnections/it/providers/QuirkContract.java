@@ -75,8 +75,8 @@ abstract class QuirkContract {
         }
         Http.Resp a = Connect.authorize(realm, realm.alice(), params);
         assertEquals(200, a.status(), () -> "authorize: " + a);
-        Browser b = new Browser(TestServer.baseUrl());
-        Browser.Page atProvider = b.get(a.json().get("authorize_url").asText());
+        Browser b = Connect.browserOf(realm.alice());
+        Browser.Page atProvider = b.get(b.providerUrl(a.json().get("authorize_url").asText()));
         Browser.Page callback;
         if (atProvider.status() == 302) {
             callback = b.get(URI.create(atProvider.url()).resolve(atProvider.location()).toString());

@@ -185,7 +185,7 @@ class ClusterIT {
             Http.Resp a = Http.get(node1.baseUrl() + "/realms/" + realm + "/connect/authorize?provider=ckc&connection_id=k" + i
                     + "&redirect_uri=" + Http.enc(Connect.APP_REDIRECT), alice);
             assertEquals(200, a.status(), a::toString);
-            Browser b = new Browser(node1.baseUrl());
+            Browser b = new Browser(node1.baseUrl()).as("alice", "alice");
             String landed = b.loginAndFollow(a.json().get("authorize_url").asText(), u, p);
             b.lastCode();
             assertEquals("true", Http.queryParam(landed, "success"), landed);

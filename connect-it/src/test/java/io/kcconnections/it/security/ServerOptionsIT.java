@@ -26,9 +26,10 @@ class ServerOptionsIT {
 
     @BeforeAll
     void restart() throws Exception {
-        TestServer.restartWith(Map.of("CONNECT_STATE_TTL_SECONDS", "30",
+        TestServer.restartWith(Map.of("CONNECT_STATE_TTL_SECONDS", "30", "CONNECT_START_TTL_SECONDS", "30",
                 "CONNECT_REDIRECT_ALLOW_HOSTS", "localhost, app.example.com",
-                "CONNECT_DEFAULT_REDIRECT_URI", "http://localhost:3000/default-landing"));
+                "CONNECT_DEFAULT_REDIRECT_URI", "http://localhost:3000/default-landing",
+                "CONNECT_MAX_CONNECTIONS_PER_USER", "2"));
         realm = TestRealm.create();
     }
 
@@ -45,6 +46,8 @@ class ServerOptionsIT {
         assertEquals(200, r.status(), r::toString);
         JsonNode p = r.json().at("/providers/connect/providers/default");
         assertEquals("30", p.at("/operationalInfo/state-ttl-seconds").asText(), p.toString());
+        assertEquals("30", p.at("/operationalInfo/start-ttl-seconds").asText(), p.toString());
+        assertEquals("2", p.at("/operationalInfo/max-connections-per-user").asText(), p.toString());
         assertEquals("localhost,app.example.com", p.at("/operationalInfo/redirect-allow-hosts").asText());
         assertEquals("set", p.at("/operationalInfo/token-encryption-key").asText(), "secrets show only as set");
         assertEquals("ok", p.at("/operationalInfo/tokenEncryption").asText());
@@ -74,19 +77,44 @@ class ServerOptionsIT {
         assertEquals(200, r.status(), r::toString);
         assertEquals(30, r.json().get("expires_in").asInt());
         String[] person = realm.upstreamUser();
-        return new Browser(TestServer.baseUrl()).loginAndFollow(r.json().get("authorize_url").asText(), person[0], person[1]);
+        return Connect.browserOf(bearer).loginAndFollow(r.json().get("authorize_url").asText(), person[0], person[1]);
     }
 
     @Test
-    @DisplayName("a state older than its TTL is refused and nothing is stored")
+    @DisplayName("a state, or a start link, older than its TTL is refused and nothing is stored")
     void expiredState() throws Exception {
         Http.Resp a = Connect.authorize(realm, realm.alice(), Connect.params("provider", "keycloak", "connection_id", "late",
                 "redirect_uri", Connect.APP_REDIRECT));
+        Http.Resp unopened = Connect.authorize(realm, realm.alice(), Connect.params("provider", "keycloak",
+                "connection_id", "never-opened", "redirect_uri", Connect.APP_REDIRECT));
         String[] person = realm.upstreamUser();
-        String callback = new Browser(TestServer.baseUrl()).loginUntilCallback(a.json().get("authorize_url").asText(), person[0], person[1]);
+        Browser b = Connect.browserOf(realm.alice());
+        String callback = b.loginUntilCallback(a.json().get("authorize_url").asText(), person[0], person[1]);
         Thread.sleep(32_000);
-        Http.Resp r = Http.get(callback, null);
+        Browser.Page r = b.get(callback);
         assertEquals(400, r.status(), r::toString);
         assertTrue(Db.row(realm.name, "late") == null);
+        Browser.Page start = b.get(unopened.json().get("authorize_url").asText());
+        assertEquals(400, start.status(), "an expired start link");
+        assertTrue(Browser.text(start).contains("invalid, expired or already used"), Browser.text(start));
+        assertTrue(Db.row(realm.name, "never-opened") == null);
+    }
+
+    @Test
+    @DisplayName("a person has at most max-connections-per-user connections: a new one beyond is refused, a reconnect is not")
+    void connectionsPerPersonAreBounded() throws Exception {
+        try (TestRealm r = TestRealm.create()) {
+            String bob = r.bob();
+            for (String cid : new String[]{"b1", "b2"}) {
+                assertEquals("true", Http.queryParam(Connect.connect(r, bob, "keycloak", cid, r.upstreamUser()), "success"));
+            }
+            Http.Resp third = Connect.authorize(r, bob, Connect.params("provider", "keycloak", "connection_id", "b3",
+                    "redirect_uri", "http://localhost:3000/cb"));
+            assertEquals(403, third.status(), third::toString);
+            assertEquals("connection_limit", third.json().get("error").asText());
+            assertEquals(200, Connect.authorize(r, bob, Connect.params("provider", "keycloak", "connection_id", "b1",
+                    "redirect_uri", "http://localhost:3000/cb")).status(), "reconnecting one of them is fine");
+            assertEquals(2, Db.count(r.name));
+        }
     }
 }

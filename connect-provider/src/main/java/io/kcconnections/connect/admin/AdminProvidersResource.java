@@ -107,6 +107,10 @@ public class AdminProvidersResource {
         if (model == null) {
             return refused(problems);
         }
+        if (loginOn(model) || existing.stream().anyMatch(AdminProvidersResource::loginOn)) {
+            // Login through the provider is a Keycloak identity provider: the same permission as managing those.
+            auth.realm().requireManageIdentityProviders();
+        }
         Set<String> replaced = new HashSet<>();
         existing.stream().skip(1).forEach(c -> replaced.add(c.getId()));
         ProviderRegistry.Entry checked = registry.check(realm, model, replaced);
@@ -137,6 +141,9 @@ public class AdminProvidersResource {
     public Response delete(@PathParam("name") String name) {
         auth.realm().requireManageRealm();
         List<ComponentModel> existing = ProviderTemplate.NAME.matcher(name).matches() ? existing(name) : List.of();
+        if (existing.stream().anyMatch(AdminProvidersResource::loginOn)) {
+            auth.realm().requireManageIdentityProviders();
+        }
         if (existing.isEmpty()) {
             return error(404, "not_found", "this realm has no configuration of provider " + Inputs.shown(name), null);
         }
@@ -146,6 +153,11 @@ public class AdminProvidersResource {
         adminEvent.operation(OperationType.DELETE).resource(RESOURCE_TYPE).resourcePath("connect", "providers", name)
                 .success();
         return Response.noContent().build();
+    }
+
+    /** Whether a configuration offers the provider for login (which makes and changes identity providers). */
+    private static boolean loginOn(ComponentModel c) {
+        return "true".equals(c.get(ProviderSetting.LOGIN_ENABLED.key()));
     }
 
     /** The realm's components configuring a provider, in storage order. */

@@ -42,7 +42,7 @@ import io.kcconnections.connect.spi.template.TemplateParam;
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({"name", "displayName", "category", "source", "enabled", "status", "problems", "overridesEnvironment",
         "clientId", "clientSecret", "clientSecretSet", "scopes", "authorizeUrl", "tokenUrl", "userinfoUrl", "revokeUrl",
-        "pkce", "loginEnabled", "loginConnect", "values", "connectionParams"})
+        "pkce", "loginEnabled", "loginConnect", "allowedClients", "values", "connectionParams"})
 public final class ProviderConfigRepresentation {
 
     /** Fields of an answer that a PUT body may carry but does not set. */
@@ -324,6 +324,12 @@ public final class ProviderConfigRepresentation {
     @JsonProperty("loginConnect")
     public Boolean getLoginConnect() {
         return (Boolean) settings.get(ProviderSetting.LOGIN_CONNECT);
+    }
+
+    @JsonProperty("allowedClients")
+    @SuppressWarnings("unchecked")
+    public List<String> getAllowedClients() {
+        return (List<String>) settings.get(ProviderSetting.ALLOWED_CLIENTS);
     }
 
     @JsonProperty(VALUES)

@@ -22,6 +22,7 @@ import java.util.Map;
  * @param values       template parameter values (tenant, domain, …)
  * @param loginEnabled whether the provider is also offered for SSO login; null means no
  * @param loginConnect whether a login through the provider also stores a connection; null means no
+ * @param allowedClients client ids of the realm's apps that may read connections' tokens besides the app that made each
  */
 public record ProviderConfig(
         String name,
@@ -36,11 +37,21 @@ public record ProviderConfig(
         Boolean pkce,
         Map<String, String> values,
         Boolean loginEnabled,
-        Boolean loginConnect) {
+        Boolean loginConnect,
+        List<String> allowedClients) {
 
     public ProviderConfig {
         scopes = scopes == null ? null : List.copyOf(scopes);
         values = values == null ? Map.of() : Map.copyOf(values);
+        allowedClients = allowedClients == null ? List.of() : List.copyOf(allowedClients);
+    }
+
+    /** Without other apps allowed to read tokens. */
+    public ProviderConfig(String name, String source, String clientId, String clientSecret, List<String> scopes,
+                          String authorizeUrl, String tokenUrl, String userinfoUrl, String revokeUrl, Boolean pkce,
+                          Map<String, String> values, Boolean loginEnabled, Boolean loginConnect) {
+        this(name, source, clientId, clientSecret, scopes, authorizeUrl, tokenUrl, userinfoUrl, revokeUrl, pkce, values,
+                loginEnabled, loginConnect, null);
     }
 
     /** A builder filled setting by setting from the {@link ProviderSetting} table. */
@@ -94,7 +105,7 @@ public record ProviderConfig(
                     (String) get(ProviderSetting.AUTHORIZE_URL), (String) get(ProviderSetting.TOKEN_URL),
                     (String) get(ProviderSetting.USERINFO_URL), (String) get(ProviderSetting.REVOKE_URL),
                     (Boolean) get(ProviderSetting.PKCE), values, (Boolean) get(ProviderSetting.LOGIN_ENABLED),
-                    (Boolean) get(ProviderSetting.LOGIN_CONNECT));
+                    (Boolean) get(ProviderSetting.LOGIN_CONNECT), (List<String>) get(ProviderSetting.ALLOWED_CLIENTS));
         }
     }
 }

@@ -54,7 +54,11 @@ public enum ProviderSetting {
             "Also offer the provider for SSO login (a Keycloak identity provider kept in sync)."),
     LOGIN_CONNECT("loginConnect", Type.BOOLEAN, "LOGIN_CONNECT", false, ProviderConfig::loginConnect,
             "Connect at login", ProviderConfigProperty.BOOLEAN_TYPE, "false", false,
-            "A login through the provider also stores a connection (encrypted, refreshed).");
+            "A login through the provider also stores a connection (encrypted, refreshed)."),
+    ALLOWED_CLIENTS("allowedClients", Type.LIST, "ALLOWED_CLIENTS", false, ProviderConfig::allowedClients,
+            "Apps that may read tokens", ProviderConfigProperty.MULTIVALUED_STRING_TYPE, null, false,
+            "Client IDs of this realm's apps that may read a person's tokens of this provider besides the app that made "
+                    + "the connection (reader service accounts always may).");
 
     /** How a setting's value is typed: a string, a boolean, or a list of strings (the scopes). */
     public enum Type {

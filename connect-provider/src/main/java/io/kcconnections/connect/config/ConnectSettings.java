@@ -35,6 +35,10 @@ public final class ConnectSettings {
             "Comma-separated earlier keys (or ${vault.…} references). They decrypt, never encrypt; rows move to the primary key when rewritten.", true);
     public static final Option STATE_TTL_SECONDS = new Option("state-ttl-seconds", "CONNECT_STATE_TTL_SECONDS", "600",
             ProviderConfigProperty.INTEGER_TYPE, "Lifetime of an authorization state (seconds, 30–3600).", false);
+    public static final Option START_TTL_SECONDS = new Option("start-ttl-seconds", "CONNECT_START_TTL_SECONDS", "600",
+            ProviderConfigProperty.INTEGER_TYPE, "Lifetime of a start URL (connect link) before its person opens it (seconds, 30–604800).", false);
+    public static final Option LINK_ISSUER_ROLE = new Option("link-issuer-role", "CONNECT_LINK_ISSUER_ROLE", "connect-link-issuer",
+            ProviderConfigProperty.STRING_TYPE, "Realm role a client's service account needs to mint connect links for users (POST /connect/links).", false);
     public static final Option REDIRECT_ALLOW_HOSTS = new Option("redirect-allow-hosts", "CONNECT_REDIRECT_ALLOW_HOSTS", null,
             ProviderConfigProperty.STRING_TYPE,
             "Comma-separated hosts an app's redirect_uri may point at, on top of the client's registered redirect URIs. Empty: any registered host.", false);
@@ -83,19 +87,24 @@ public final class ConnectSettings {
     public static final Option MCP_MAX_REGISTRATIONS = new Option("mcp-max-registrations", "CONNECT_MCP_MAX_REGISTRATIONS", "100",
             ProviderConfigProperty.INTEGER_TYPE, "Most clients a realm registers at MCP authorization servers (one per issuer, "
             + "1–100000); beyond it, connecting to a server at a new issuer is refused.", false);
+    public static final Option MAX_CONNECTIONS_PER_USER = new Option("max-connections-per-user",
+            "CONNECT_MAX_CONNECTIONS_PER_USER", "100", ProviderConfigProperty.INTEGER_TYPE,
+            "Most connections one person may have in a realm (1–100000); a new one beyond it is refused (connection_limit).", false);
     public static final Option MCP_MAX_DOCUMENT_BYTES = new Option("mcp-max-document-bytes", "CONNECT_MCP_MAX_DOCUMENT_BYTES", "65536",
             ProviderConfigProperty.INTEGER_TYPE, "Largest metadata or registration answer read from an MCP server or its "
             + "authorization server (bytes, 1024–1048576); larger answers are refused.", false);
 
-    public static final List<Option> OPTIONS = List.of(TOKEN_ENCRYPTION_KEY, TOKEN_ENCRYPTION_OLD_KEYS, STATE_TTL_SECONDS,
+    public static final List<Option> OPTIONS = List.of(TOKEN_ENCRYPTION_KEY, TOKEN_ENCRYPTION_OLD_KEYS, STATE_TTL_SECONDS, START_TTL_SECONDS, LINK_ISSUER_ROLE,
             REDIRECT_ALLOW_HOSTS, DEFAULT_REDIRECT_URI, REFRESH_MARGIN_SECONDS, REFRESH_WINDOW_SECONDS, TOKEN_READER_ROLE,
             CLIENT_CONNECTION_ROLE, ALLOW_PRIVATE_HOSTS, REFRESH_LEASE_SECONDS, REFRESH_WAIT_MILLIS, REFRESH_INTERVAL_SECONDS, REFRESH_CONCURRENCY,
             REFRESH_PAGE_SIZE, CLEANUP_INTERVAL_SECONDS, RETENTION_DAYS, DEVICE_POLL_SECONDS, MCP_DISCOVERY_TTL_SECONDS,
-            MCP_MAX_DOCUMENT_BYTES, MCP_MAX_REGISTRATIONS);
+            MCP_MAX_DOCUMENT_BYTES, MCP_MAX_REGISTRATIONS, MAX_CONNECTIONS_PER_USER);
 
     private final String encryptionKey;
     private final List<String> oldEncryptionKeys;
     private final int stateTtlSeconds;
+    private final int startTtlSeconds;
+    private final String linkIssuerRole;
     private final Set<String> redirectAllowHosts;
     private final String defaultRedirectUri;
     private final int refreshMarginSeconds;
@@ -114,6 +123,7 @@ public final class ConnectSettings {
     private final int mcpDiscoveryTtlSeconds;
     private final int mcpMaxDocumentBytes;
     private final int mcpMaxRegistrations;
+    private final int maxConnectionsPerUser;
     private final List<String> problems;
 
     private ConnectSettings(Function<String, String> spi, Map<String, String> env) {
@@ -121,6 +131,7 @@ public final class ConnectSettings {
         this.encryptionKey = blankToNull(read(spi, env, TOKEN_ENCRYPTION_KEY));
         this.oldEncryptionKeys = csv(read(spi, env, TOKEN_ENCRYPTION_OLD_KEYS));
         this.stateTtlSeconds = intIn(spi, env, STATE_TTL_SECONDS, 30, 3600, p);
+        this.startTtlSeconds = intIn(spi, env, START_TTL_SECONDS, 30, 604800, p);
         Set<String> hosts = new LinkedHashSet<>();
         for (String h : csv(read(spi, env, REDIRECT_ALLOW_HOSTS))) {
             hosts.add(h.toLowerCase(Locale.ROOT));
@@ -143,6 +154,8 @@ public final class ConnectSettings {
         this.refreshWindowSeconds = intIn(spi, env, REFRESH_WINDOW_SECONDS, 0, 86400, p);
         String role = blankToNull(read(spi, env, TOKEN_READER_ROLE));
         this.tokenReaderRole = role == null ? TOKEN_READER_ROLE.defaultValue : role;
+        String linkRole = blankToNull(read(spi, env, LINK_ISSUER_ROLE));
+        this.linkIssuerRole = linkRole == null ? LINK_ISSUER_ROLE.defaultValue : linkRole;
         String ccRole = blankToNull(read(spi, env, CLIENT_CONNECTION_ROLE));
         this.clientConnectionRole = ccRole == null ? CLIENT_CONNECTION_ROLE.defaultValue : ccRole;
         this.allowPrivateHosts = bool(spi, env, ALLOW_PRIVATE_HOSTS, p);
@@ -157,6 +170,7 @@ public final class ConnectSettings {
         this.mcpDiscoveryTtlSeconds = intIn(spi, env, MCP_DISCOVERY_TTL_SECONDS, 0, 86400, p);
         this.mcpMaxDocumentBytes = intIn(spi, env, MCP_MAX_DOCUMENT_BYTES, 1024, 1048576, p);
         this.mcpMaxRegistrations = intIn(spi, env, MCP_MAX_REGISTRATIONS, 1, 100000, p);
+        this.maxConnectionsPerUser = intIn(spi, env, MAX_CONNECTIONS_PER_USER, 1, 100000, p);
         this.problems = List.copyOf(p);
     }
 
@@ -184,6 +198,8 @@ public final class ConnectSettings {
         m.put(TOKEN_ENCRYPTION_KEY.name, encryptionKey == null ? "unset" : "set");
         m.put(TOKEN_ENCRYPTION_OLD_KEYS.name, oldEncryptionKeys.isEmpty() ? "unset" : oldEncryptionKeys.size() + " set");
         m.put(STATE_TTL_SECONDS.name, String.valueOf(stateTtlSeconds));
+        m.put(START_TTL_SECONDS.name, String.valueOf(startTtlSeconds));
+        m.put(LINK_ISSUER_ROLE.name, linkIssuerRole);
         m.put(REDIRECT_ALLOW_HOSTS.name, String.join(",", redirectAllowHosts));
         m.put(DEFAULT_REDIRECT_URI.name, defaultRedirectUri == null ? "" : defaultRedirectUri);
         m.put(REFRESH_MARGIN_SECONDS.name, String.valueOf(refreshMarginSeconds));
@@ -202,6 +218,7 @@ public final class ConnectSettings {
         m.put(MCP_DISCOVERY_TTL_SECONDS.name, String.valueOf(mcpDiscoveryTtlSeconds));
         m.put(MCP_MAX_DOCUMENT_BYTES.name, String.valueOf(mcpMaxDocumentBytes));
         m.put(MCP_MAX_REGISTRATIONS.name, String.valueOf(mcpMaxRegistrations));
+        m.put(MAX_CONNECTIONS_PER_USER.name, String.valueOf(maxConnectionsPerUser));
         return m;
     }
 
@@ -266,6 +283,10 @@ public final class ConnectSettings {
     public String encryptionKey() { return encryptionKey; }
     public List<String> oldEncryptionKeys() { return oldEncryptionKeys; }
     public int stateTtlSeconds() { return stateTtlSeconds; }
+
+    public int startTtlSeconds() { return startTtlSeconds; }
+
+    public String linkIssuerRole() { return linkIssuerRole; }
     public Set<String> redirectAllowHosts() { return redirectAllowHosts; }
     public String defaultRedirectUri() { return defaultRedirectUri; }
     public int refreshMarginSeconds() { return refreshMarginSeconds; }
@@ -280,6 +301,8 @@ public final class ConnectSettings {
     public int mcpDiscoveryTtlSeconds() { return mcpDiscoveryTtlSeconds; }
     public int mcpMaxDocumentBytes() { return mcpMaxDocumentBytes; }
     public int mcpMaxRegistrations() { return mcpMaxRegistrations; }
+
+    public int maxConnectionsPerUser() { return maxConnectionsPerUser; }
     public int refreshConcurrency() { return refreshConcurrency; }
     public int refreshPageSize() { return refreshPageSize; }
     public int cleanupIntervalSeconds() { return cleanupIntervalSeconds; }

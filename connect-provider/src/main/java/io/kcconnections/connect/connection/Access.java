@@ -35,6 +35,20 @@ public final class Access {
     }
 
     /**
+     * Whether the caller's app may have the tokens of a connection it may see: the app that made it, an app the
+     * admin allows for the provider ({@code allowedClients}), a reader service account, or the owning client of a
+     * client connection. Connections made before the app was recorded stay readable by any app of their person.
+     */
+    public boolean mayRead(Caller caller, Connection c) {
+        String app = c.identity().appClient();
+        if (isReader(caller) || app == null || app.equals(caller.client().getId())) {
+            return true;
+        }
+        ResolvedProvider p = connect.registry().find(connect.session(), connect.realm(), c.provider());
+        return p != null && p.config().allowedClients().contains(caller.client().getClientId());
+    }
+
+    /**
      * The one connection the caller may see under this id: the caller's own, or any when {@code readersToo} and the
      * caller holds the reader role. 403 when it exists but belongs to someone else, 404 when nothing is stored.
      */

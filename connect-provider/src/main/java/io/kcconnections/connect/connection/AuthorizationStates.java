@@ -8,11 +8,30 @@ import org.keycloak.models.KeycloakSession;
 
 /**
  * Pending authorizations in Keycloak's single-use object store (cluster-wide, expiring by itself), keyed by a hash
- * of their state so the store never holds a usable state. A state is taken once: a replay finds nothing.
+ * of their handle or state so the store never holds a usable one. Two kinds: a start ticket, under the handle of the
+ * start URL an app got (taken once, when its person opens it), and a started authorization, under the state sent to
+ * the provider (taken once, by the callback). A replay finds nothing.
  */
 final class AuthorizationStates {
 
     private static final String PREFIX = "kcconnect.state.";
+    private static final String START = "kcconnect.start.";
+
+    static void putStart(KeycloakSession session, String handle, PendingAuthorization ticket, int ttlSeconds) {
+        session.singleUseObjects().put(START + hash(handle), ttlSeconds, ticket.toNotes());
+    }
+
+    /** The ticket of a start URL, left in place; null when unknown, expired or used. */
+    static PendingAuthorization peekStart(KeycloakSession session, String handle) {
+        Map<String, String> notes = session.singleUseObjects().get(START + hash(handle));
+        return notes == null ? null : PendingAuthorization.fromNotes(notes);
+    }
+
+    /** Takes the ticket of a start URL; null when another request took it first. */
+    static PendingAuthorization takeStart(KeycloakSession session, String handle) {
+        Map<String, String> notes = session.singleUseObjects().remove(START + hash(handle));
+        return notes == null ? null : PendingAuthorization.fromNotes(notes);
+    }
 
     private AuthorizationStates() {
     }

@@ -17,8 +17,10 @@ import io.kcconnections.connect.oauth.ProviderCallException;
 import io.kcconnections.connect.oauth.TokenSet;
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.KeycloakUriBuilder;
+import org.keycloak.models.ClientModel;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.services.managers.AuthenticationManager;
 
 /**
  * Step 3 of the connect path, <em>callback</em>: the provider sends the browser back with a code. The state is taken
@@ -62,6 +64,13 @@ public final class Callbacks {
         if (!realm.getId().equals(p.realmId())) {
             return new ErrorPage("connectStateInvalid");
         }
+        if (!sameBrowser(p)) {
+            LOG.infof("connect callback for %s: the browser is not the one that started connection %s",
+                    Inputs.shown(providerName), Inputs.shown(p.connectionId()));
+            ConnectEvents.connectFailed(connect.session(), realm, p.clientId(), p.userId(), p.provider(),
+                    p.connectionId(), "browser_mismatch");
+            return new ErrorPage("connectBrowserMismatch");
+        }
         try {
             return complete(providerName, params, state, p);
         } catch (Failure f) {
@@ -69,6 +78,20 @@ public final class Callbacks {
                     f.error);
             return error(p, f.error);
         }
+    }
+
+    /**
+     * Whether the callback comes from the browser that opened the start page: the same Keycloak SSO session, of the
+     * person the authorization is for. A state carried to another browser (sent to someone, or a provider URL
+     * opened elsewhere) ends here, so no one else's account can land in this person's connection.
+     */
+    private boolean sameBrowser(PendingAuthorization p) {
+        if (p.browserSession() == null) {
+            return false;
+        }
+        AuthenticationManager.AuthResult who = AuthenticationManager.authenticateIdentityCookie(connect.session(),
+                connect.realm(), true);
+        return who != null && who.session().getId().equals(p.browserSession()) && who.user().getId().equals(p.userId());
     }
 
     /** A callback that ends in an error redirect to the app, recorded as a failed connect event. */
@@ -101,7 +124,10 @@ public final class Callbacks {
         if (user == null || !user.isEnabled()) {
             throw new Failure("user_not_found");
         }
-        ResolvedProvider provider = provider(p);
+        ResolvedProvider provider = connect.authorizations().providerOf(p);
+        if (provider == null) {
+            throw new Failure("provider_not_configured");
+        }
         KeyRing ring;
         String verifier;
         try {
@@ -122,34 +148,18 @@ public final class Callbacks {
             throw new Failure("token_exchange_failed");
         }
         OAuthClient.Account account = oauth.account(provider, realm, tokens);
-        ConnectionWriter.Result stored = new ConnectionWriter(connect).writeInOwnTransaction(user.getId(), provider, p.connectionId(),
+        ClientModel app = realm.getClientByClientId(p.clientId());
+        ConnectionWriter.Result stored = new ConnectionWriter(connect).writeInOwnTransaction(user.getId(), app, provider,
+                p.connectionId(),
                 tokens, metadata(p, provider, tokens, params), account, ring);
         if (stored.error() != null) {
             throw new Failure(stored.error());
         }
-        ConnectEvents.connected(connect.session(), realm, realm.getClientByClientId(p.clientId()), user.getId(),
+        ConnectEvents.connected(connect.session(), realm, app, user.getId(),
                 provider.name(), p.connectionId(), stored.reconnect());
         LOG.infof("connection %s stored for provider %s (user %s)", Inputs.shown(p.connectionId()), providerName, user.getId());
         return new Redirect(KeycloakUriBuilder.fromUri(p.redirectUri()).queryParam("success", "true")
                 .queryParam("connection_id", p.connectionId()).build());
-    }
-
-    /** The provider as the authorization was started with it: the MCP registration, or the realm's with its values. */
-    private ResolvedProvider provider(PendingAuthorization p) throws Failure {
-        RealmModel realm = connect.realm();
-        ResolvedProvider provider = p.mcp() != null
-                ? connect.mcp().provider(connect.session(), realm, p.mcp().issuer(), p.mcp().resource())
-                : connect.registry().find(connect.session(), realm, p.provider());
-        if (provider == null) {
-            throw new Failure("provider_not_configured");
-        }
-        ResolvedProvider.Result withValues = provider.withConnectionValues(p.connectionValues());
-        if (!withValues.ok()) {
-            LOG.warnf("connect callback for %s: the connection's values are refused now: %s", p.provider(),
-                    String.join("; ", withValues.problems()));
-            throw new Failure("provider_not_configured");
-        }
-        return withValues.provider();
     }
 
     /** What the connection records besides its tokens: captured values, callback values, per-connection values, MCP. */
@@ -173,10 +183,14 @@ public final class Callbacks {
 
     /** An error redirect to the app. */
     static Outcome error(PendingAuthorization p, String error) {
+        return new Redirect(errorLocation(p, error));
+    }
+
+    static URI errorLocation(PendingAuthorization p, String error) {
         KeycloakUriBuilder b = KeycloakUriBuilder.fromUri(p.redirectUri()).queryParam("error", error);
         if (p.connectionId() != null) {
             b.queryParam("connection_id", p.connectionId());
         }
-        return new Redirect(b.build());
+        return b.build();
     }
 }

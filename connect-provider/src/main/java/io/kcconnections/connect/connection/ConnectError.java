@@ -21,6 +21,7 @@ public final class ConnectError extends Exception {
     private final String code;
     private final List<String> problems;
     private final Map<String, String> headers = new LinkedHashMap<>();
+    private final Map<String, Object> fields = new LinkedHashMap<>();
 
     public ConnectError(int status, String code, String description) {
         this(status, code, description, null);
@@ -35,6 +36,14 @@ public final class ConnectError extends Exception {
 
     public ConnectError header(String name, String value) {
         headers.put(name, value);
+        return this;
+    }
+
+    /** Adds a field to the JSON answer (e.g. {@code connect_url}); a null value adds nothing. */
+    public ConnectError with(String name, Object value) {
+        if (value != null) {
+            fields.put(name, value);
+        }
         return this;
     }
 
@@ -53,6 +62,7 @@ public final class ConnectError extends Exception {
         if (problems != null) {
             body.put("problems", problems);
         }
+        body.putAll(fields);
         Response.ResponseBuilder b = Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body)
                 .cacheControl(noStore());
         headers.forEach(b::header);

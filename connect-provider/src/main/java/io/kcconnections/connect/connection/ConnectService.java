@@ -15,7 +15,8 @@ import org.keycloak.provider.Provider;
 
 /**
  * The connect flow for one Keycloak session: {@code session.getProvider(ConnectService.class)}. Each step of the
- * path has its class, reached from here: {@link #authorizations()} (authorize, start), {@link #callbacks()}
+ * path has its class, reached from here: {@link #authorizations()} (authorize), {@link #starts()} (start),
+ * {@link #callbacks()}
  * (callback, store), {@link #tokens()} (token, refresh on read), {@link #access()} (who may see or use a
  * connection), {@link #grants()} (device and client-credentials grants) and {@link #disconnects()}.
  */
@@ -40,6 +41,15 @@ public final class ConnectService implements Provider {
 
     public Authorizations authorizations() {
         return new Authorizations(this);
+    }
+
+    /** Connect links minted by backends for their users. */
+    public Links links() {
+        return new Links(this);
+    }
+
+    public Starts starts() {
+        return new Starts(this);
     }
 
     public Callbacks callbacks() {

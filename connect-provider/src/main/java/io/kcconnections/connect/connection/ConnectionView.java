@@ -30,6 +30,7 @@ public final class ConnectionView {
         m.put("updated_at", time(c.state().updatedAt()));
         m.put("metadata", c.tokens().metadata());
         m.put("grant_type", c.grant().type().id());
+        m.put("has_refresh_token", c.hasRefreshToken());
         return m;
     }
 

@@ -13,6 +13,7 @@ import io.kcconnections.connect.store.Stores;
 import io.kcconnections.connect.store.TokenCodec;
 import io.kcconnections.connect.store.TokenColumns;
 import org.jboss.logging.Logger;
+import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
@@ -40,12 +41,12 @@ public final class ConnectionWriter {
      * Writes in a transaction of its own, so a lost race (another request inserted the same connection id) is an
      * error code for the app, not a failed request.
      */
-    Result writeInOwnTransaction(String userId, ResolvedProvider provider, String cid, TokenSet tokens,
+    Result writeInOwnTransaction(String userId, ClientModel app, ResolvedProvider provider, String cid, TokenSet tokens,
                                  Map<String, String> metadata, OAuthClient.Account account, KeyRing ring) {
         RealmModel realm = connect.realm();
         try {
             return KeycloakModelUtils.runJobInTransactionWithResult(connect.session().getKeycloakSessionFactory(),
-                    s -> write(s, realm, userId, provider, cid, tokens, metadata, account, ring));
+                    s -> write(s, realm, userId, app, provider, cid, tokens, metadata, account, ring));
         } catch (RuntimeException e) {
             LOG.warnf("connection %s for %s could not be stored: %s", Inputs.shown(cid), provider.name(),
                     e.getClass().getSimpleName());
@@ -54,13 +55,16 @@ public final class ConnectionWriter {
     }
 
     /** Writes in the session's own transaction (a login that also connects); the caller commits. */
-    public Result write(RealmModel realm, String userId, ResolvedProvider provider, String cid, TokenSet tokens,
-                        Map<String, String> metadata, OAuthClient.Account account, KeyRing ring) {
-        return write(connect.session(), realm, userId, provider, cid, tokens, metadata, account, ring);
+    public Result write(RealmModel realm, String userId, ClientModel app, ResolvedProvider provider, String cid,
+                        TokenSet tokens, Map<String, String> metadata, OAuthClient.Account account, KeyRing ring) {
+        return write(connect.session(), realm, userId, app, provider, cid, tokens, metadata, account, ring);
     }
 
-    private Result write(KeycloakSession session, RealmModel realm, String userId, ResolvedProvider provider, String cid,
-                         TokenSet tokens, Map<String, String> metadata, OAuthClient.Account account, KeyRing ring) {
+    /** @param app the client (app) the person connected through; its tokens go to that app */
+    private Result write(KeycloakSession session, RealmModel realm, String userId, ClientModel app,
+                         ResolvedProvider provider, String cid, TokenSet tokens, Map<String, String> metadata,
+                         OAuthClient.Account account, KeyRing ring) {
+        String appClient = app == null ? null : app.getId();
         Connections store = Stores.connections(session);
         Connection existing = store.find(realm.getId(), provider.name(), cid).orElse(null);
         long now = System.currentTimeMillis();
@@ -75,12 +79,16 @@ public final class ConnectionWriter {
             }
             TokenColumns cols = TokenCodec.encrypt(ring, realm.getId(), existing.id(), tokens,
                     TokenCodec.merge(existing.tokens().metadata(), metadata), refreshAt);
-            store.replaceAfterConsent(existing.id(), accountId, accountName, cols, now);
+            store.replaceAfterConsent(existing.id(), appClient, accountId, accountName, cols, now);
             return new Result(null, true);
+        }
+        if (store.countByUser(realm.getId(), userId) >= connect.settings().maxConnectionsPerUser()) {
+            return new Result("connection_limit", false);
         }
         String id = UUID.randomUUID().toString();
         TokenColumns cols = TokenCodec.encrypt(ring, realm.getId(), id, tokens, metadata, refreshAt);
-        store.insert(Connection.consented(id, realm.getId(), userId, provider.name(), cid, accountId, accountName, cols, now));
+        store.insert(Connection.consented(id, realm.getId(), userId, appClient, provider.name(), cid, accountId, accountName,
+                cols, now));
         return new Result(null, false);
     }
 }

@@ -61,9 +61,12 @@ public final class Grants {
         }
         requireNoConnectionValues(provider, "the device flow does not take: use /connect/authorize");
         String cid = Inputs.newConnectionId(r.connectionId());
+        Inputs.requireNotAnotherLoginId(cid, provider.name(), caller.userId());
         RealmModel realm = connect.realm();
         Connection existing = Stores.connections(connect.session()).find(realm.getId(), provider.name(), cid).orElse(null);
-        if (existing != null) {
+        if (existing == null) {
+            connect.authorizations().requireRoomFor(caller.userId());
+        } else {
             Access.requireFreeFor(existing, caller.userId());
             if (existing.status() == ConnectionStatus.ACTIVE || existing.status() == ConnectionStatus.DEGRADED) {
                 throw new ConnectError(409, "connection_active", "this connection is active: remove it first, or "
@@ -87,12 +90,13 @@ public final class Grants {
         String pending = TokenCodec.encryptPending(ring, realm.getId(), id, new TokenCodec.PendingGrant(da.deviceCode(), verifier));
         String keyId = ring.primaryKeyId();
         String userId = caller.userId();
+        String appClient = caller.client().getId();
         storeOrConflict(s -> {
             if (existing != null) {
-                return Stores.pendingGrants(s).restart(id, userId, pending, keyId, da.interval(), nextPoll, expiresAt,
+                return Stores.pendingGrants(s).restart(id, userId, appClient, pending, keyId, da.interval(), nextPoll, expiresAt,
                         scopes, now) == 1;
             }
-            Stores.connections(s).insert(Connection.devicePending(id, realm.getId(), userId, provider.name(), cid, keyId,
+            Stores.connections(s).insert(Connection.devicePending(id, realm.getId(), userId, appClient, provider.name(), cid, keyId,
                     scopes, expiresAt, nextPoll, pending, da.interval(), now));
             return true;
         });
@@ -118,6 +122,7 @@ public final class Grants {
         }
         requireNoConnectionValues(provider, "client connections do not take");
         String cid = Inputs.newConnectionId(r.connectionId());
+        Inputs.requireNotAnotherLoginId(cid, provider.name(), null);
         String owner = caller.serviceAccountClient();
         RealmModel realm = connect.realm();
         Connection existing = Stores.connections(connect.session()).find(realm.getId(), provider.name(), cid).orElse(null);
@@ -138,7 +143,7 @@ public final class Grants {
         TokenColumns cols = TokenCodec.encrypt(ring, realm.getId(), id, tokens, Map.of(), refreshAt);
         storeOrConflict(s -> {
             if (existing != null) {
-                return Stores.connections(s).replaceAfterConsent(id, null, null, cols, now) == 1;
+                return Stores.connections(s).replaceAfterConsent(id, owner, null, null, cols, now) == 1;
             }
             Stores.connections(s).insert(Connection.clientOwned(id, realm.getId(), owner, provider.name(), cid, cols, now));
             return true;

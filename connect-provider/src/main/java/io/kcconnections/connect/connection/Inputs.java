@@ -18,6 +18,9 @@ public final class Inputs {
     private Inputs() {
     }
 
+    /** Connection ids of connections made at login ({@code login-<provider>-<user id>}): never an app's to choose. */
+    public static final String LOGIN_PREFIX = "login-";
+
     /** The connection id an app asked for, or a new UUID when it gave none; 400 when it is malformed. */
     public static String newConnectionId(String given) throws ConnectError {
         String cid = given == null || given.isBlank() ? UUID.randomUUID().toString() : given.trim();
@@ -26,6 +29,24 @@ public final class Inputs {
                     "connection_id must be 1-128 characters of letters, digits, '.', '_', ':' or '-'");
         }
         return cid;
+    }
+
+    /** The id of the connection a login through {@code provider} stores for a person. */
+    public static String loginConnectionId(String provider, String userId) {
+        return LOGIN_PREFIX + provider + "-" + userId;
+    }
+
+    /**
+     * 400 for a connection id of the form kept for connections made at login, unless it is the person's own for this
+     * provider (a reconnect): nobody can claim another person's login connection id first.
+     *
+     * @param userId the person the connection is for; null for a client's own connection
+     */
+    static void requireNotAnotherLoginId(String cid, String provider, String userId) throws ConnectError {
+        if (cid.startsWith(LOGIN_PREFIX) && (userId == null || !cid.equals(loginConnectionId(provider, userId)))) {
+            throw ConnectError.badRequest("invalid_request", "connection ids starting with 'login-' are kept for "
+                    + "connections made at login");
+        }
     }
 
     /** Scopes separated by spaces or commas, de-duplicated; 400 for a character OAuth does not allow or too many. */

@@ -15,11 +15,14 @@ import io.kcconnections.connect.mcp.McpConnect;
  * @param scopes           the scopes requested at the provider
  * @param connectionValues per-connection template values (e.g. a shop domain)
  * @param mcp              the MCP server's URL, resource and issuer; null for a catalog provider
- * @param verifierCiphertext the PKCE verifier, encrypted for this state; null without PKCE
+ * @param verifierCiphertext the PKCE verifier, encrypted for this state; null without PKCE (and before the start)
+ * @param browserSession   the Keycloak SSO session of the browser that opened the start page; the callback must come
+ *                         from that same session. Null before the start
  */
 public record PendingAuthorization(String realmId, String userId, String clientId, String provider,
                                    String connectionId, String redirectUri, List<String> scopes,
-                                   Map<String, String> connectionValues, Mcp mcp, String verifierCiphertext) {
+                                   Map<String, String> connectionValues, Mcp mcp, String verifierCiphertext,
+                                   String browserSession) {
 
     /** The MCP server an authorization connects (RFC 9728 resource, its authorization server's issuer). */
     public record Mcp(String serverUrl, String resource, String issuer) {
@@ -32,9 +35,10 @@ public record PendingAuthorization(String realmId, String userId, String clientI
         connectionValues = Map.copyOf(connectionValues);
     }
 
-    PendingAuthorization withVerifier(String ciphertext) {
+    /** Started in a browser: bound to its SSO session, with the PKCE verifier encrypted for the state. */
+    PendingAuthorization startedIn(String browserSession, String verifierCiphertext) {
         return new PendingAuthorization(realmId, userId, clientId, provider, connectionId, redirectUri, scopes,
-                connectionValues, mcp, ciphertext);
+                connectionValues, mcp, verifierCiphertext, browserSession);
     }
 
     /** The notes form kept in the single-use store (flat strings). */
@@ -56,6 +60,9 @@ public record PendingAuthorization(String realmId, String userId, String clientI
         if (verifierCiphertext != null) {
             n.put("verifier", verifierCiphertext);
         }
+        if (browserSession != null) {
+            n.put("browser", browserSession);
+        }
         return n;
     }
 
@@ -70,6 +77,6 @@ public record PendingAuthorization(String realmId, String userId, String clientI
                 ? new Mcp(n.get(McpConnect.SERVER_URL), n.get(McpConnect.RESOURCE), n.get(McpConnect.ISSUER)) : null;
         List<String> scopes = List.of(n.getOrDefault("scopes", "").split(" ")).stream().filter(s -> !s.isEmpty()).toList();
         return new PendingAuthorization(n.get("realm"), n.get("user"), n.get("client"), n.get("provider"),
-                n.get("connection"), n.get("redirect"), scopes, values, mcp, n.get("verifier"));
+                n.get("connection"), n.get("redirect"), scopes, values, mcp, n.get("verifier"), n.get("browser"));
     }
 }

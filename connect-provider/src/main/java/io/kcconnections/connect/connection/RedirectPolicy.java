@@ -17,6 +17,8 @@ import org.keycloak.protocol.oidc.utils.RedirectUtils;
 public final class RedirectPolicy {
 
     private static final Set<String> LOOPBACK = Set.of("localhost", "127.0.0.1", "[::1]", "::1");
+    /** The parameters the callback adds: an app's URI carrying them could pass a failure off as a success. */
+    private static final Set<String> OUR_PARAMS = Set.of("success", "error", "connection_id");
     private static final Set<String> FORBIDDEN_SCHEMES = Set.of("javascript", "data", "file", "vbscript", "blob", "about", "ftp");
 
     private RedirectPolicy() {
@@ -55,6 +57,15 @@ public final class RedirectPolicy {
         }
         if (web && !settings.redirectAllowHosts().isEmpty() && !settings.redirectAllowHosts().contains(host)) {
             throw ConnectError.badRequest("invalid_redirect_uri", "redirect_uri host is not in the allowed hosts");
+        }
+        if (u.getRawQuery() != null) {
+            for (String pair : u.getRawQuery().split("&")) {
+                String name = pair.split("=", 2)[0];
+                if (OUR_PARAMS.contains(name)) {
+                    throw ConnectError.badRequest("invalid_redirect_uri", "redirect_uri must not carry " + name
+                            + ": Keycloak adds success, error and connection_id itself");
+                }
+            }
         }
         String verified = RedirectUtils.verifyRedirectUri(session, uri, client);
         if (verified == null) {

@@ -1,7 +1,12 @@
 package io.kcconnections.connect.connection;
 
+import java.util.List;
+import java.util.Map;
+
+import io.kcconnections.connect.catalog.ProviderRegistry;
 import io.kcconnections.connect.crypto.KeyRing;
 import io.kcconnections.connect.events.ConnectEvents;
+import io.kcconnections.connect.mcp.McpConnect;
 import io.kcconnections.connect.metrics.ConnectMetrics;
 import io.kcconnections.connect.oauth.ProviderCallException;
 import io.kcconnections.connect.refresh.Refresher;
@@ -33,11 +38,24 @@ public final class TokenReads {
     public record Released(Connection connection, String accessToken, long at) {
     }
 
+    /**
+     * Which connection to read: by connection id (and provider when several share it), or by provider alone (the
+     * caller's one connection of that provider; a reader names the person with {@code userId}).
+     *
+     * @param redirectUri where a connect URL in a {@code not_connected} or {@code needs_reauth} answer returns to
+     *                    (one of the app's redirect URIs); none: Keycloak's "you can close this page"
+     */
+    public record Lookup(String connectionId, String provider, String userId, String redirectUri) {
+    }
+
     /** Authenticates the caller, then reads; counts the outcome whatever it is. */
-    public Released read(String connectionId, String providerName) throws ConnectError {
-        Outcome outcome = new Outcome(providerName);
+    public Released read(Lookup lookup) throws ConnectError {
+        // Metrics are tagged with configured provider names only: a caller's made-up names must not grow the registry.
+        String named = lookup.provider();
+        Outcome outcome = new Outcome(named != null && (connect.registry().templates().containsKey(named)
+                || McpConnect.PROVIDER.equals(named)) ? named : "unknown");
         try {
-            return read(Callers.authenticate(connect.session()), connectionId, providerName, outcome);
+            return read(Callers.authenticate(connect.session()), lookup, outcome);
         } catch (ConnectError e) {
             outcome.failed(e);
             throw e;
@@ -62,13 +80,25 @@ public final class TokenReads {
         }
     }
 
-    private Released read(Caller caller, String connectionId, String providerName, Outcome outcome) throws ConnectError {
+    private Released read(Caller caller, Lookup lookup, Outcome outcome) throws ConnectError {
         KeyRing ring = connect.keyRing();
-        Connection c = visible(caller, connectionId, providerName, outcome);
+        Connection c = lookup.connectionId() != null ? visible(caller, lookup.connectionId(), lookup.provider(), outcome)
+                : byProvider(caller, lookup, outcome);
         outcome.provider = c.provider();
-        usable(c, outcome);
+        if (!connect.access().mayRead(caller, c)) {
+            outcome.name = "denied";
+            ConnectEvents.tokenDenied(connect.session(), connect.realm(), caller.client(), caller.userId(), c.provider(),
+                    c.connectionId(), "client_not_allowed");
+            throw ConnectError.forbidden("client_not_allowed", "this connection was made through another app; the "
+                    + "provider's allowed clients do not include this one");
+        }
+        try {
+            usable(c, outcome);
+            c = fresh(c, System.currentTimeMillis(), outcome);
+        } catch (ConnectError e) {
+            throw "needs_reauth".equals(e.code()) ? e.with("connect_url", reconnectUrl(caller, c, lookup)) : e;
+        }
         long now = System.currentTimeMillis();
-        c = fresh(c, now, outcome);
         String access;
         try {
             access = TokenCodec.accessToken(ring, c);
@@ -85,6 +115,43 @@ public final class TokenReads {
         ConnectEvents.tokenReleased(connect.session(), connect.realm(), caller.client(), c.userId(), c.provider(),
                 c.connectionId());
         return new Released(c, access, now);
+    }
+
+    /**
+     * The one connection of a provider the caller may read without naming it: the caller's own; a named person's,
+     * for a reader; the client's own, for a service account. 404 {@code not_connected} (with a connect URL for the
+     * person) when there is none, 400 {@code ambiguous_connection} (with their ids) when there are several.
+     */
+    private Connection byProvider(Caller caller, Lookup lookup, Outcome outcome) throws ConnectError {
+        String provider = lookup.provider();
+        if (provider == null || !Inputs.PROVIDER_NAME.matcher(provider).matches()) {
+            outcome.name = "invalid";
+            throw ConnectError.badRequest("invalid_request", "give a connection id, or a provider");
+        }
+        List<Connection> found = connect.access().list(caller, lookup.userId()).stream()
+                .filter(c -> c.provider().equals(provider)).toList();
+        if (found.size() == 1) {
+            return found.get(0);
+        }
+        if (found.isEmpty()) {
+            outcome.name = "not_connected";
+            String person = lookup.userId() != null ? lookup.userId() : caller.isServiceAccount() ? null : caller.userId();
+            throw new ConnectError(404, "not_connected", "no connection of provider " + Inputs.shown(provider)
+                    + " is stored for this person").with("connect_url", connect.authorizations().connectUrl(person,
+                    caller.client(), provider, null, lookup.redirectUri(), Map.of()));
+        }
+        outcome.name = "ambiguous";
+        throw ConnectError.badRequest("ambiguous_connection", "several connections of provider " + Inputs.shown(provider)
+                + " are stored: name one").with("connection_ids", found.stream().map(Connection::connectionId).toList());
+    }
+
+    /** A start URL that connects the same connection again, for its person; null for a client's own connection. */
+    private String reconnectUrl(Caller caller, Connection c, Lookup lookup) {
+        Map<String, String> metadata = c.tokens().metadata();
+        Map<String, String> values = McpConnect.PROVIDER.equals(c.provider()) ? metadata
+                : ProviderRegistry.connectionValues(metadata);
+        return connect.authorizations().connectUrl(c.userId(), caller.client(), c.provider(), c.connectionId(),
+                lookup.redirectUri(), values);
     }
 
     private Connection visible(Caller caller, String connectionId, String providerName, Outcome outcome)
@@ -146,7 +213,8 @@ public final class TokenReads {
             return refreshed;
         }
         if (expiresAt != null && expiresAt <= now && !Refresher.renewable(c)) {
-            Stores.connections(connect.session()).markNeedsReauth(c.id(), "expired_without_refresh_token", now);
+            Stores.connections(connect.session()).markNeedsReauth(c.id(), c.state().version(),
+                    "expired_without_refresh_token", now);
             outcome.name = "needs_reauth";
             throw new ConnectError(409, "needs_reauth", "the token expired and the provider gave no refresh token: connect again");
         }

@@ -10,6 +10,7 @@ import org.keycloak.broker.oidc.AbstractOAuth2IdentityProvider;
 import org.keycloak.broker.oidc.OIDCIdentityProvider;
 import org.keycloak.broker.provider.AbstractIdentityProviderMapper;
 import org.keycloak.broker.provider.BrokeredIdentityContext;
+import org.keycloak.models.ClientModel;
 import org.keycloak.models.IdentityProviderMapperModel;
 import org.keycloak.models.IdentityProviderSyncMode;
 import org.keycloak.models.KeycloakSession;
@@ -26,6 +27,7 @@ import io.kcconnections.connect.events.ConnectEvents;
 import io.kcconnections.connect.oauth.OAuthClient;
 import io.kcconnections.connect.oauth.TokenSet;
 import io.kcconnections.connect.connection.ConnectionWriter;
+import io.kcconnections.connect.connection.Inputs;
 
 /**
  * Identity provider mapper "connect at login": a login through the identity provider also stores the provider's
@@ -121,20 +123,21 @@ public final class LoginConnectionMapper extends AbstractIdentityProviderMapper 
             LOG.warnf("connect at login (%s): the login carried no token response; no connection stored", alias);
             return;
         }
-        String cid = "login-" + provider.name() + "-" + user.getId();
+        String cid = Inputs.loginConnectionId(provider.name(), user.getId());
         try {
             TokenSet tokens = OAuthClient.tokenSetOf(provider.template(), raw);
             KeyRing ring = connect.keyRing(realm);
             Map<String, String> metadata = new LinkedHashMap<>(tokens.captured());
             OAuthClient.Account account = new OAuthClient.Account(context.getId(), context.getUsername(), context.getEmail());
-            ConnectionWriter.Result r = connect.writer().write(realm, user.getId(), provider, cid, tokens, metadata,
+            ClientModel app = context.getAuthenticationSession() == null ? null
+                    : context.getAuthenticationSession().getClient();
+            ConnectionWriter.Result r = connect.writer().write(realm, user.getId(), app, provider, cid, tokens, metadata,
                     account, ring);
             if (r.error() != null) {
                 LOG.warnf("connect at login (%s): connection %s not stored: %s", alias, cid, r.error());
                 return;
             }
-            ConnectEvents.connected(session, realm, context.getAuthenticationSession() == null ? null
-                    : context.getAuthenticationSession().getClient(), user.getId(), provider.name(), cid, r.reconnect());
+            ConnectEvents.connected(session, realm, app, user.getId(), provider.name(), cid, r.reconnect());
             LOG.debugf("connect at login (%s): connection %s stored for user %s", alias, cid, user.getId());
         } catch (Exception e) {
             // The login itself goes on: the person can still connect through /connect/authorize.

@@ -25,10 +25,13 @@ import io.kcconnections.connect.connection.ConnectService;
 import io.kcconnections.connect.connection.ConnectionView;
 import io.kcconnections.connect.connection.Grants;
 import io.kcconnections.connect.connection.Inputs;
+import io.kcconnections.connect.connection.Links;
+import io.kcconnections.connect.connection.Starts;
 import io.kcconnections.connect.connection.TokenReads;
 import io.kcconnections.connect.store.Connection;
 import io.kcconnections.connect.store.ConnectionStatus;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.forms.login.LoginFormsProvider;
 import org.keycloak.services.ErrorPage;
 
 /**
@@ -68,17 +71,49 @@ public class ConnectResource {
             Caller caller = Callers.authenticate(session);
             Authorizations.Started s = connect.authorizations().start(caller, new Authorizations.Request(provider,
                     connectionId, redirectUri, scopes, mcpServerUrl, session.getContext().getUri().getQueryParameters()));
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("authorize_url", s.authorizeUrl());
-            body.put("connection_id", s.connectionId());
-            body.put("provider", s.provider());
-            if (s.mcp() != null) {
-                body.put("mcp_resource", s.mcp().resource());
-                body.put("mcp_issuer", s.mcp().issuer());
-            }
-            body.put("expires_in", s.expiresIn());
-            return Responses.json(200, body);
+            return Responses.json(200, started(s));
         });
+    }
+
+    /** A start URL for the person's browser: {@code authorize_url} (the name apps already read) and its lifetime. */
+    static Map<String, Object> started(Authorizations.Started s) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("authorize_url", s.startUrl());
+        body.put("connection_id", s.connectionId());
+        body.put("provider", s.provider());
+        if (s.mcp() != null) {
+            body.put("mcp_resource", s.mcp().resource());
+            body.put("mcp_issuer", s.mcp().issuer());
+        }
+        body.put("expires_in", s.expiresIn());
+        body.put("expires_at", Instant.now().plusSeconds(s.expiresIn()).toString());
+        return body;
+    }
+
+    @GET
+    @Path("start/{handle}")
+    public Response start(@PathParam("handle") String handle) {
+        Starts.Outcome o = connect.starts().open(handle);
+        if (o instanceof Starts.Redirect r) {
+            return Response.status(302).location(r.location()).build();
+        }
+        if (o instanceof Starts.Login l) {
+            return l.response();
+        }
+        Starts.Page p = (Starts.Page) o;
+        return ErrorPage.error(session, null, Response.Status.fromStatusCode(p.status()), p.messageKey());
+    }
+
+    /** Where a connect link without a redirect URI ends: "you can close this page" (or what went wrong). */
+    @GET
+    @Path("done")
+    public Response done(@QueryParam("success") String success, @QueryParam("error") String error) {
+        LoginFormsProvider forms = session.getProvider(LoginFormsProvider.class);
+        if ("true".equals(success)) {
+            return forms.setSuccess("connectDone").createInfoPage();
+        }
+        return ErrorPage.error(session, null, Response.Status.BAD_REQUEST,
+                "access_denied".equals(error) ? "connectDeniedAtProvider" : "connectFailedAtProvider");
     }
 
     @GET
@@ -174,9 +209,23 @@ public class ConnectResource {
     @GET
     @Path("token/{connection_id}")
     @Produces(MediaType.APPLICATION_JSON)
-    public Response token(@PathParam("connection_id") String connectionId, @QueryParam("provider") String provider) {
+    public Response token(@PathParam("connection_id") String connectionId, @QueryParam("provider") String provider,
+                          @QueryParam("redirect_uri") String redirectUri) {
+        return token(new TokenReads.Lookup(connectionId, provider, null, redirectUri));
+    }
+
+    /** The caller's one connection of a provider ({@code user_id} names the person, for readers). */
+    @GET
+    @Path("token")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response tokenByProvider(@QueryParam("provider") String provider, @QueryParam("user_id") String userId,
+                                    @QueryParam("redirect_uri") String redirectUri) {
+        return token(new TokenReads.Lookup(null, provider, userId, redirectUri));
+    }
+
+    private Response token(TokenReads.Lookup lookup) {
         return Responses.handle(() -> {
-            TokenReads.Released r = connect.tokens().read(connectionId, provider);
+            TokenReads.Released r = connect.tokens().read(lookup);
             Connection c = r.connection();
             Long expiresAt = c.tokens().expiresAt();
             Map<String, Object> body = new LinkedHashMap<>();
@@ -191,6 +240,23 @@ public class ConnectResource {
             body.put("status", c.status().id());
             body.put("metadata", c.tokens().metadata());
             return Responses.json(200, body);
+        });
+    }
+
+    /** A connect link for one of the realm's users, minted by a backend (form or query parameters). */
+    @POST
+    @Path("links")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response link() {
+        return Responses.handle(() -> {
+            Caller caller = Callers.authenticate(session);
+            MultivaluedMap<String, String> p = Responses.queryAndForm(session);
+            Authorizations.Started s = connect.links().mint(caller, new Links.Request(Inputs.single(p, "user_id"),
+                    Inputs.single(p, "provider"), Inputs.single(p, "mcp_server_url"), Inputs.single(p, "connection_id"),
+                    Inputs.single(p, "scopes"), Inputs.single(p, "redirect_uri"), p));
+            Map<String, Object> body = started(s);
+            body.put("user_id", Inputs.single(p, "user_id"));
+            return Responses.json(201, body);
         });
     }
 }

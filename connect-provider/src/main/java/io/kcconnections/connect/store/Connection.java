@@ -17,9 +17,11 @@ public record Connection(Identity identity, TokenColumns tokens, State state, Le
      * @param id          the row id (internal)
      * @param userId      the person it belongs to; null for a client-owned connection
      * @param ownerClient the internal id of the client that owns it (client credentials); null for a person's
+     * @param appClient   the internal id of the client (app) whose request made it: its tokens go to that app (and the
+     *                    apps the admin allows for the provider); null for connections made before this was kept
      */
     public record Identity(String id, String realmId, String provider, String connectionId, String userId,
-                           String ownerClient, String accountId, String accountName) {
+                           String ownerClient, String appClient, String accountId, String accountName) {
     }
 
     /** Health and history. {@code version} grows with every write. */
@@ -50,10 +52,12 @@ public record Connection(Identity identity, TokenColumns tokens, State state, Le
         }
     }
 
-    /** A person's consent (browser or login): active, tokens just issued. */
-    public static Connection consented(String id, String realmId, String userId, String provider, String connectionId,
-                                       String accountId, String accountName, TokenColumns tokens, long now) {
-        return new Connection(new Identity(id, realmId, provider, connectionId, userId, null, accountId, accountName),
+    /** A person's consent (browser or login) through an app: active, tokens just issued. */
+    public static Connection consented(String id, String realmId, String userId, String appClient, String provider,
+                                       String connectionId, String accountId, String accountName, TokenColumns tokens,
+                                       long now) {
+        return new Connection(new Identity(id, realmId, provider, connectionId, userId, null, appClient, accountId,
+                accountName),
                 tokens, State.fresh(ConnectionStatus.ACTIVE, now, now), Lease.NONE, Grant.AUTHORIZATION_CODE);
     }
 
@@ -61,11 +65,11 @@ public record Connection(Identity identity, TokenColumns tokens, State state, Le
      * A device authorization waiting for the person: no tokens yet; {@code expiresAt} is the device code's expiry and
      * {@code nextPollAt} the first poll.
      */
-    public static Connection devicePending(String id, String realmId, String userId, String provider,
+    public static Connection devicePending(String id, String realmId, String userId, String appClient, String provider,
                                            String connectionId, String keyId, List<String> scopes, long expiresAt,
                                            long nextPollAt, String pendingCiphertext, int pollInterval, long now) {
         TokenColumns none = new TokenColumns(null, null, null, keyId, null, scopes, Map.of(), expiresAt, nextPollAt);
-        return new Connection(new Identity(id, realmId, provider, connectionId, userId, null, null, null), none,
+        return new Connection(new Identity(id, realmId, provider, connectionId, userId, null, appClient, null, null), none,
                 State.fresh(ConnectionStatus.PENDING, null, now), Lease.NONE,
                 new Grant(GrantType.DEVICE_CODE, pendingCiphertext, pollInterval));
     }
@@ -73,7 +77,8 @@ public record Connection(Identity identity, TokenColumns tokens, State state, Le
     /** An app token a client got with its own credentials; owned by that client (its internal id). */
     public static Connection clientOwned(String id, String realmId, String ownerClient, String provider,
                                          String connectionId, TokenColumns tokens, long now) {
-        return new Connection(new Identity(id, realmId, provider, connectionId, null, ownerClient, null, null), tokens,
+        return new Connection(new Identity(id, realmId, provider, connectionId, null, ownerClient, ownerClient, null, null),
+                tokens,
                 State.fresh(ConnectionStatus.ACTIVE, now, now), Lease.NONE,
                 new Grant(GrantType.CLIENT_CREDENTIALS, null, null));
     }

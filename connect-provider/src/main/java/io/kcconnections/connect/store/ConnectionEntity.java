@@ -127,6 +127,9 @@ public class ConnectionEntity {
     @Column(name = "OWNER_CLIENT", length = 36)
     private String ownerClient;
 
+    @Column(name = "APP_CLIENT", length = 36)
+    private String appClient;
+
     @Column(name = "PENDING_GRANT")
     private String pendingGrant;
 
@@ -189,6 +192,9 @@ public class ConnectionEntity {
     public void setVersion(int version) { this.version = version; }
     public String getGrantType() { return grantType; }
     public void setGrantType(String grantType) { this.grantType = grantType; }
+    public String getAppClient() { return appClient; }
+    public void setAppClient(String appClient) { this.appClient = appClient; }
+
     public String getOwnerClient() { return ownerClient; }
     public void setOwnerClient(String ownerClient) { this.ownerClient = ownerClient; }
     public String getPendingGrant() { return pendingGrant; }

@@ -20,6 +20,8 @@ public interface Connections {
 
     List<Connection> listByUser(String realmId, String userId);
 
+    long countByUser(String realmId, String userId);
+
     /** Connections owned by a client (client-credentials grant), by the client's internal id. */
     List<Connection> listByOwnerClient(String realmId, String clientId);
 
@@ -35,13 +37,16 @@ public interface Connections {
      *
      * @return rows changed
      */
-    int replaceAfterConsent(String id, String accountId, String accountName, TokenColumns tokens, long now);
+    int replaceAfterConsent(String id, String appClient, String accountId, String accountName, TokenColumns tokens, long now);
 
     /** Records the provider-side account behind a connection's tokens. */
     void setAccount(String id, String accountId, String accountName);
 
-    /** Marks a connection that can no longer be refreshed (no lease needed: nothing else can improve it). */
-    void markNeedsReauth(String id, String reason, long now);
+    /**
+     * Marks a connection that can no longer be refreshed, if it is still the version the caller read (a refresh or
+     * reconnect in between wins).
+     */
+    void markNeedsReauth(String id, int readVersion, String reason, long now);
 
     /** Notes a read, at most once per {@code granularityMillis}, so reads stay read-only on the hot path. */
     void touch(String id, long now, long granularityMillis);

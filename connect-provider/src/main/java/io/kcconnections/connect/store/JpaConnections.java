@@ -48,6 +48,12 @@ final class JpaConnections implements Connections {
     }
 
     @Override
+    public long countByUser(String realmId, String userId) {
+        return em.createQuery("select count(c) from ConnectConnection c where c.realmId = :r and c.userId = :u", Long.class)
+                .setParameter("r", realmId).setParameter("u", userId).getSingleResult();
+    }
+
+    @Override
     public List<Connection> listByOwnerClient(String realmId, String clientId) {
         return em.createNamedQuery("ConnectConnection.byOwnerClient", ConnectionEntity.class)
                 .setParameter("realmId", realmId).setParameter("ownerClient", clientId)
@@ -72,8 +78,10 @@ final class JpaConnections implements Connections {
     }
 
     @Override
-    public int replaceAfterConsent(String id, String accountId, String accountName, TokenColumns t, long now) {
-        return RowUpdate.of(em, id).tokens(t).set("accountId", accountId).set("accountName", accountName)
+    public int replaceAfterConsent(String id, String appClient, String accountId, String accountName, TokenColumns t,
+                                   long now) {
+        return RowUpdate.of(em, id).tokensKeepingRefresh(t).set("appClient", appClient).set("accountId", accountId)
+                .set("accountName", accountName)
                 .set("status", ConnectionStatus.ACTIVE.id()).set("failureCount", 0).set("lastRefreshAt", now)
                 .clear("statusReason", "lastErrorAt", "pendingGrant", "pollInterval").releaseLease().versioned(now)
                 .run();
@@ -86,9 +94,9 @@ final class JpaConnections implements Connections {
     }
 
     @Override
-    public void markNeedsReauth(String id, String reason, long now) {
+    public void markNeedsReauth(String id, int readVersion, String reason, long now) {
         RowUpdate.of(em, id).set("status", ConnectionStatus.NEEDS_REAUTH.id()).set("statusReason", Rows.truncate(reason))
-                .clear("refreshAt").set("lastErrorAt", now).versioned(now).run();
+                .clear("refreshAt").set("lastErrorAt", now).versioned(now).where("version", readVersion).run();
     }
 
     @Override

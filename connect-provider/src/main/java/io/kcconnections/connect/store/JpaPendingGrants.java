@@ -14,9 +14,10 @@ final class JpaPendingGrants implements PendingGrants {
     }
 
     @Override
-    public int restart(String id, String userId, String pendingCiphertext, String keyId, int interval, long nextPollAt,
-                       long expiresAt, List<String> scopes, long now) {
+    public int restart(String id, String userId, String appClient, String pendingCiphertext, String keyId, int interval,
+                       long nextPollAt, long expiresAt, List<String> scopes, long now) {
         return RowUpdate.of(em, id).set("status", ConnectionStatus.PENDING.id()).set("pendingGrant", pendingCiphertext)
+                .set("appClient", appClient)
                 .set("keyId", keyId).set("pollInterval", interval).set("refreshAt", nextPollAt).set("expiresAt", expiresAt)
                 .set("scopes", Rows.joinScopes(scopes)).set("grantType", GrantType.DEVICE_CODE.id()).set("failureCount", 0)
                 .clear("statusReason", "lastErrorAt", "accessToken", "refreshToken", "rawToken", "tokenType", "accountId",

@@ -14,7 +14,7 @@ public interface PendingGrants {
      *
      * @return rows changed
      */
-    int restart(String id, String userId, String pendingCiphertext, String keyId, int interval, long nextPollAt,
+    int restart(String id, String userId, String appClient, String pendingCiphertext, String keyId, int interval, long nextPollAt,
                 long expiresAt, List<String> scopes, long now);
 
     /** Locks up to {@code limit} pending authorizations whose poll is due, like {@link Leases#claimDue}. */

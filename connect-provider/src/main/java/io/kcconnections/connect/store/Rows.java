@@ -21,7 +21,7 @@ final class Rows {
     static Connection toModel(ConnectionEntity e) {
         return new Connection(
                 new Connection.Identity(e.getId(), e.getRealmId(), e.getProvider(), e.getConnectionId(), e.getUserId(),
-                        e.getOwnerClient(), e.getAccountId(), e.getAccountName()),
+                        e.getOwnerClient(), e.getAppClient(), e.getAccountId(), e.getAccountName()),
                 new TokenColumns(e.getAccessToken(), e.getRefreshToken(), e.getRawToken(), e.getKeyId(),
                         e.getTokenType(), splitScopes(e.getScopes()), readMetadata(e.getMetadata()), e.getExpiresAt(),
                         e.getRefreshAt()),
@@ -39,6 +39,7 @@ final class Rows {
         e.setRealmId(i.realmId());
         e.setUserId(i.userId());
         e.setOwnerClient(i.ownerClient());
+        e.setAppClient(i.appClient());
         e.setProvider(i.provider());
         e.setConnectionId(i.connectionId());
         e.setAccountId(truncate(i.accountId()));

@@ -1,5 +1,6 @@
 package io.kcconnections.connect.store;
 
+import java.util.regex.Pattern;
 import java.io.IOException;
 import org.keycloak.util.JsonSerialization;
 import java.util.LinkedHashMap;
@@ -15,6 +16,7 @@ import io.kcconnections.connect.oauth.TokenSet;
 public final class TokenCodec {
 
     public static final String ACCESS = "access_token";
+    private static final Pattern TOKEN_TYPE = Pattern.compile("[\\x21-\\x7E]{1,64}");
     public static final String REFRESH = "refresh_token";
     public static final String RAW = "raw_token";
     /** A pending device authorization's device code. */
@@ -37,7 +39,15 @@ public final class TokenCodec {
                 ring.encrypt(t.accessToken(), aad(realmId, rowId, ACCESS)),
                 ring.encrypt(t.refreshToken(), aad(realmId, rowId, REFRESH)),
                 ring.encrypt(t.raw(), aad(realmId, rowId, RAW)),
-                ring.primaryKeyId(), t.tokenType(), t.scopes(), metadata, t.expiresAt(), refreshAt);
+                ring.primaryKeyId(), tokenType(t.tokenType()), t.scopes(), metadata, t.expiresAt(), refreshAt);
+    }
+
+    /**
+     * A provider's {@code token_type} as it may be stored: printable, at most the column's 64 characters; anything
+     * else is dropped (read as {@code Bearer}), so a strange answer can never make a rotated token's write-back fail.
+     */
+    static String tokenType(String t) {
+        return t != null && TOKEN_TYPE.matcher(t).matches() ? t : null;
     }
 
     public static String accessToken(KeyRing ring, Connection c) throws KeyRing.DecryptionException {

@@ -42,7 +42,8 @@ class ProviderConfigRepresentationTest {
         a.fieldNames().forEachRemaining(fields::add);
         assertEquals(List.of("name", "displayName", "category", "source", "enabled", "status", "problems",
                 "overridesEnvironment", "clientId", "clientSecret", "clientSecretSet", "scopes", "authorizeUrl", "tokenUrl",
-                "userinfoUrl", "revokeUrl", "pkce", "loginEnabled", "loginConnect", "values", "connectionParams"), fields);
+                "userinfoUrl", "revokeUrl", "pkce", "loginEnabled", "loginConnect", "allowedClients", "values", "connectionParams"),
+                fields);
         assertEquals("**********", a.get("clientSecret").asText());
         assertFalse(a.toString().contains("s3cret"));
         assertTrue(a.get("clientSecretSet").asBoolean());

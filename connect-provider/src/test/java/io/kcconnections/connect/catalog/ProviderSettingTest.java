@@ -21,7 +21,7 @@ class ProviderSettingTest {
     @Test
     void componentKeysAndJsonFieldsNeverChange() {
         assertEquals(List.of("enabled", "clientId", "clientSecret", "scopes", "authorizeUrl", "tokenUrl", "userinfoUrl",
-                "revokeUrl", "pkce", "loginEnabled", "loginConnect"),
+                "revokeUrl", "pkce", "loginEnabled", "loginConnect", "allowedClients"),
                 Arrays.stream(ProviderSetting.values()).map(ProviderSetting::key).toList());
         for (ProviderSetting s : ProviderSetting.values()) {
             assertSame(s, ProviderSetting.byKey(s.key()));
@@ -43,6 +43,7 @@ class ProviderSettingTest {
                 ProviderSetting.PKCE, "PKCE_REQUIRED", ProviderSetting.LOGIN_ENABLED, "LOGIN_ENABLED",
                 ProviderSetting.LOGIN_CONNECT, "LOGIN_CONNECT"));
         expected.put(ProviderSetting.ENABLED, null);
+        expected.put(ProviderSetting.ALLOWED_CLIENTS, "ALLOWED_CLIENTS");
         assertEquals(expected, suffixes);
         assertEquals(Set.of(ProviderSetting.CLIENT_ID, ProviderSetting.CLIENT_SECRET),
                 Set.copyOf(Arrays.stream(ProviderSetting.values()).filter(ProviderSetting::legacyEnv).toList()));
@@ -91,7 +92,7 @@ class ProviderSettingTest {
     @Test
     void reservedParameterNamesAreTheSettingsAndTheCustomProviderVariables() {
         assertEquals(Set.of("client_id", "client_secret", "scopes", "authorize_url", "token_url", "userinfo_url",
-                "revoke_url", "refresh_url", "pkce", "pkce_required", "login_enabled", "login_connect", "enabled",
+                "revoke_url", "refresh_url", "pkce", "pkce_required", "login_enabled", "login_connect", "allowed_clients", "enabled",
                 "display_name", "category", "client_auth", "scope_separator", "authorize_params", "account_id_field",
                 "issuer", "params", "connection_params", "device_authorization_url", "client_credentials"),
                 EnvProviderConfigs.RESERVED_PARAM_NAMES);
