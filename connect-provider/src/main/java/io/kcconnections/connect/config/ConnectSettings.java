@@ -90,6 +90,10 @@ public final class ConnectSettings {
     public static final Option MAX_CONNECTIONS_PER_USER = new Option("max-connections-per-user",
             "CONNECT_MAX_CONNECTIONS_PER_USER", "100", ProviderConfigProperty.INTEGER_TYPE,
             "Most connections one person may have in a realm (1–100000); a new one beyond it is refused (connection_limit).", false);
+    public static final Option OUTBOUND_DEADLINE_SECONDS = new Option("outbound-deadline-seconds",
+            "CONNECT_OUTBOUND_DEADLINE_SECONDS", "30", ProviderConfigProperty.INTEGER_TYPE,
+            "Total time one call to a provider may take, its whole answer included (1–600; at most half of "
+                    + "refresh-lease-seconds, so a refresh never outlives its lease).", false);
     public static final Option MCP_MAX_DOCUMENT_BYTES = new Option("mcp-max-document-bytes", "CONNECT_MCP_MAX_DOCUMENT_BYTES", "65536",
             ProviderConfigProperty.INTEGER_TYPE, "Largest metadata or registration answer read from an MCP server or its "
             + "authorization server (bytes, 1024–1048576); larger answers are refused.", false);
@@ -98,7 +102,7 @@ public final class ConnectSettings {
             REDIRECT_ALLOW_HOSTS, DEFAULT_REDIRECT_URI, REFRESH_MARGIN_SECONDS, REFRESH_WINDOW_SECONDS, TOKEN_READER_ROLE,
             CLIENT_CONNECTION_ROLE, ALLOW_PRIVATE_HOSTS, REFRESH_LEASE_SECONDS, REFRESH_WAIT_MILLIS, REFRESH_INTERVAL_SECONDS, REFRESH_CONCURRENCY,
             REFRESH_PAGE_SIZE, CLEANUP_INTERVAL_SECONDS, RETENTION_DAYS, DEVICE_POLL_SECONDS, MCP_DISCOVERY_TTL_SECONDS,
-            MCP_MAX_DOCUMENT_BYTES, MCP_MAX_REGISTRATIONS, MAX_CONNECTIONS_PER_USER);
+            MCP_MAX_DOCUMENT_BYTES, MCP_MAX_REGISTRATIONS, MAX_CONNECTIONS_PER_USER, OUTBOUND_DEADLINE_SECONDS);
 
     private final String encryptionKey;
     private final List<String> oldEncryptionKeys;
@@ -124,6 +128,7 @@ public final class ConnectSettings {
     private final int mcpMaxDocumentBytes;
     private final int mcpMaxRegistrations;
     private final int maxConnectionsPerUser;
+    private final int outboundDeadlineSeconds;
     private final List<String> problems;
 
     private ConnectSettings(Function<String, String> spi, Map<String, String> env) {
@@ -171,6 +176,7 @@ public final class ConnectSettings {
         this.mcpMaxDocumentBytes = intIn(spi, env, MCP_MAX_DOCUMENT_BYTES, 1024, 1048576, p);
         this.mcpMaxRegistrations = intIn(spi, env, MCP_MAX_REGISTRATIONS, 1, 100000, p);
         this.maxConnectionsPerUser = intIn(spi, env, MAX_CONNECTIONS_PER_USER, 1, 100000, p);
+        this.outboundDeadlineSeconds = intIn(spi, env, OUTBOUND_DEADLINE_SECONDS, 1, 600, p);
         this.problems = List.copyOf(p);
     }
 
@@ -219,6 +225,7 @@ public final class ConnectSettings {
         m.put(MCP_MAX_DOCUMENT_BYTES.name, String.valueOf(mcpMaxDocumentBytes));
         m.put(MCP_MAX_REGISTRATIONS.name, String.valueOf(mcpMaxRegistrations));
         m.put(MAX_CONNECTIONS_PER_USER.name, String.valueOf(maxConnectionsPerUser));
+        m.put(OUTBOUND_DEADLINE_SECONDS.name, String.valueOf(outboundDeadlineMillis() / 1000));
         return m;
     }
 
@@ -303,6 +310,11 @@ public final class ConnectSettings {
     public int mcpMaxRegistrations() { return mcpMaxRegistrations; }
 
     public int maxConnectionsPerUser() { return maxConnectionsPerUser; }
+
+    /** The total time of one provider call: the option, capped at half the refresh lease (a refresh ends in its lease). */
+    public long outboundDeadlineMillis() {
+        return Math.min(outboundDeadlineSeconds * 1000L, refreshLeaseSeconds * 500L);
+    }
     public int refreshConcurrency() { return refreshConcurrency; }
     public int refreshPageSize() { return refreshPageSize; }
     public int cleanupIntervalSeconds() { return cleanupIntervalSeconds; }

@@ -114,7 +114,7 @@ public final class ConnectService implements Provider {
     }
 
     public OAuthClient oauth() {
-        return new OAuthClient(session, runtime.policy());
+        return new OAuthClient(session, runtime.policy(), runtime.settings().outboundDeadlineMillis());
     }
 
     public Refresher refresher() {

@@ -1,5 +1,6 @@
 package io.kcconnections.connect.connection;
 
+import jakarta.ws.rs.core.UriBuilder;
 import java.net.URI;
 import java.util.regex.Pattern;
 
@@ -65,7 +66,7 @@ public final class Starts {
         return base(connect).path("done").build().toString();
     }
 
-    private static jakarta.ws.rs.core.UriBuilder base(ConnectService connect) {
+    private static UriBuilder base(ConnectService connect) {
         KeycloakSession session = connect.session();
         return Urls.realmBase(session.getContext().getUri().getBaseUri()).path(connect.realm().getName()).path("connect");
     }

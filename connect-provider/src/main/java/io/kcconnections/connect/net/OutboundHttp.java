@@ -6,28 +6,27 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.LinkedHashMap;
 
-import org.apache.http.Header;
 import org.apache.http.HttpEntity;
 import org.apache.http.NameValuePair;
 import org.apache.http.client.entity.UrlEncodedFormEntity;
-import org.apache.http.client.methods.CloseableHttpResponse;
+import org.apache.http.client.methods.HttpDelete;
 import org.apache.http.client.methods.HttpEntityEnclosingRequestBase;
+import org.apache.http.client.methods.HttpGet;
+import org.apache.http.client.methods.HttpPost;
+import org.apache.http.client.methods.HttpRequestBase;
 import org.apache.http.client.methods.HttpUriRequest;
 import org.apache.http.entity.ContentType;
 import org.apache.http.entity.StringEntity;
 import org.apache.http.message.BasicNameValuePair;
 import org.keycloak.connections.httpclient.HttpClientProvider;
-import org.keycloak.http.simple.SimpleHttp;
-import org.keycloak.http.simple.SimpleHttpRequest;
-import org.keycloak.http.simple.SimpleHttpResponse;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.util.JsonSerialization;
 
 /**
  * Executes an {@link OutboundRequest} over Keycloak's HTTP client (its proxy, trust, timeout and response-size
- * settings). It checks no address and logs nothing: callers guard the URL first and map failures themselves.
+ * settings) under a total deadline ({@link Deadline}). It checks no address and logs nothing: callers guard the URL
+ * first and map failures themselves.
  */
 public final class OutboundHttp {
 
@@ -39,52 +38,63 @@ public final class OutboundHttp {
     public record Reply(int status, String body, Long retryAfterSeconds) {
     }
 
+    /** The total time one request may take, connecting, sending and reading the whole answer, unless given. */
+    public static final long DEFAULT_DEADLINE_MILLIS = 30_000;
+
     private final KeycloakSession session;
+    private final long deadlineMillis;
 
     public OutboundHttp(KeycloakSession session) {
+        this(session, DEFAULT_DEADLINE_MILLIS);
+    }
+
+    /** @param deadlineMillis the total time a request may take (a provider that drip-feeds bytes is cut off) */
+    public OutboundHttp(KeycloakSession session, long deadlineMillis) {
         this.session = session;
+        this.deadlineMillis = deadlineMillis;
     }
 
     /**
-     * Sends the request and reads the whole answer.
+     * Sends the request and reads the whole answer, within the deadline, over Keycloak's HTTP client (its proxy, trust
+     * store and timeouts) and within its response-size limit.
      *
-     * @throws java.io.InterruptedIOException when the server did not answer in time
+     * @throws java.io.InterruptedIOException when the server did not answer in time, or not completely by the deadline
      * @throws IOException                    when it could not be reached, or its answer is too large
      */
     public Reply send(OutboundRequest out) throws IOException {
-        return out.deleteWithBody() ? sendDeleteWithBody(out) : sendSimple(out);
-    }
-
-    /** POST (form or JSON body), or DELETE without a body, over Keycloak's SimpleHttp. */
-    private Reply sendSimple(OutboundRequest out) throws IOException {
-        SimpleHttp http = SimpleHttp.create(session);
-        boolean delete = "DELETE".equals(out.method());
-        SimpleHttpRequest req = delete ? http.doDelete(out.url()) : http.doPost(out.url());
-        if (!delete) {
-            if (out.json()) {
-                req.json(new LinkedHashMap<>(out.body()));
-            } else {
-                req.params(new LinkedHashMap<>(out.body()));
-            }
-        }
-        out.headers().forEach(req::header);
-        try (SimpleHttpResponse resp = req.asResponse()) {
-            return new Reply(resp.getStatus(), resp.asString(), retryAfter(resp.getFirstHeader("Retry-After")));
-        }
-    }
-
-    /**
-     * DELETE with a body (GitHub's token revocation): SimpleHttp sends a DELETE without its body, so this one goes
-     * straight to Keycloak's HTTP client, with the same response-size limit.
-     */
-    private Reply sendDeleteWithBody(OutboundRequest out) throws IOException {
         HttpClientProvider provider = session.getProvider(HttpClientProvider.class);
-        try (CloseableHttpResponse resp = provider.getHttpClient().execute(deleteWithBody(out))) {
-            HttpEntity entity = resp.getEntity();
-            String text = entity == null ? "" : readAtMost(entity.getContent(), provider.getMaxConsumedResponseSize());
-            Header ra = resp.getFirstHeader("Retry-After");
-            return new Reply(resp.getStatusLine().getStatusCode(), text, retryAfter(ra == null ? null : ra.getValue()));
+        Deadline.Answer a = Deadline.execute(provider.getHttpClient(), request(out), provider.getMaxConsumedResponseSize(),
+                deadlineMillis);
+        return new Reply(a.status(), a.body(), retryAfter(a.retryAfter()));
+    }
+
+    /** The Apache request for an outbound request: POST with a form or JSON body, GET, DELETE with or without a body. */
+    static HttpUriRequest request(OutboundRequest out) throws IOException {
+        if (out.deleteWithBody()) {
+            return deleteWithBody(out);
         }
+        HttpRequestBase req = switch (out.method()) {
+            case "DELETE" -> new HttpDelete(out.url());
+            case "GET" -> new HttpGet(out.url());
+            default -> {
+                HttpPost post = new HttpPost(out.url());
+                post.setEntity(entity(out));
+                if (out.json()) {
+                    post.setHeader("Content-Type", "application/json");
+                }
+                yield post;
+            }
+        };
+        out.headers().forEach(req::setHeader);
+        return req;
+    }
+
+    private static HttpEntity entity(OutboundRequest out) throws IOException {
+        if (out.json()) {
+            return new StringEntity(JsonSerialization.writeValueAsString(out.body()), ContentType.APPLICATION_JSON);
+        }
+        return new UrlEncodedFormEntity(out.body().entrySet().stream()
+                .map(e -> (NameValuePair) new BasicNameValuePair(e.getKey(), e.getValue())).toList(), StandardCharsets.UTF_8);
     }
 
     /** The Apache request for a DELETE that carries a form or JSON body. */
@@ -96,12 +106,7 @@ public final class OutboundHttp {
             }
         };
         req.setURI(URI.create(out.url()));
-        if (out.json()) {
-            req.setEntity(new StringEntity(JsonSerialization.writeValueAsString(out.body()), ContentType.APPLICATION_JSON));
-        } else {
-            req.setEntity(new UrlEncodedFormEntity(out.body().entrySet().stream()
-                    .map(e -> (NameValuePair) new BasicNameValuePair(e.getKey(), e.getValue())).toList(), StandardCharsets.UTF_8));
-        }
+        req.setEntity(entity(out));
         out.headers().forEach(req::setHeader);
         return req;
     }

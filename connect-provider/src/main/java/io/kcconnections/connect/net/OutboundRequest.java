@@ -5,7 +5,7 @@ import java.util.Map;
 /**
  * One outbound HTTP request, fully built: what {@link OutboundHttp#send} puts on the wire.
  *
- * @param method  {@code POST} or {@code DELETE}
+ * @param method  {@code POST}, {@code GET} or {@code DELETE}
  * @param url     the absolute URL, query included
  * @param json    whether {@code body} goes out as a JSON object (else as an {@code application/x-www-form-urlencoded}
  *                form); a DELETE with an empty body sends none

@@ -2,17 +2,16 @@ package io.kcconnections.connect.oauth;
 
 import java.io.IOException;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kcconnections.connect.net.HostPolicy;
+import io.kcconnections.connect.net.OutboundHttp;
+import io.kcconnections.connect.net.OutboundRequest;
 import io.kcconnections.connect.catalog.ResolvedProvider;
 import io.kcconnections.connect.spi.template.AccountSpec;
 import org.jboss.logging.Logger;
-import org.keycloak.http.simple.SimpleHttp;
-import org.keycloak.http.simple.SimpleHttpRequest;
-import org.keycloak.http.simple.SimpleHttpResponse;
-import org.keycloak.models.KeycloakSession;
 import org.keycloak.util.JsonSerialization;
 
 /**
@@ -29,11 +28,11 @@ final class AccountLookup {
     private record Found(JsonNode json) {
     }
 
-    private final KeycloakSession session;
+    private final OutboundHttp http;
     private final HostPolicy policy;
 
-    AccountLookup(KeycloakSession session, HostPolicy policy) {
-        this.session = session;
+    AccountLookup(OutboundHttp http, HostPolicy policy) {
+        this.http = http;
         this.policy = policy;
     }
 
@@ -70,19 +69,18 @@ final class AccountLookup {
             LOG.warnf("provider %s: userinfo call refused: %s", p.name(), refusal);
             return null;
         }
-        SimpleHttpRequest r = "POST".equals(a.method())
-                ? SimpleHttp.create(session).doPost(url).json(Map.of())
-                : SimpleHttp.create(session).doGet(url);
-        r.auth(tokens.accessToken()).header("Accept", "application/json");
-        p.accountHeaders().forEach(r::header);
-        try (SimpleHttpResponse resp = r.asResponse()) {
-            if (resp.getStatus() / 100 != 2) {
-                LOG.infof("provider %s: userinfo answered HTTP %d; the connection is stored without an account id",
-                        p.name(), resp.getStatus());
-                return null;
-            }
-            return new Found(JsonSerialization.readValue(resp.asString(), JsonNode.class));
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Authorization", "Bearer " + tokens.accessToken());
+        headers.put("Accept", "application/json");
+        headers.putAll(p.accountHeaders());
+        boolean post = "POST".equals(a.method());
+        OutboundHttp.Reply resp = http.send(new OutboundRequest(post ? "POST" : "GET", url, post, Map.of(), headers));
+        if (resp.status() / 100 != 2) {
+            LOG.infof("provider %s: userinfo answered HTTP %d; the connection is stored without an account id",
+                    p.name(), resp.status());
+            return null;
         }
+        return new Found(JsonSerialization.readValue(resp.body(), JsonNode.class));
     }
 
     /**

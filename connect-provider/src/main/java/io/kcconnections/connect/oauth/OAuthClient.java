@@ -29,16 +29,27 @@ public final class OAuthClient {
     private final AccountLookup accounts;
 
     public OAuthClient(KeycloakSession session, HostPolicy policy) {
-        this(session, policy, p -> p.clientSecret(session));
+        this(session, policy, OutboundHttp.DEFAULT_DEADLINE_MILLIS);
+    }
+
+    /** @param deadlineMillis the total time one provider call may take, answer included */
+    public OAuthClient(KeycloakSession session, HostPolicy policy, long deadlineMillis) {
+        this(session, policy, p -> p.clientSecret(session), deadlineMillis);
     }
 
     /** For tests that build requests without a Keycloak session. */
     OAuthClient(KeycloakSession session, HostPolicy policy, Function<ResolvedProvider, String> secrets) {
+        this(session, policy, secrets, OutboundHttp.DEFAULT_DEADLINE_MILLIS);
+    }
+
+    private OAuthClient(KeycloakSession session, HostPolicy policy, Function<ResolvedProvider, String> secrets,
+                        long deadlineMillis) {
         this.policy = policy;
         this.hooks = new ProviderHooks(session);
         this.requests = new ProviderRequests(session, secrets, hooks);
-        this.transport = new ProviderTransport(session, policy);
-        this.accounts = new AccountLookup(session, policy);
+        OutboundHttp http = new OutboundHttp(session, deadlineMillis);
+        this.transport = new ProviderTransport(http, policy);
+        this.accounts = new AccountLookup(http, policy);
     }
 
     /**

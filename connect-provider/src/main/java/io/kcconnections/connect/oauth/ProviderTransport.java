@@ -8,7 +8,6 @@ import io.kcconnections.connect.catalog.ResolvedProvider;
 import io.kcconnections.connect.net.OutboundHttp;
 import org.apache.http.client.methods.HttpUriRequest;
 import org.jboss.logging.Logger;
-import org.keycloak.models.KeycloakSession;
 
 /**
  * Sends a provider request: the resolved-address guard first, then {@link OutboundHttp}; network trouble comes back as
@@ -22,9 +21,9 @@ final class ProviderTransport {
     private final HostPolicy policy;
     private final OutboundHttp http;
 
-    ProviderTransport(KeycloakSession session, HostPolicy policy) {
+    ProviderTransport(OutboundHttp http, HostPolicy policy) {
         this.policy = policy;
-        this.http = new OutboundHttp(session);
+        this.http = http;
     }
 
     OutboundHttp.Reply send(ResolvedProvider p, Outbound out) throws ProviderCallException {

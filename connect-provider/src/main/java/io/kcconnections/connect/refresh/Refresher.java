@@ -386,7 +386,7 @@ public final class Refresher {
     }
 
     OAuthClient oauth(KeycloakSession session) {
-        return new OAuthClient(session, policy);
+        return new OAuthClient(session, policy, settings.outboundDeadlineMillis());
     }
 
     private static void sleep(long millis) {
