@@ -76,7 +76,7 @@ class ConnectSessionsIT {
     @Test
     @DisplayName("given alice's start URL, when someone opens it with no session: the realm's login page, never the provider")
     void noSessionMeansTheRealmsLogin() throws Exception {
-        String url = startUrl("login-first");
+        String url = startUrl("sign-in-first");
         Browser stranger = new Browser(TestServer.baseUrl());
         Browser.Page page = stranger.get(url);
         assertEquals(200, page.status(), () -> text(page));
