@@ -49,13 +49,16 @@ public final class Inputs {
         }
     }
 
-    /** Scopes separated by spaces or commas, de-duplicated; 400 for a character OAuth does not allow or too many. */
+    /**
+     * Scopes separated by spaces or commas, de-duplicated; 400 for a character OAuth does not allow (control characters
+     * included: a line break is no separator here) or too many.
+     */
     public static List<String> scopes(String scopes) throws ConnectError {
         List<String> out = new ArrayList<>();
         if (scopes == null || scopes.isBlank()) {
             return out;
         }
-        for (String s : scopes.trim().split("[,\\s]+")) {
+        for (String s : scopes.trim().split("[, ]+")) {
             if (s.isEmpty()) {
                 continue;
             }
