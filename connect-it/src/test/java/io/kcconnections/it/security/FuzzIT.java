@@ -90,6 +90,7 @@ class FuzzIT {
                     Map.of("provider", "keycloak", "connection_id", v), alice)));
             answers.add(Map.entry("links user_id", Http.postForm(realm.url("/connect/links"),
                     Map.of("provider", "keycloak", "user_id", v), backend)));
+            answers.add(Map.entry("admin user connections", realm.admin().get("/" + realm.name + "/connect/users/" + e + "/connections")));
             answers.add(Map.entry("client-connections provider", Http.postForm(realm.url("/connect/client-connections"),
                     Map.of("provider", v), backend)));
             for (Map.Entry<String, Http.Resp> a : answers) {

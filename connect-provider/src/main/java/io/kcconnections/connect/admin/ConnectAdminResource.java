@@ -11,6 +11,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import io.kcconnections.connect.connection.ConnectService;
+import io.kcconnections.connect.connection.Inputs;
 import io.kcconnections.connect.login.LoginSync;
 import io.kcconnections.connect.refresh.RefreshPass;
 import org.keycloak.events.admin.OperationType;
@@ -66,7 +67,7 @@ public class ConnectAdminResource {
     /** One user's connections. An unknown user is a 404 (after Keycloak's permission check on users). */
     @Path("users/{userId}/connections")
     public AdminConnectionsResource userConnections(@PathParam("userId") String userId) {
-        UserModel user = session.users().getUserById(realm, userId);
+        UserModel user = Inputs.plausibleUserId(userId) ? session.users().getUserById(realm, userId) : null;
         if (user == null) {
             auth.users().requireQuery();
             throw new NotFoundException("user not found");

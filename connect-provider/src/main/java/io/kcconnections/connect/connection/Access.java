@@ -113,7 +113,8 @@ public final class Access {
             if (!isReader(caller)) {
                 throw ConnectError.forbidden("access_denied", "only the reader role may list another user's connections");
             }
-            UserModel u = connect.session().users().getUserById(connect.realm(), userId);
+            UserModel u = Inputs.plausibleUserId(userId)
+                    ? connect.session().users().getUserById(connect.realm(), userId) : null;
             if (u == null) {
                 throw ConnectError.notFound("no such user");
             }

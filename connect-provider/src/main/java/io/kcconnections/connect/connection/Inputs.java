@@ -75,6 +75,14 @@ public final class Inputs {
         return out;
     }
 
+    /**
+     * Whether a user id a caller named can be one at all (printable, at most 255 characters): anything else is no
+     * user, and is never handed to the database (PostgreSQL refuses a NUL in text with an error, not a miss).
+     */
+    public static boolean plausibleUserId(String id) {
+        return id != null && !id.isEmpty() && id.length() <= 255 && id.chars().allMatch(c -> c >= 0x21 && c != 0x7F);
+    }
+
     /** A parameter given at most once; null when absent. */
     public static String single(MultivaluedMap<String, String> params, String name) throws ConnectError {
         List<String> v = params.get(name);

@@ -32,7 +32,8 @@ public final class Links {
         if (r.userId() == null || r.userId().isBlank()) {
             throw ConnectError.badRequest("invalid_request", "user_id is required");
         }
-        UserModel user = connect.session().users().getUserById(connect.realm(), r.userId());
+        UserModel user = Inputs.plausibleUserId(r.userId())
+                ? connect.session().users().getUserById(connect.realm(), r.userId()) : null;
         if (user == null || !user.isEnabled() || user.getServiceAccountClientLink() != null) {
             throw ConnectError.notFound("no such user");
         }

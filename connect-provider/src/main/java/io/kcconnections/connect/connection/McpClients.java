@@ -134,8 +134,8 @@ public final class McpClients {
 
     /** @return the registration removed */
     public ClientRegistration remove(String issuer) throws ConnectError {
-        if (issuer == null || issuer.isBlank()) {
-            throw ConnectError.badRequest("invalid_request", "issuer is required");
+        if (issuer == null || issuer.isBlank() || issuer.length() > 2048 || issuer.chars().anyMatch(c -> c < 0x20)) {
+            throw ConnectError.badRequest("invalid_request", "issuer is required: a URL of at most 2048 characters");
         }
         ClientRegistrations store = Stores.registrations(connect.session());
         ClientRegistration r = store.find(connect.realm().getId(), issuer).orElse(null);
