@@ -2,6 +2,7 @@ package io.kcconnections.it.connect;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kcconnections.it.harness.Connect;
+import io.kcconnections.it.harness.Db;
 import io.kcconnections.it.harness.FreshRealm;
 import io.kcconnections.it.harness.Http;
 import io.kcconnections.it.harness.TestRealm;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Who may read a connection's token, and what everyone else gets. One connection of alice's is shared by the tests. */
@@ -68,12 +70,19 @@ class TokenAccessIT {
     }
 
     @Test
-    @DisplayName("bob cannot read alice's connection: 403, and no token in the answer")
+    @DisplayName("bob cannot read alice's connection: the 404 a missing one gets (no probing), and no token in the answer")
     void bobIsRefused() {
         Http.Resp r = Connect.token(realm, realm.bob(), "alice-gh", "keycloak");
-        assertEquals(403, r.status(), r::toString);
-        assertEquals("access_denied", r.json().get("error").asText());
+        assertEquals(404, r.status(), r::toString);
+        assertEquals("not_found", r.json().get("error").asText());
         assertTrue(!r.body().contains("token\":"), r.body());
+        Http.Resp missing = Connect.token(realm, realm.bob(), "alice-gx", "keycloak");
+        assertEquals(missing.status(), r.status());
+        assertEquals(missing.body().replace("alice-gx", "ID"), r.body().replace("alice-gh", "ID"), "the same answer, id aside");
+        Http.Resp status = Http.get(realm.url("/connect/connections/alice-gh?provider=keycloak"), realm.bob());
+        assertEquals(404, status.status(), status::toString);
+        assertEquals(404, Http.delete(realm.url("/connect/connections/alice-gh?provider=keycloak"), realm.bob()).status());
+        assertNotNull(Db.rowQuiet(realm.name, "alice-gh"), "still there");
     }
 
     @Test
@@ -85,10 +94,10 @@ class TokenAccessIT {
     }
 
     @Test
-    @DisplayName("a service account without the role: 403")
+    @DisplayName("a service account without the reader role: 404, as if nothing were stored")
     void serviceAccountWithoutRole() {
         Http.Resp r = Connect.token(realm, realm.serviceToken("demo-other", "demo-other-secret"), "alice-gh", "keycloak");
-        assertEquals(403, r.status(), r::toString);
+        assertEquals(404, r.status(), r::toString);
     }
 
     @Test

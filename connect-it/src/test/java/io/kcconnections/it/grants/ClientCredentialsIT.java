@@ -145,10 +145,10 @@ class ClientCredentialsIT {
 
         assertEquals(401, Connect.token(realm, null, "app-2", "keycloak").status());
         Http.Resp byAlice = Connect.token(realm, alice, "app-2", "keycloak");
-        assertEquals(403, byAlice.status(), byAlice::toString);
+        assertEquals(404, byAlice.status(), byAlice::toString);
         Http.Resp byOther = Connect.token(realm, other, "app-2", "keycloak");
-        assertEquals(403, byOther.status(), byOther::toString);
-        assertEquals(403, Http.delete(realm.url("/connect/connections/app-2?provider=keycloak"), other).status());
+        assertEquals(404, byOther.status(), byOther::toString);
+        assertEquals(404, Http.delete(realm.url("/connect/connections/app-2?provider=keycloak"), other).status());
         assertEquals(0, Http.get(realm.url("/connect/connections"), other).json().get("connections").size());
 
         assertEquals(401, create(null, "keycloak", "app-8").status());

@@ -78,7 +78,7 @@ class DeviceFlowIT {
         assertEquals(409, early.status(), early::toString);
         assertEquals("authorization_pending", early.json().get("error").asText());
         assertEquals("pending", status(alice, "tv").get("status").asText());
-        assertEquals(403, Http.get(realm.url("/connect/connections/tv"), realm.bob()).status(), "bob cannot see it");
+        assertEquals(404, Http.get(realm.url("/connect/connections/tv"), realm.bob()).status(), "bob cannot see it");
 
         Browser b = new Browser(TestServer.baseUrl());
         Browser.Page done = b.answerDevice(verification, userCode, person[0], person[1], true);

@@ -50,7 +50,7 @@ public final class Access {
 
     /**
      * The one connection the caller may see under this id: the caller's own, or any when {@code readersToo} and the
-     * caller holds the reader role. 403 when it exists but belongs to someone else, 404 when nothing is stored.
+     * caller holds the reader role. 404 alike when nothing is stored and when it is someone else's.
      */
     public Connection visible(Caller caller, String connectionId, String providerName, boolean readersToo)
             throws ConnectError {
@@ -58,9 +58,7 @@ public final class Access {
         boolean reader = readersToo && isReader(caller);
         List<Connection> mine = found.stream().filter(c -> reader || owns(caller, c)).toList();
         if (mine.isEmpty()) {
-            if (!found.isEmpty()) {
-                throw ConnectError.forbidden("access_denied", "this connection belongs to another owner");
-            }
+            // Someone else's connection gets the answer a missing one gets: ids cannot be probed for existence.
             throw ConnectError.notFound("no connection " + Inputs.shown(connectionId) + " is stored"
                     + (providerName == null ? "" : " for provider " + Inputs.shown(providerName)));
         }
@@ -68,6 +66,18 @@ public final class Access {
             throw ConnectError.badRequest("ambiguous_connection", "several providers have this connection_id: pass provider");
         }
         return mine.get(0);
+    }
+
+    /**
+     * The connection the caller may remove: only its owner's. A reader, who may see it, gets 403; anyone else the 404
+     * a missing connection gets.
+     */
+    public Connection removable(Caller caller, String connectionId, String providerName) throws ConnectError {
+        Connection c = visible(caller, connectionId, providerName, true);
+        if (!owns(caller, c)) {
+            throw ConnectError.forbidden("access_denied", "readers read connections, never remove them");
+        }
+        return c;
     }
 
     /** Connections with this id in the realm (of one provider when named); validates both values. */

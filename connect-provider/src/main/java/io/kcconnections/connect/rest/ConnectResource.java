@@ -200,7 +200,7 @@ public class ConnectResource {
     public Response disconnect(@PathParam("connection_id") String connectionId, @QueryParam("provider") String provider) {
         return Responses.handle(() -> {
             Caller caller = Callers.authenticate(session);
-            Connection c = connect.access().visible(caller, connectionId, provider, false);
+            Connection c = connect.access().removable(caller, connectionId, provider);
             connect.disconnects().disconnect(connect.realm(), c, caller.client());
             return Response.noContent().build();
         });
