@@ -1,133 +1,76 @@
 package io.kcconnections.connect.crypto;
 
-import java.util.function.Function;
-import io.kcconnections.connect.config.VaultReference;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 
+import io.kcconnections.connect.config.VaultReference;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
-import org.keycloak.vault.VaultStringSecret;
 
 /**
- * Turns the configured key texts into a {@link KeyRing}. Plain keys are parsed once; {@code ${vault.name}}
- * references are resolved through Keycloak's vault in the realm at hand and cached for a minute.
- * Every failure carries a reason that is safe to log and to show (it never contains key material).
+ * Turns the configured key texts into the server's {@link KeyRing}, once, at start-up. The key is the server's, the
+ * same for every realm: it comes from the option, the environment or Keycloak's config keystore
+ * ({@code --config-keystore}), never from a realm's vault, whose secrets are that realm's (a realm's vault namespace
+ * could then choose, or swap, the key other realms' rows are read with). A {@code ${vault.…}} reference is refused
+ * with a reason. Every failure carries a reason that is safe to log and to show (it never contains key material).
  */
 public final class KeyRingSource {
 
-    private static final long VAULT_CACHE_MILLIS = 60_000;
-
-    private final String primary;
-    private final List<String> old;
-    private final boolean usesVault;
-    private final KeyRing staticRing;
-    private final String staticProblem;
-    private final ConcurrentHashMap<String, Cached> byRealm = new ConcurrentHashMap<>();
-
-    private record Cached(KeyRing ring, String problem, long at) {
-    }
+    private final KeyRing ring;
+    private final String problem;
 
     public KeyRingSource(String primary, List<String> old) {
-        this.primary = primary;
-        this.old = List.copyOf(old);
-        boolean vault = primary != null && VaultReference.is(primary);
-        for (String o : old) {
-            vault |= VaultReference.is(o);
+        String p = null;
+        KeyRing r = null;
+        try {
+            r = build(primary, old);
+        } catch (KeyUnavailableException e) {
+            p = e.getMessage();
         }
-        this.usesVault = vault;
-        if (!vault) {
-            Cached c = build(s -> s);
-            this.staticRing = c.ring;
-            this.staticProblem = c.problem;
-        } else {
-            this.staticRing = null;
-            this.staticProblem = null;
-        }
+        this.ring = r;
+        this.problem = p;
     }
 
-    /** Whether any key is a vault reference (then {@link #check()} cannot tell without a realm). */
-    public boolean usesVault() {
-        return usesVault;
-    }
-
-    /** The start-up verdict for plain keys: null when usable, else why not. */
+    /** The start-up verdict: null when usable, else why not. */
     public String check() {
-        return usesVault ? null : staticProblem;
+        return problem;
     }
 
     /**
-     * The ring for a realm.
+     * The ring; the same for every realm (the parameters name where it is used, for callers' symmetry with other
+     * per-realm lookups).
      *
      * @throws KeyUnavailableException with a reason fit for logs and error responses
      */
     public KeyRing ring(KeycloakSession session, RealmModel realm) throws KeyUnavailableException {
-        if (!usesVault) {
-            if (staticRing == null) {
-                throw new KeyUnavailableException(staticProblem);
-            }
-            return staticRing;
+        if (ring == null) {
+            throw new KeyUnavailableException(problem);
         }
-        long now = System.currentTimeMillis();
-        Cached c = byRealm.get(realm.getId());
-        if (c == null || now - c.at > VAULT_CACHE_MILLIS) {
-            RealmModel previous = session.getContext().getRealm();
-            try {
-                if (previous == null) {
-                    session.getContext().setRealm(realm);
-                }
-                c = build(ref -> resolve(session, ref));
-            } finally {
-                if (previous == null) {
-                    session.getContext().setRealm(null);
-                }
-            }
-            c = new Cached(c.ring, c.problem, now);
-            byRealm.put(realm.getId(), c);
-        }
-        if (c.ring == null) {
-            throw new KeyUnavailableException(c.problem);
-        }
-        return c.ring;
+        return ring;
     }
 
-    private Cached build(Function<String, String> resolver) {
+    private static KeyRing build(String primary, List<String> old) throws KeyUnavailableException {
         if (primary == null) {
-            return new Cached(null, "no token encryption key is configured (CONNECT_TOKEN_ENCRYPTION_KEY or "
-                    + "--spi-connect--default--token-encryption-key)", 0);
+            throw new KeyUnavailableException("no token encryption key is configured (CONNECT_TOKEN_ENCRYPTION_KEY or "
+                    + "--spi-connect--default--token-encryption-key)");
         }
-        byte[] p;
-        try {
-            String v = resolver.apply(primary);
-            if (v == null) {
-                return new Cached(null, "the vault has no secret for the token encryption key reference", 0);
-            }
-            p = KeyRing.parseKey(v);
-        } catch (IllegalArgumentException e) {
-            return new Cached(null, "the token encryption key is unusable: " + e.getMessage(), 0);
-        }
+        byte[] p = parse(primary, "the token encryption key");
         List<byte[]> olds = new ArrayList<>();
         for (int i = 0; i < old.size(); i++) {
-            try {
-                String v = resolver.apply(old.get(i));
-                if (v == null) {
-                    return new Cached(null, "the vault has no secret for old key #" + (i + 1), 0);
-                }
-                olds.add(KeyRing.parseKey(v));
-            } catch (IllegalArgumentException e) {
-                return new Cached(null, "old token encryption key #" + (i + 1) + " is unusable: " + e.getMessage(), 0);
-            }
+            olds.add(parse(old.get(i), "old token encryption key #" + (i + 1)));
         }
-        return new Cached(KeyRing.of(p, olds), null, 0);
+        return KeyRing.of(p, olds);
     }
 
-    private static String resolve(KeycloakSession session, String value) {
-        if (!VaultReference.is(value)) {
-            return value;
+    private static byte[] parse(String value, String what) throws KeyUnavailableException {
+        if (VaultReference.is(value)) {
+            throw new KeyUnavailableException(what + " is a ${vault.…} reference, which is a realm's secret: the key is "
+                    + "the server's; give it as the option, the environment variable or through Keycloak's config keystore");
         }
-        try (VaultStringSecret s = session.vault().getStringSecret(value)) {
-            return s.get().orElse(null);
+        try {
+            return KeyRing.parseKey(value);
+        } catch (IllegalArgumentException e) {
+            throw new KeyUnavailableException(what + " is unusable: " + e.getMessage());
         }
     }
 
