@@ -21,6 +21,7 @@ import io.kcconnections.it.harness.TestServer;
 import io.kcconnections.it.fakes.McpTestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -80,6 +81,36 @@ class McpIT {
         }
     }
 
+    /**
+     * Registrations need the server's URL from configuration, never from a request's Host header; the test server
+     * runs without {@code hostname}, so each realm gets its Frontend URL.
+     */
+    @BeforeEach
+    void frontendUrl() {
+        frontendUrl(TestServer.baseUrl());
+    }
+
+    private void frontendUrl(String url) {
+        ObjectNode rep = (ObjectNode) realm.admin().get("/" + realm.name).json();
+        rep.with("attributes").put("frontendUrl", url);
+        Http.Resp r = realm.admin().put("/" + realm.name, rep);
+        assertEquals(204, r.status(), r::toString);
+    }
+
+    /** An MCP server at {@code /name} whose authorization server {@code /as-name} registers clients anonymously. */
+    private static void issuer(String name) {
+        String m = mcp.base();
+        mcp.mcpEndpoint("/" + name, "/prm/" + name);
+        mcp.route("/prm/" + name, McpTestServer.Answer.json("{\"resource\":\"" + m + "/" + name
+                + "\",\"authorization_servers\":[\"" + m + "/as-" + name + "\"]}"));
+        mcp.route("/.well-known/oauth-authorization-server/as-" + name, McpTestServer.Answer.json("{\"issuer\":\"" + m
+                + "/as-" + name + "\",\"authorization_endpoint\":\"" + m + "/a\",\"token_endpoint\":\"" + m
+                + "/t\",\"registration_endpoint\":\"" + m + "/as-" + name
+                + "/register\",\"code_challenge_methods_supported\":[\"S256\"]}"));
+        mcp.route("/as-" + name + "/register", new McpTestServer.Answer(201, "{\"client_id\":\"x-" + name
+                + "\",\"client_secret\":\"s-" + name + "\"}", Map.of("Content-Type", "application/json")));
+    }
+
     private Http.Resp authorize(String bearer, String serverUrl, String cid) {
         return Connect.authorize(realm, bearer, Connect.params("mcp_server_url", serverUrl, "redirect_uri", Connect.APP_REDIRECT,
                 "connection_id", cid));
@@ -118,6 +149,17 @@ class McpIT {
     void connectFromUrlAlone() throws Exception {
         String alice = realm.alice();
         String[] person = realm.upstreamUser();
+        // Without a configured hostname or Frontend URL the callback would come from the request: no registration.
+        frontendUrl("");
+        int upstreamClients = TestServer.admin().get("/" + TestServer.UPSTREAM_REALM + "/clients").json().size();
+        Http.Resp noHost = authorize(alice, mcp.base() + "/mcp", "my-mcp");
+        assertEquals(503, noHost.status(), noHost::toString);
+        assertEquals("hostname_required", noHost.json().get("error").asText());
+        assertEquals(0, registrations().size());
+        assertEquals(0, Db.count(realm.name));
+        assertEquals(upstreamClients, TestServer.admin().get("/" + TestServer.UPSTREAM_REALM + "/clients").json().size(),
+                "nothing was registered upstream");
+        frontendUrl(TestServer.baseUrl());
         Http.Resp r = authorize(alice, mcp.base() + "/mcp", "my-mcp");
         assertEquals(200, r.status(), r::toString);
         assertEquals("mcp", r.json().get("provider").asText());
@@ -161,9 +203,9 @@ class McpIT {
         assertEquals(1, registrations().size());
         assertEquals(clientId, registrations().get(0).get("CLIENT_ID"));
 
-        // Restart (with room for one registration per realm): the registration and the connection are still there,
-        // and the connection still refreshes.
-        TestServer.restartWith(Map.of("CONNECT_MCP_MAX_REGISTRATIONS", "1"));
+        // Restart (room for three registrations per realm, one per person): the registration and the connection are
+        // still there, and the connection still refreshes.
+        TestServer.restartWith(Map.of("CONNECT_MCP_MAX_REGISTRATIONS", "3", "CONNECT_MCP_MAX_REGISTRATIONS_PER_USER", "1"));
         String alice2 = realm.alice();
         assertEquals(clientId, registrations().get(0).get("CLIENT_ID"));
         Db.expireIn(realm.name, "my-mcp", 5);
@@ -174,21 +216,45 @@ class McpIT {
         assertEquals(1, realm.admin().events(TestServer.UPSTREAM_REALM, "CLIENT_REGISTER").stream()
                 .filter(e -> clientId.equals(e.path("clientId").asText())).count(), "registered once");
 
-        // A server at a second issuer would need a second registration: over the limit, refused before registering.
+        // Alice's connects made one registration, her quota: a server at a second issuer is refused before registering.
         String m = mcp.base();
-        mcp.mcpEndpoint("/second", "/prm/second");
-        mcp.route("/prm/second", McpTestServer.Answer.json("{\"resource\":\"" + m + "/second\",\"authorization_servers\":[\""
-                + m + "/as-second\"]}"));
-        mcp.route("/.well-known/oauth-authorization-server/as-second", McpTestServer.Answer.json("{\"issuer\":\"" + m
-                + "/as-second\",\"authorization_endpoint\":\"" + m + "/a\",\"token_endpoint\":\"" + m
-                + "/t\",\"registration_endpoint\":\"" + m + "/as-second/register\",\"code_challenge_methods_supported\":[\"S256\"]}"));
-        mcp.route("/as-second/register", new McpTestServer.Answer(201, "{\"client_id\":\"x2\",\"client_secret\":\"s2\"}",
-                Map.of("Content-Type", "application/json")));
+        issuer("second");
         Http.Resp over = authorize(alice2, m + "/second", "second");
         assertEquals(403, over.status(), over::toString);
         assertEquals("mcp_registration_limit", over.json().get("error").asText());
+        assertTrue(over.json().get("error_description").asText().contains("per-user"), over::toString);
         assertEquals(null, mcp.hits.get("/as-second/register"), "no registration attempted");
         assertEquals(1, registrations().size());
+
+        // Bob asks for three new issuers at once: his one slot goes to exactly one of them (the quota is atomic).
+        String bob = realm.bob();
+        List<java.util.concurrent.Future<Http.Resp>> racing = new ArrayList<>();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            for (String name : List.of("race1", "race2", "race3")) {
+                issuer(name);
+                racing.add(pool.submit(() -> authorize(bob, m + "/" + name, name)));
+            }
+            List<Integer> statuses = new ArrayList<>();
+            for (var f : racing) {
+                statuses.add(f.get().status());
+            }
+            assertEquals(1, statuses.stream().filter(x -> x == 200).count(), statuses::toString);
+            assertEquals(2, statuses.stream().filter(x -> x == 403).count(), statuses::toString);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(2, registrations().size(), "alice's and one of bob's");
+        // A third person fills the realm's quota; a fourth is refused by it.
+        realm.admin().createUser(realm.name, "carol", "carol");
+        realm.admin().createUser(realm.name, "dave", "dave");
+        assertEquals(200, authorize(realm.userToken("carol", "carol"), m + "/second", "c1").status());
+        issuer("fourth");
+        Http.Resp full = authorize(realm.userToken("dave", "dave"), m + "/fourth", "d1");
+        assertEquals(403, full.status(), full::toString);
+        assertTrue(full.json().get("error_description").asText().contains("(mcp-max-registrations)"), full::toString);
+        assertEquals(null, mcp.hits.get("/as-fourth/register"), "no registration attempted");
+        assertEquals(3, registrations().size());
 
         // Removing the realm removes its registrations.
         realm.close();

@@ -69,7 +69,7 @@ public final class Authorizations {
     Started ticket(String userId, ClientModel client, Request r, boolean donePage) throws ConnectError {
         // Checked before anything is fetched for an MCP server URL.
         String cid = Inputs.newConnectionId(r.connectionId());
-        Target target = target(client, r, donePage);
+        Target target = target(userId, client, r, donePage);
         ResolvedProvider provider = target.provider();
         Inputs.requireNotAnotherLoginId(cid, provider.name(), userId);
         RealmModel realm = connect.realm();
@@ -156,7 +156,7 @@ public final class Authorizations {
     private record Target(ResolvedProvider provider, PendingAuthorization.Mcp mcp, List<String> scopes) {
     }
 
-    private Target target(ClientModel client, Request r, boolean donePage) throws ConnectError {
+    private Target target(String userId, ClientModel client, Request r, boolean donePage) throws ConnectError {
         String name = r.provider();
         if (r.mcpServerUrl() != null && !r.mcpServerUrl().isBlank()) {
             if (name != null && !name.isBlank() && !McpConnect.PROVIDER.equals(name)) {
@@ -164,7 +164,7 @@ public final class Authorizations {
             }
             // The app's redirect URI is checked before anything is fetched from the URL.
             redirect(client, r.redirectUri(), donePage);
-            return mcpTarget(r.mcpServerUrl().trim());
+            return mcpTarget(r.mcpServerUrl().trim(), userId);
         }
         if (McpConnect.PROVIDER.equals(name)) {
             throw ConnectError.badRequest("invalid_request", "an MCP server is connected by mcp_server_url");
@@ -200,7 +200,7 @@ public final class Authorizations {
      * An MCP server named by URL: discovery, the realm's registration at its authorization server, and the provider
      * built from both.
      */
-    private Target mcpTarget(String serverUrl) throws ConnectError {
+    private Target mcpTarget(String serverUrl, String userId) throws ConnectError {
         if (serverUrl.length() > MAX_URL) {
             throw ConnectError.badRequest("invalid_mcp_server_url", "mcp_server_url is longer than 2048 characters");
         }
@@ -209,7 +209,7 @@ public final class Authorizations {
         try {
             McpDiscovery.McpServer server = mcp.discover(serverUrl);
             ResolvedProvider p = mcp.provider(connect.session(), realm, mcp.registration(connect.session(), realm, server,
-                    callbackUri(McpConnect.PROVIDER)), server.resource());
+                    callbackUri(McpConnect.PROVIDER), userId), server.resource());
             if (p == null) {
                 throw new ConnectError(502, "mcp_registration_failed", "the registration at the authorization server is unusable");
             }

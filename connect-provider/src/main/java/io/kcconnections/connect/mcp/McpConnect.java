@@ -47,11 +47,14 @@ public final class McpConnect {
     private final ConnectSettings settings;
     private final HostPolicy policy;
     private final KeyRingSource keys;
+    private final boolean serverHostname;
 
-    public McpConnect(ConnectSettings settings, HostPolicy policy, KeyRingSource keys) {
+    /** @param serverHostname whether the server has its {@code hostname} configured (its URLs never come from requests) */
+    public McpConnect(ConnectSettings settings, HostPolicy policy, KeyRingSource keys, boolean serverHostname) {
         this.settings = settings;
         this.policy = policy;
         this.keys = keys;
+        this.serverHostname = serverHostname;
     }
 
     /** Discovery (cached) with the server's settings. */
@@ -65,7 +68,7 @@ public final class McpConnect {
      * endpoints just discovered replace the stored ones when they changed.
      */
     public ClientRegistration registration(KeycloakSession session, RealmModel realm, McpDiscovery.McpServer server,
-                                                  String redirectUri) throws FetchException {
+                                           String redirectUri, String person) throws FetchException {
         McpDiscovery.AuthorizationServer as = server.as();
         ClientRegistration existing = stored(session, realm, as.issuer());
         if (existing != null && existing.usableFor(redirectUri, System.currentTimeMillis())) {
@@ -77,14 +80,9 @@ public final class McpConnect {
                     s -> Stores.registrations(s).updateEndpoints(existing.id(), as.endpoints(), now));
             return existing.withEndpoints(as.endpoints(), now);
         }
+        requireConfiguredHostname(realm);
         if (existing == null) {
-            int max = settings.mcpMaxRegistrations();
-            long have = KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(),
-                    s -> Stores.registrations(s).count(realm.getId()));
-            if (have >= max) {
-                throw new FetchException(403, "mcp_registration_limit", "this realm already has " + have
-                        + " clients at MCP authorization servers, the most allowed (mcp-max-registrations)");
-            }
+            requireQuota(session, realm, person);
         }
         if (as.registrationEndpoint() == null) {
             throw new FetchException(502, "mcp_registration_unavailable", "the authorization server "
@@ -152,27 +150,80 @@ public final class McpConnect {
                 regToken == null ? null : ring.encrypt(regToken, TokenCodec.aad(realm.getId(), id, ClientRegistration.REGISTRATION_TOKEN)),
                 regUri != null && regUri.length() <= 2048 ? regUri : null, authMethod, redirectUri, as.endpoints(),
                 secretExpires, ring.primaryKeyId(), ClientRegistration.DYNAMIC, now, now);
-        try {
-            KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), s -> {
-                ClientRegistrations store = Stores.registrations(s);
-                if (existing != null) {
-                    store.delete(existing.id()); // registered for another redirect URI (the server's URL changed)
+        ClientRegistrations.Quota quota = null;
+        for (int attempt = 0; quota == null; attempt++) {
+            try {
+                quota = store(session, existing, r, person);
+            } catch (RuntimeException e) {
+                // Another node or request registered at this issuer at the same moment: use theirs. Else another
+                // registration took the same quota slot: count again, once.
+                ClientRegistration winner = KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(),
+                        s -> Stores.registrations(s).find(realm.getId(), as.issuer()).orElse(null));
+                if (winner != null) {
+                    LOG.infof("realm %s: a concurrent registration at %s won; client %s is not used", realm.getName(),
+                            GuardedFetch.shown(as.issuer()), clientId);
+                    return winner;
                 }
-                store.insert(r);
-            });
-        } catch (RuntimeException e) {
-            // Another node or request registered at this issuer at the same moment: use theirs.
-            ClientRegistration winner = KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(),
-                    s -> Stores.registrations(s).find(realm.getId(), as.issuer()).orElse(null));
-            if (winner == null) {
-                throw new FetchException(502, "mcp_registration_failed", "the registration could not be stored");
+                if (attempt > 0) {
+                    throw new FetchException(502, "mcp_registration_failed", "the registration could not be stored");
+                }
             }
-            LOG.infof("realm %s: a concurrent registration at %s won; client %s is not used", realm.getName(),
-                    GuardedFetch.shown(as.issuer()), clientId);
-            return winner;
+        }
+        if (quota != ClientRegistrations.Quota.TAKEN) {
+            // Another registration took the last slot while this one was made: the client at the server stays unused.
+            LOG.infof("realm %s: client %s at %s is not used: the quota filled meanwhile", realm.getName(), clientId,
+                    GuardedFetch.shown(as.issuer()));
+            throw overQuota(quota);
         }
         LOG.infof("realm %s: registered client %s at %s (%s)", realm.getName(), clientId, GuardedFetch.shown(as.issuer()), authMethod);
         return r;
+    }
+
+    private ClientRegistrations.Quota store(KeycloakSession session, ClientRegistration existing, ClientRegistration r,
+                                            String person) {
+        return KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(), s -> {
+            ClientRegistrations store = Stores.registrations(s);
+            if (existing != null) {
+                store.delete(existing.id()); // registered for another redirect URI (the server's URL changed)
+            }
+            return store.insertWithin(r, person, settings.mcpMaxRegistrations(), settings.mcpMaxRegistrationsPerUser());
+        });
+    }
+
+    /**
+     * Refuses before anything is sent when the realm's or the person's quota of registrations is used up (the insert
+     * checks again, atomically, for registrations made meanwhile).
+     */
+    private void requireQuota(KeycloakSession session, RealmModel realm, String person) throws FetchException {
+        long[] have = KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(), s -> new long[]{
+                Stores.registrations(s).countDynamic(realm.getId()), Stores.registrations(s).countBy(realm.getId(), person)});
+        if (have[0] >= settings.mcpMaxRegistrations()) {
+            throw overQuota(ClientRegistrations.Quota.REALM_FULL);
+        }
+        if (have[1] >= settings.mcpMaxRegistrationsPerUser()) {
+            throw overQuota(ClientRegistrations.Quota.PERSON_FULL);
+        }
+    }
+
+    private static FetchException overQuota(ClientRegistrations.Quota quota) {
+        return quota == ClientRegistrations.Quota.REALM_FULL
+                ? new FetchException(403, "mcp_registration_limit", "this realm has as many clients at MCP authorization "
+                        + "servers as it may have (mcp-max-registrations)")
+                : new FetchException(403, "mcp_registration_limit", "this person's connects have registered as many clients "
+                        + "at MCP authorization servers as one person may (mcp-max-registrations-per-user)");
+    }
+
+    /**
+     * A registration fixes this realm's callback URL at a stranger's authorization server for every later user, so it
+     * must come from the server's configuration ({@code hostname}, or the realm's Frontend URL), never from the
+     * {@code Host} header of the request that happened to trigger it.
+     */
+    private void requireConfiguredHostname(RealmModel realm) throws FetchException {
+        String frontend = realm.getAttribute("frontendUrl");
+        if (!serverHostname && (frontend == null || frontend.isBlank())) {
+            throw new FetchException(503, "hostname_required", "registering at an MCP authorization server needs the "
+                    + "server's hostname configured (the hostname option, or the realm's Frontend URL)");
+        }
     }
 
     /**

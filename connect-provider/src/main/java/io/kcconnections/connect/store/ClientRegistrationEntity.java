@@ -53,6 +53,18 @@ public class ClientRegistrationEntity {
     private String keyId;
     @Column(name = "SOURCE", length = 16)
     private String source;
+
+    /** The person whose connect made this registration (null: an admin's client, or made before this was recorded). */
+    @Column(name = "CREATED_BY", length = 36)
+    private String createdBy;
+
+    /** The registration's place in the realm's quota, [0, mcp-max-registrations): unique per realm. */
+    @Column(name = "REALM_SLOT")
+    private Integer realmSlot;
+
+    /** Its place in its person's quota, [0, mcp-max-registrations-per-user): unique per realm and person. */
+    @Column(name = "USER_SLOT")
+    private Integer userSlot;
     @Column(name = "CREATED_AT", nullable = false)
     private long createdAt;
     @Column(name = "UPDATED_AT", nullable = false)
@@ -84,6 +96,12 @@ public class ClientRegistrationEntity {
     public void setSecretExpiresAt(Long secretExpiresAt) { this.secretExpiresAt = secretExpiresAt; }
     public String getKeyId() { return keyId; }
     public void setKeyId(String keyId) { this.keyId = keyId; }
+    public String getCreatedBy() { return createdBy; }
+    public void setCreatedBy(String createdBy) { this.createdBy = createdBy; }
+    public Integer getRealmSlot() { return realmSlot; }
+    public void setRealmSlot(Integer realmSlot) { this.realmSlot = realmSlot; }
+    public Integer getUserSlot() { return userSlot; }
+    public void setUserSlot(Integer userSlot) { this.userSlot = userSlot; }
     public String getSource() { return source; }
     public void setSource(String source) { this.source = source; }
     public long getCreatedAt() { return createdAt; }

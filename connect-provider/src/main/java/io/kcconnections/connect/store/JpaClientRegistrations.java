@@ -22,9 +22,56 @@ final class JpaClientRegistrations implements ClientRegistrations {
                 .getResultStream().filter(e -> e.getIssuer().equals(issuer)).findFirst().map(JpaClientRegistrations::toModel);
     }
 
-    /** Inserts; a concurrent registration for the same issuer makes the flush fail (the caller re-reads). */
     @Override
     public void insert(ClientRegistration r) {
+        em.persist(entity(r));
+        em.flush();
+    }
+
+    @Override
+    public Quota insertWithin(ClientRegistration r, String person, int maxPerRealm, int maxPerPerson) {
+        List<Integer> realmSlots = em.createQuery("select r.realmSlot from ConnectClientRegistration r where r.realmId = :realmId"
+                + " and r.source = :dynamic", Integer.class).setParameter("realmId", r.realmId())
+                .setParameter("dynamic", ClientRegistration.DYNAMIC).getResultList();
+        if (realmSlots.size() >= maxPerRealm) {
+            return Quota.REALM_FULL;
+        }
+        List<Integer> personSlots = em.createQuery("select r.userSlot from ConnectClientRegistration r where r.realmId = :realmId"
+                + " and r.createdBy = :person", Integer.class).setParameter("realmId", r.realmId())
+                .setParameter("person", person).getResultList();
+        if (personSlots.size() >= maxPerPerson) {
+            return Quota.PERSON_FULL;
+        }
+        ClientRegistrationEntity e = entity(r);
+        e.setCreatedBy(person);
+        e.setRealmSlot(lowestFree(realmSlots));
+        e.setUserSlot(lowestFree(personSlots));
+        em.persist(e);
+        em.flush();
+        return Quota.TAKEN;
+    }
+
+    private static int lowestFree(List<Integer> taken) {
+        int slot = 0;
+        while (taken.contains(slot)) {
+            slot++;
+        }
+        return slot;
+    }
+
+    @Override
+    public long countDynamic(String realmId) {
+        return em.createQuery("select count(r) from ConnectClientRegistration r where r.realmId = :realmId and r.source = :dynamic",
+                Long.class).setParameter("realmId", realmId).setParameter("dynamic", ClientRegistration.DYNAMIC).getSingleResult();
+    }
+
+    @Override
+    public long countBy(String realmId, String person) {
+        return em.createQuery("select count(r) from ConnectClientRegistration r where r.realmId = :realmId and r.createdBy = :person",
+                Long.class).setParameter("realmId", realmId).setParameter("person", person).getSingleResult();
+    }
+
+    private static ClientRegistrationEntity entity(ClientRegistration r) {
         ClientRegistrationEntity e = new ClientRegistrationEntity();
         e.setId(r.id());
         e.setRealmId(r.realmId());
@@ -42,8 +89,7 @@ final class JpaClientRegistrations implements ClientRegistrations {
         e.setSource(r.source());
         e.setCreatedAt(r.createdAt());
         e.setUpdatedAt(r.updatedAt());
-        em.persist(e);
-        em.flush();
+        return e;
     }
 
     /** Records the authorization server's endpoints as just discovered. */
@@ -83,5 +129,42 @@ final class JpaClientRegistrations implements ClientRegistrations {
                 e.getRegistrationToken(), e.getRegistrationUri(), e.getAuthMethod(), e.getRedirectUri(),
                 Rows.readMetadata(e.getEndpoints()), e.getSecretExpiresAt(), e.getKeyId(),
                 e.getSource() == null ? ClientRegistration.DYNAMIC : e.getSource(), e.getCreatedAt(), e.getUpdatedAt());
+    }
+
+    @Override
+    public List<ClientRegistration> onOtherKeys(String realmId, String keyId, String afterId, int limit) {
+        String jpql = "select r from ConnectClientRegistration r where r.keyId <> :kid"
+                + (realmId == null ? "" : " and r.realmId = :realmId") + (afterId == null ? "" : " and r.id > :after") + " order by r.id";
+        var q = em.createQuery(jpql, ClientRegistrationEntity.class).setParameter("kid", keyId).setMaxResults(limit);
+        if (realmId != null) {
+            q.setParameter("realmId", realmId);
+        }
+        if (afterId != null) {
+            q.setParameter("after", afterId);
+        }
+        return q.getResultStream().map(JpaClientRegistrations::toModel).toList();
+    }
+
+    @Override
+    public long countOnOtherKeys(String realmId, String keyId) {
+        var q = em.createQuery("select count(r) from ConnectClientRegistration r where r.keyId <> :kid"
+                + (realmId == null ? "" : " and r.realmId = :realmId"), Long.class).setParameter("kid", keyId);
+        if (realmId != null) {
+            q.setParameter("realmId", realmId);
+        }
+        return q.getSingleResult();
+    }
+
+    @Override
+    public boolean rewrap(ClientRegistration old, String keyId, String secret, String registrationToken) {
+        ClientRegistrationEntity e = em.find(ClientRegistrationEntity.class, old.id(), jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+        if (e == null || !java.util.Objects.equals(e.getClientSecret(), old.clientSecretCiphertext())
+                || !java.util.Objects.equals(e.getRegistrationToken(), old.registrationTokenCiphertext())) {
+            return false;
+        }
+        e.setClientSecret(secret);
+        e.setRegistrationToken(registrationToken);
+        e.setKeyId(keyId);
+        return true;
     }
 }
