@@ -57,6 +57,20 @@ class CatalogLintTest {
     }
 
     @Test
+    void aPerConnectionValueNeverNamesAHostTheProviderDoesNotOwn() throws IOException {
+        // Mastodon as it was: the user's instance per connection, so the operator's secret went to any host named.
+        String open = Files.readString(DIR.resolve("mastodon.yaml")).replace("    required: true\n",
+                "    required: true\n    perConnection: true\n");
+        ProviderTemplate t = ProviderTemplate.parse(new java.io.ByteArrayInputStream(open.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertTrue(t.problems().stream().anyMatch(p -> p.contains("may name any host")), t.problems()::toString);
+        assertTrue(new TemplateParam("h", null, true, null, TemplateParam.Kind.HOST, null, null, true).namesAnyHost());
+        assertTrue(new TemplateParam("u", null, true, null, TemplateParam.Kind.URL, "https://.*", null, true).namesAnyHost());
+        assertTrue(!new TemplateParam("s", null, true, null, TemplateParam.Kind.HOST, "[a-z0-9-]+\\.myshopify\\.com", null, true)
+                .namesAnyHost());
+        assertTrue(!new TemplateParam("t", null, true, null, TemplateParam.Kind.SEGMENT, null, null, true).namesAnyHost());
+    }
+
+    @Test
     void indexListsExactlyTheFiles() throws IOException {
         TreeSet<String> files = new TreeSet<>();
         for (Path f : files()) {

@@ -250,6 +250,11 @@ public record ProviderTemplate(
             if (!declared.add(p.name())) {
                 problems.add("param '" + p.name() + "' is declared twice");
             }
+            if (p.perConnection() && p.namesAnyHost()) {
+                problems.add("param '" + p.name() + "' is per connection and may name any host: the operator's client "
+                        + "credentials would go to a host the user chooses; pin its pattern to the provider's own hosts, "
+                        + "or make it an operator setting");
+            }
             if (BUILT_IN_PLACEHOLDERS.contains(p.name())) {
                 problems.add("param '" + p.name() + "' is a built-in placeholder and cannot be declared");
             }

@@ -48,6 +48,27 @@ public record TemplateParam(
         }
     }
 
+    /** Host names no provider owns: a host-valued parameter whose pattern admits them admits any host. */
+    private static final java.util.List<String> FOREIGN_HOSTS = java.util.List.of("attacker.example", "evil.example.com",
+            "x.attacker.example");
+
+    /**
+     * Whether the value may name a host the provider does not own (a {@code host} or {@code url} parameter without a
+     * pattern, or with one that admits a foreign host): such a value must never come from a user, or the operator's
+     * client credentials would be sent where the user likes.
+     */
+    public boolean namesAnyHost() {
+        if (kind != Kind.HOST && kind != Kind.URL) {
+            return false;
+        }
+        if (pattern == null) {
+            return true;
+        }
+        Pattern compiled = Pattern.compile(pattern);
+        return FOREIGN_HOSTS.stream().anyMatch(h -> compiled.matcher(h).matches()
+                || compiled.matcher("https://" + h).matches() || compiled.matcher("https://" + h + "/").matches());
+    }
+
     /** The suffix of the environment variable: {@code tenant_id} becomes {@code TENANT_ID}. */
     public String envSuffix() {
         return name.toUpperCase(Locale.ROOT);
