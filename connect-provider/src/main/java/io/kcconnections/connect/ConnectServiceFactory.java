@@ -16,6 +16,7 @@ import io.kcconnections.connect.login.LoginSync;
 import io.kcconnections.connect.mcp.ConnectionProviders;
 import io.kcconnections.connect.mcp.McpConnect;
 import io.kcconnections.connect.refresh.CleanupTask;
+import io.kcconnections.connect.refresh.KeyRewrap;
 import io.kcconnections.connect.refresh.DevicePoller;
 import io.kcconnections.connect.refresh.LeaseOwners;
 import io.kcconnections.connect.refresh.RefreshPass;
@@ -49,6 +50,7 @@ public class ConnectServiceFactory implements ProviderFactory<ConnectService>, S
 
     private volatile ConnectSettings settings;
     private volatile KeyRingSource keyRingSource;
+    private volatile boolean serverHostname;
     private volatile ProviderRegistry registry;
     private volatile ConnectRuntime runtime;
     private volatile DevicePoller devicePoller;
@@ -69,6 +71,9 @@ public class ConnectServiceFactory implements ProviderFactory<ConnectService>, S
         settings = ConnectSettings.from(config::get, env);
         settings.problems().forEach(p -> LOG.warnf("connect option: %s", p));
         keyRingSource = new KeyRingSource(settings.encryptionKey(), settings.oldEncryptionKeys());
+        // Keycloak's hostname provider reads the same scope: whether the server's URLs come from configuration.
+        String hostname = Config.scope("hostname", "v2").get("hostname");
+        serverHostname = hostname != null && !hostname.isBlank();
         String keyProblem = keyRingSource.check();
         if (keyProblem != null) {
             LOG.errorf("Token encryption is unavailable: %s. The connect endpoints answer 503 until it is fixed.", keyProblem);
@@ -95,11 +100,12 @@ public class ConnectServiceFactory implements ProviderFactory<ConnectService>, S
                 LOG.warnf("connect provider %s is configured but unusable: %s", name, String.join("; ", problems)));
         LOG.infof("connect: %d provider templates, configured from the environment: %s",
                 registry.templates().size(), registry.all(null, null).keySet());
-        McpConnect mcp = new McpConnect(settings, policy, keyRingSource);
+        McpConnect mcp = new McpConnect(settings, policy, keyRingSource, serverHostname);
         ConnectionProviders providers = new ConnectionProviders(registry, mcp);
         Refresher refresher = new Refresher(factory, settings, keyRingSource, policy, providers);
         RefreshPass refreshPass = new RefreshPass(factory, refresher, settings);
-        runtime = new ConnectRuntime(settings, keyRingSource, registry, policy, mcp, providers, refresher, refreshPass);
+        runtime = new ConnectRuntime(settings, keyRingSource, registry, policy, mcp, providers, refresher, refreshPass,
+                new KeyRewrap(factory, keyRingSource));
         devicePoller = new DevicePoller(factory, refresher, settings);
 
         factory.register(event -> {
@@ -142,6 +148,7 @@ public class ConnectServiceFactory implements ProviderFactory<ConnectService>, S
             }
             if (settings.cleanupIntervalSeconds() > 0) {
                 timer.scheduleTask(new CleanupTask(settings), settings.cleanupIntervalSeconds() * 1000L, "kc-connect-cleanup");
+                timer.schedule(runtime.keyRewrap(), settings.cleanupIntervalSeconds() * 1000L, "kc-connect-key-rewrap");
             }
         });
         runtime.refreshPass().updateGauges();
@@ -152,6 +159,7 @@ public class ConnectServiceFactory implements ProviderFactory<ConnectService>, S
         if (runtime != null) {
             runtime.refreshPass().close();
             runtime.refresher().close();
+            runtime.keyRewrap().close();
         }
         if (devicePoller != null) {
             devicePoller.close();
@@ -176,7 +184,8 @@ public class ConnectServiceFactory implements ProviderFactory<ConnectService>, S
         info.put("configurationProblems", String.valueOf(registry == null ? 0
                 : registry.problems().size() + registry.providerProblems().size() + settings.problems().size()));
         String keyProblem = keyRingSource == null ? null : keyRingSource.check();
-        info.put("tokenEncryption", keyProblem == null ? (keyRingSource.usesVault() ? "vault" : "ok") : "unavailable");
+        info.put("tokenEncryption", keyProblem == null ? "ok" : "unavailable");
+        info.put("hostnameConfigured", String.valueOf(serverHostname));
         info.putAll(settings.effective());
         return info;
     }

@@ -183,6 +183,31 @@ class ProviderConfigIT {
     }
 
     @Test
+    @DisplayName("a configuration re-pointed at another host never receives the tokens of connections made before: "
+            + "they need a new consent, and a disconnect does not revoke there")
+    void repointedConfigurationGetsNoStoredTokens() throws Exception {
+        try (TestRealm a = TestRealm.create(); io.kcconnections.it.fakes.McpTestServer elsewhere = new io.kcconnections.it.fakes.McpTestServer()) {
+            assertEquals(201, put(a, "keycloak", keycloakAt(up2, TestServer.UPSTREAM_SECRET)).status());
+            String alice = a.alice();
+            assertEquals("true", Http.queryParam(connect(a, alice, "keycloak", "moved", up2User()), "success"));
+            Map<String, Object> before = Db.row(a.name, "moved");
+
+            ObjectNode repointed = keycloakAt(up2, TestServer.UPSTREAM_SECRET);
+            ((ObjectNode) repointed.get("values")).put("base_url", elsewhere.base());
+            assertEquals(200, put(a, "keycloak", repointed).status());
+            Db.expireIn(a.name, "moved", 5);
+            Http.Resp t = Connect.token(a, alice, "moved", "keycloak");
+            assertEquals(409, t.status(), t::toString);
+            assertEquals("needs_reauth", t.json().get("error").asText());
+            Map<String, Object> after = Db.row(a.name, "moved");
+            assertEquals("provider_endpoint_changed", after.get("STATUS_REASON"), after::toString);
+            assertEquals(before.get("REFRESH_TOKEN"), after.get("REFRESH_TOKEN"), "nothing was refreshed");
+            assertEquals(204, Http.delete(a.url("/connect/connections/moved?provider=keycloak"), alice).status());
+            assertTrue(elsewhere.hits.isEmpty(), "the new host received nothing: " + elsewhere.hits);
+        }
+    }
+
+    @Test
     @DisplayName("precedence: the realm's configuration beats the environment's; deleting it brings the environment's back; "
             + "enabled=false hides the environment's provider in that realm")
     void precedence() {

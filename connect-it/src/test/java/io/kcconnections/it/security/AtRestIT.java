@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.kcconnections.connect.crypto.KeyRing;
 import io.kcconnections.it.harness.Connect;
 import io.kcconnections.it.harness.Db;
@@ -114,6 +115,33 @@ class AtRestIT {
         assertEquals("decryption_failed", stale.json().get("error").asText());
         String log = Files.readString(TestServer.get().logFile());
         assertTrue(log.contains("no configured key has id"), "the log names the missing key id");
+
+        // The re-wrap moves what is left to the new key, online; then the old key can go.
+        TestServer.restartWith(Map.of("CONNECT_TOKEN_ENCRYPTION_KEY", NEW_KEY,
+                "CONNECT_TOKEN_ENCRYPTION_OLD_KEYS", TestServer.ENCRYPTION_KEY));
+        String r3Token = Connect.token(realm, realm.alice(), "r3", "keycloak").json().get("token").asText();
+        String encryption = TestServer.baseUrl() + "/admin/realms/" + realm.name + "/connect/encryption";
+        assertEquals(403, Http.get(encryption, realm.alice()).status(), "not for a person");
+        assertEquals(403, Http.postForm(encryption + "/rewrap", Map.of(), realm.alice()).status());
+        JsonNode status = realm.admin().get("/" + realm.name + "/connect/encryption").json();
+        assertEquals(newKid, status.get("primary_key_id").asText(), status::toString);
+        assertTrue(status.get("connections_on_older_keys").asLong() >= 1, status::toString);
+        assertFalse(status.get("done").asBoolean());
+        Http.Resp moved = realm.admin().post("/" + realm.name + "/connect/encryption/rewrap", Map.of());
+        assertEquals(200, moved.status(), moved::toString);
+        assertTrue(moved.json().get("done").asBoolean(), moved::toString);
+        assertEquals(status.get("connections_on_older_keys").asInt(), moved.json().get("moved").asInt(), moved::toString);
+        for (String cid : new String[]{"r1", "r2", "r3"}) {
+            Map<String, Object> r = Db.row(realm.name, cid);
+            assertEquals(newKid, r.get("KEY_ID"), cid);
+            for (String col : new String[]{"ACCESS_TOKEN", "REFRESH_TOKEN", "RAW_TOKEN"}) {
+                assertEquals(newKid, KeyRing.keyIdOf((String) r.get(col)), cid + " " + col);
+            }
+        }
+        TestServer.restartWith(Map.of("CONNECT_TOKEN_ENCRYPTION_KEY", NEW_KEY));
+        Http.Resp after = Connect.token(realm, realm.alice(), "r3", "keycloak");
+        assertEquals(200, after.status(), after::toString);
+        assertEquals(r3Token, after.json().get("token").asText(), "the same token, now under the new key");
     }
 
     @Test
@@ -136,5 +164,14 @@ class AtRestIT {
         String log2 = Files.readString(TestServer.get().logFile());
         assertTrue(log2.contains("the token encryption key is unusable"), "log explains a malformed key");
         assertFalse(log2.contains("not-base64-and-short"), "the key itself is never logged");
+
+        // A realm's vault holds that realm's secrets, never the server's key: a reference is refused even when the
+        // realm's vault could answer it.
+        TestServer.vaultSecret(realm.name, "kek", TestServer.ENCRYPTION_KEY);
+        TestServer.restartWith(Map.of("CONNECT_TOKEN_ENCRYPTION_KEY", "${vault.kek}"));
+        Http.Resp viaVault = Connect.token(realm, realm.alice(), "r1", "keycloak");
+        assertEquals(503, viaVault.status(), viaVault::toString);
+        assertEquals("encryption_unavailable", viaVault.json().get("error").asText());
+        assertTrue(Files.readString(TestServer.get().logFile()).contains("reference, which is a realm's secret"), "log explains");
     }
 }

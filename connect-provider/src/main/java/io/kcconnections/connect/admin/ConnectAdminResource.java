@@ -108,6 +108,12 @@ public class ConnectAdminResource {
         return out;
     }
 
+    /** {@code /encryption}: the realm's stored secrets against the encryption keys, and moving them after a rotation. */
+    @Path("encryption")
+    public AdminEncryptionResource encryption() {
+        return new AdminEncryptionResource(this);
+    }
+
     /** {@code /mcp-clients}: the realm's clients at MCP authorization servers, registered or configured. */
     @Path("mcp-clients")
     public AdminMcpClientsResource mcpClients() {

@@ -364,6 +364,29 @@ public final class ResolvedProvider {
     public Map<String, String> values() { return values; }
     public String authorizeUrl() { return authorizeUrl; }
     public String tokenUrl() { return tokenUrl; }
+
+    /** The metadata key under which a connection records the origin of the token endpoint it was made with. */
+    public static final String TOKEN_ORIGIN = "endpoint.token_origin";
+
+    /**
+     * The origin ({@code scheme://host[:port]}) of the token endpoint. A connection records it when made; tokens are
+     * sent for refresh or revocation only while the provider still points there, so a configuration changed to
+     * another host never receives the tokens of connections made before (they need a new consent).
+     */
+    public String tokenOrigin() {
+        try {
+            java.net.URI u = java.net.URI.create(tokenUrl);
+            return u.getScheme() + "://" + u.getHost() + (u.getPort() < 0 ? "" : ":" + u.getPort());
+        } catch (RuntimeException e) {
+            return tokenUrl;
+        }
+    }
+
+    /** Whether the stored tokens of a connection recorded with {@code metadata} may be sent to this provider's endpoints. */
+    public boolean sameTokenOrigin(Map<String, String> metadata) {
+        String recorded = metadata == null ? null : metadata.get(TOKEN_ORIGIN);
+        return recorded == null || recorded.equals(tokenOrigin());
+    }
     public String refreshUrl() { return refreshUrl; }
     public String revokeUrl() { return revokeUrl; }
     public String userinfoUrl() { return userinfoUrl; }

@@ -87,6 +87,10 @@ public final class ConnectSettings {
     public static final Option MCP_MAX_REGISTRATIONS = new Option("mcp-max-registrations", "CONNECT_MCP_MAX_REGISTRATIONS", "100",
             ProviderConfigProperty.INTEGER_TYPE, "Most clients a realm registers at MCP authorization servers (one per issuer, "
             + "1–100000); beyond it, connecting to a server at a new issuer is refused.", false);
+    public static final Option MCP_MAX_REGISTRATIONS_PER_USER = new Option("mcp-max-registrations-per-user",
+            "CONNECT_MCP_MAX_REGISTRATIONS_PER_USER", "10", ProviderConfigProperty.INTEGER_TYPE, "Most clients one person's "
+            + "connects may register at MCP authorization servers in a realm (1–100000), so that one person cannot use up "
+            + "the realm's mcp-max-registrations.", false);
     public static final Option MAX_CONNECTIONS_PER_USER = new Option("max-connections-per-user",
             "CONNECT_MAX_CONNECTIONS_PER_USER", "100", ProviderConfigProperty.INTEGER_TYPE,
             "Most connections one person may have in a realm (1–100000); a new one beyond it is refused (connection_limit).", false);
@@ -102,7 +106,7 @@ public final class ConnectSettings {
             REDIRECT_ALLOW_HOSTS, DEFAULT_REDIRECT_URI, REFRESH_MARGIN_SECONDS, REFRESH_WINDOW_SECONDS, TOKEN_READER_ROLE,
             CLIENT_CONNECTION_ROLE, ALLOW_PRIVATE_HOSTS, REFRESH_LEASE_SECONDS, REFRESH_WAIT_MILLIS, REFRESH_INTERVAL_SECONDS, REFRESH_CONCURRENCY,
             REFRESH_PAGE_SIZE, CLEANUP_INTERVAL_SECONDS, RETENTION_DAYS, DEVICE_POLL_SECONDS, MCP_DISCOVERY_TTL_SECONDS,
-            MCP_MAX_DOCUMENT_BYTES, MCP_MAX_REGISTRATIONS, MAX_CONNECTIONS_PER_USER, OUTBOUND_DEADLINE_SECONDS);
+            MCP_MAX_DOCUMENT_BYTES, MCP_MAX_REGISTRATIONS, MCP_MAX_REGISTRATIONS_PER_USER, MAX_CONNECTIONS_PER_USER, OUTBOUND_DEADLINE_SECONDS);
 
     private final String encryptionKey;
     private final List<String> oldEncryptionKeys;
@@ -127,6 +131,7 @@ public final class ConnectSettings {
     private final int mcpDiscoveryTtlSeconds;
     private final int mcpMaxDocumentBytes;
     private final int mcpMaxRegistrations;
+    private final int mcpMaxRegistrationsPerUser;
     private final int maxConnectionsPerUser;
     private final int outboundDeadlineSeconds;
     private final List<String> problems;
@@ -175,6 +180,7 @@ public final class ConnectSettings {
         this.mcpDiscoveryTtlSeconds = intIn(spi, env, MCP_DISCOVERY_TTL_SECONDS, 0, 86400, p);
         this.mcpMaxDocumentBytes = intIn(spi, env, MCP_MAX_DOCUMENT_BYTES, 1024, 1048576, p);
         this.mcpMaxRegistrations = intIn(spi, env, MCP_MAX_REGISTRATIONS, 1, 100000, p);
+        this.mcpMaxRegistrationsPerUser = intIn(spi, env, MCP_MAX_REGISTRATIONS_PER_USER, 1, 100000, p);
         this.maxConnectionsPerUser = intIn(spi, env, MAX_CONNECTIONS_PER_USER, 1, 100000, p);
         this.outboundDeadlineSeconds = intIn(spi, env, OUTBOUND_DEADLINE_SECONDS, 1, 600, p);
         this.problems = List.copyOf(p);
@@ -224,6 +230,7 @@ public final class ConnectSettings {
         m.put(MCP_DISCOVERY_TTL_SECONDS.name, String.valueOf(mcpDiscoveryTtlSeconds));
         m.put(MCP_MAX_DOCUMENT_BYTES.name, String.valueOf(mcpMaxDocumentBytes));
         m.put(MCP_MAX_REGISTRATIONS.name, String.valueOf(mcpMaxRegistrations));
+        m.put(MCP_MAX_REGISTRATIONS_PER_USER.name, String.valueOf(mcpMaxRegistrationsPerUser));
         m.put(MAX_CONNECTIONS_PER_USER.name, String.valueOf(maxConnectionsPerUser));
         m.put(OUTBOUND_DEADLINE_SECONDS.name, String.valueOf(outboundDeadlineMillis() / 1000));
         return m;
@@ -308,6 +315,7 @@ public final class ConnectSettings {
     public int mcpDiscoveryTtlSeconds() { return mcpDiscoveryTtlSeconds; }
     public int mcpMaxDocumentBytes() { return mcpMaxDocumentBytes; }
     public int mcpMaxRegistrations() { return mcpMaxRegistrations; }
+    public int mcpMaxRegistrationsPerUser() { return mcpMaxRegistrationsPerUser; }
 
     public int maxConnectionsPerUser() { return maxConnectionsPerUser; }
 

@@ -6,6 +6,7 @@ import io.kcconnections.connect.config.ConnectSettings;
 import io.kcconnections.connect.crypto.KeyRingSource;
 import io.kcconnections.connect.mcp.ConnectionProviders;
 import io.kcconnections.connect.mcp.McpConnect;
+import io.kcconnections.connect.refresh.KeyRewrap;
 import io.kcconnections.connect.refresh.RefreshPass;
 import io.kcconnections.connect.refresh.Refresher;
 
@@ -14,5 +15,6 @@ import io.kcconnections.connect.refresh.Refresher;
  * workers that hold state across requests (the single-flight refresher, the background pass).
  */
 public record ConnectRuntime(ConnectSettings settings, KeyRingSource keys, ProviderRegistry registry, HostPolicy policy,
-                      McpConnect mcp, ConnectionProviders providers, Refresher refresher, RefreshPass refreshPass) {
+                      McpConnect mcp, ConnectionProviders providers, Refresher refresher, RefreshPass refreshPass,
+                      KeyRewrap keyRewrap) {
 }

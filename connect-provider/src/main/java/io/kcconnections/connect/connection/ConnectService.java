@@ -7,6 +7,7 @@ import io.kcconnections.connect.crypto.KeyRingSource;
 import io.kcconnections.connect.mcp.ConnectionProviders;
 import io.kcconnections.connect.mcp.McpConnect;
 import io.kcconnections.connect.oauth.OAuthClient;
+import io.kcconnections.connect.refresh.KeyRewrap;
 import io.kcconnections.connect.refresh.RefreshPass;
 import io.kcconnections.connect.refresh.Refresher;
 import org.keycloak.models.KeycloakSession;
@@ -123,6 +124,11 @@ public final class ConnectService implements Provider {
 
     public RefreshPass refreshPass() {
         return runtime.refreshPass();
+    }
+
+    /** Moves stored secrets to the primary key after a rotation (background, and on demand). */
+    public KeyRewrap keyRewrap() {
+        return runtime.keyRewrap();
     }
 
     @Override

@@ -67,6 +67,8 @@ public final class ConnectionWriter {
         String appClient = app == null ? null : app.getId();
         Connections store = Stores.connections(session);
         Connection existing = store.find(realm.getId(), provider.name(), cid).orElse(null);
+        metadata = new java.util.LinkedHashMap<>(metadata);
+        metadata.put(ResolvedProvider.TOKEN_ORIGIN, provider.tokenOrigin());
         long now = System.currentTimeMillis();
         Long refreshAt = TokenCodec.refreshAt(tokens.expiresAt(), tokens.refreshToken() != null,
                 connect.settings().refreshWindowSeconds(), provider.template().idleRefreshDays());
@@ -77,8 +79,9 @@ public final class ConnectionWriter {
             if (!userId.equals(existing.userId())) {
                 return new Result("connection_id_in_use", false);
             }
-            TokenColumns cols = TokenCodec.encrypt(ring, realm.getId(), existing.id(), tokens,
-                    TokenCodec.merge(existing.tokens().metadata(), metadata), refreshAt);
+            TokenColumns cols = TokenCodec.keepingRefresh(ring, realm.getId(), existing.id(), TokenCodec.encrypt(ring,
+                    realm.getId(), existing.id(), tokens, TokenCodec.merge(existing.tokens().metadata(), metadata), refreshAt),
+                    keptRefreshToken(ring, existing));
             store.replaceAfterConsent(existing.id(), appClient, accountId, accountName, cols, now);
             return new Result(null, true);
         }
@@ -90,5 +93,14 @@ public final class ConnectionWriter {
         store.insert(Connection.consented(id, realm.getId(), userId, appClient, provider.name(), cid, accountId, accountName,
                 cols, now));
         return new Result(null, false);
+    }
+
+    /** The stored refresh token of a connection made again, to keep under the current key; null when unreadable. */
+    private static String keptRefreshToken(KeyRing ring, Connection existing) {
+        try {
+            return TokenCodec.refreshToken(ring, existing);
+        } catch (KeyRing.DecryptionException e) {
+            return null;
+        }
     }
 }

@@ -38,6 +38,11 @@ public final class Disconnector {
         if (p == null) {
             return "unsupported";
         }
+        if (!p.sameTokenOrigin(c.tokens().metadata())) {
+            LOG.infof("connection %s: %s now points at another host than the connection was made with; its tokens are "
+                    + "not sent there, revocation skipped", c.id(), c.provider());
+            return "skipped";
+        }
         try {
             KeyRing ring = connect.keyRing(realm);
             boolean done = connect.oauth().revoke(p, realm, TokenCodec.accessToken(ring, c), TokenCodec.refreshToken(ring, c));

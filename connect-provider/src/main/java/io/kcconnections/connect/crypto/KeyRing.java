@@ -115,6 +115,19 @@ public final class KeyRing {
      *
      * @throws DecryptionException when the key is unknown, the data was altered or belongs to other associated data
      */
+    /**
+     * The value under the primary key: unchanged when it already is (or null), else decrypted and encrypted again
+     * with the same associated data.
+     *
+     * @throws DecryptionException when it cannot be decrypted with the configured keys
+     */
+    public String rewrap(String ciphertext, String aad) throws DecryptionException {
+        if (ciphertext == null || primaryKeyId().equals(keyIdOf(ciphertext))) {
+            return ciphertext;
+        }
+        return encrypt(decrypt(ciphertext, aad), aad);
+    }
+
     public String decrypt(String ciphertext, String aad) throws DecryptionException {
         if (ciphertext == null) {
             return null;

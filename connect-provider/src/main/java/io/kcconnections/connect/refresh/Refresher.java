@@ -248,6 +248,11 @@ public final class Refresher {
             return fail(session, realm, c, owner, new ProviderCallException(ProviderCallException.Kind.TRANSIENT,
                     "provider_not_configured", 0, null, "provider " + c.provider() + " is not configured in this realm"));
         }
+        if (!provider.sameTokenOrigin(c.tokens().metadata())) {
+            return fail(session, realm, c, owner, new ProviderCallException(ProviderCallException.Kind.PERMANENT,
+                    "provider_endpoint_changed", 0, null, "the provider's configuration now points at another host than "
+                    + "this connection was made with; its tokens are not sent there: connect again"));
+        }
         KeyRing ring;
         String refreshToken;
         boolean clientCredentials = c.grant().type() == GrantType.CLIENT_CREDENTIALS;
@@ -288,10 +293,10 @@ public final class Refresher {
         long took = System.nanoTime() - started;
         long now = System.currentTimeMillis();
         boolean hasRefresh = tokens.refreshToken() != null || c.renewsWithoutPerson();
-        TokenColumns cols = TokenCodec.encrypt(ring, c.realmId(), c.id(), tokens,
+        TokenColumns cols = TokenCodec.keepingRefresh(ring, c.realmId(), c.id(), TokenCodec.encrypt(ring, c.realmId(), c.id(), tokens,
                 TokenCodec.merge(c.tokens().metadata(), tokens.captured()),
                 TokenCodec.refreshAt(tokens.expiresAt(), hasRefresh, settings.refreshWindowSeconds(),
-                        provider.template().idleRefreshDays()));
+                        provider.template().idleRefreshDays())), refreshToken);
         boolean written = inTx(s -> Stores.leases(s).completeRefresh(c.id(), owner, cols, now));
         Connection after = read(c.id());
         if (!written) {

@@ -55,6 +55,21 @@ public interface Connections {
     Map<String, Long> countByStatus();
 
     /**
+     * A page of a realm's connections (every realm's when {@code realmId} is null) whose ciphertexts are under another
+     * key than {@code keyId}, by row id after {@code afterId} (null: from the start).
+     */
+    List<Connection> onOtherKeys(String realmId, String keyId, String afterId, int limit);
+
+    /** How many connections of a realm (every realm when null) are under another key than {@code keyId}. */
+    long countOnOtherKeys(String realmId, String keyId);
+
+    /**
+     * Writes a row's ciphertexts re-encrypted under {@code keyId}, only if the row is still at {@code readVersion} (a
+     * refresh meanwhile wrote new ones under the current key anyway). Not a change anyone sees: no new version.
+     */
+    boolean rewrap(String id, int readVersion, String keyId, String access, String refresh, String raw, String pending);
+
+    /**
      * Deletes connections that can never work again and were left that way since {@code cutoff}: those needing a
      * new consent, and expired ones without a refresh token.
      */

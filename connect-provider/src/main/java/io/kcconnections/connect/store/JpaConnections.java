@@ -144,4 +144,34 @@ final class JpaConnections implements Connections {
     public int deleteByRealm(String realmId) {
         return em.createNamedQuery("ConnectConnection.deleteByRealm").setParameter("realmId", realmId).executeUpdate();
     }
+
+    @Override
+    public List<Connection> onOtherKeys(String realmId, String keyId, String afterId, int limit) {
+        String jpql = "select c from ConnectConnection c where c.keyId <> :kid" + (realmId == null ? "" : " and c.realmId = :realmId")
+                + (afterId == null ? "" : " and c.id > :after") + " order by c.id";
+        var q = em.createQuery(jpql, ConnectionEntity.class).setParameter("kid", keyId).setMaxResults(limit);
+        if (realmId != null) {
+            q.setParameter("realmId", realmId);
+        }
+        if (afterId != null) {
+            q.setParameter("after", afterId);
+        }
+        return q.getResultStream().map(Rows::toModel).toList();
+    }
+
+    @Override
+    public long countOnOtherKeys(String realmId, String keyId) {
+        var q = em.createQuery("select count(c) from ConnectConnection c where c.keyId <> :kid"
+                + (realmId == null ? "" : " and c.realmId = :realmId"), Long.class).setParameter("kid", keyId);
+        if (realmId != null) {
+            q.setParameter("realmId", realmId);
+        }
+        return q.getSingleResult();
+    }
+
+    @Override
+    public boolean rewrap(String id, int readVersion, String keyId, String access, String refresh, String raw, String pending) {
+        return RowUpdate.of(em, id).set("accessToken", access).set("refreshToken", refresh).set("rawToken", raw)
+                .set("pendingGrant", pending).set("keyId", keyId).where("version", readVersion).ran();
+    }
 }

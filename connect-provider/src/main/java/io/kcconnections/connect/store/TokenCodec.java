@@ -46,6 +46,22 @@ public final class TokenCodec {
      * A provider's {@code token_type} as it may be stored: printable, at most the column's 64 characters; anything
      * else is dropped (read as {@code Bearer}), so a strange answer can never make a rotated token's write-back fail.
      */
+    /**
+     * The columns with the refresh token that is kept (the provider sent no new one) encrypted again under the
+     * current key, so that every ciphertext of a row is under the row's {@code KEY_ID} and a key re-wrap that selects
+     * rows by it misses none.
+     *
+     * @param keptPlaintext the stored refresh token, decrypted; null keeps nothing
+     */
+    public static TokenColumns keepingRefresh(KeyRing ring, String realmId, String rowId, TokenColumns cols, String keptPlaintext) {
+        if (cols.refreshTokenCiphertext() != null || keptPlaintext == null) {
+            return cols;
+        }
+        return new TokenColumns(cols.accessTokenCiphertext(), ring.encrypt(keptPlaintext, aad(realmId, rowId, REFRESH)),
+                cols.rawTokenCiphertext(), cols.keyId(), cols.tokenType(), cols.scopes(), cols.metadata(), cols.expiresAt(),
+                cols.refreshAt());
+    }
+
     static String tokenType(String t) {
         return t != null && TOKEN_TYPE.matcher(t).matches() ? t : null;
     }

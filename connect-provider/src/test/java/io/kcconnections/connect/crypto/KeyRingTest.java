@@ -86,4 +86,16 @@ class KeyRingTest {
         assertNotEquals(KeyRing.keyId(K1), KeyRing.keyId(K2));
         assertEquals(8, KeyRing.keyId(K1).length());
     }
+
+    @Test
+    void rewrapMovesAValueToThePrimaryKeyAndLeavesCurrentOnesAlone() throws Exception {
+        String old = KeyRing.of(K1, List.of()).encrypt("t", "a");
+        KeyRing rotated = KeyRing.of(K2, List.of(K1));
+        String moved = rotated.rewrap(old, "a");
+        assertEquals(rotated.primaryKeyId(), KeyRing.keyIdOf(moved));
+        assertEquals("t", KeyRing.of(K2, List.of()).decrypt(moved, "a"), "readable without the old key");
+        assertEquals(moved, rotated.rewrap(moved, "a"), "already current: unchanged");
+        assertEquals(null, rotated.rewrap(null, "a"));
+        assertThrows(KeyRing.DecryptionException.class, () -> rotated.rewrap(old, "b"), "bound to its row and column");
+    }
 }

@@ -1,0 +1,184 @@
+package io.kcconnections.connect.refresh;
+
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.kcconnections.connect.crypto.KeyRing;
+import io.kcconnections.connect.crypto.KeyRingSource;
+import io.kcconnections.connect.store.ClientRegistration;
+import io.kcconnections.connect.store.Connection;
+import io.kcconnections.connect.store.Stores;
+import io.kcconnections.connect.store.TokenCodec;
+import org.jboss.logging.Logger;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.utils.KeycloakModelUtils;
+
+/**
+ * Moves stored secrets to the primary encryption key after a rotation, so the old key can be dropped: connections'
+ * tokens, pending device codes and MCP registrations' client secrets and registration tokens. Online: a page of rows
+ * per short transaction, each row written only if nobody changed it since it was read (a refresh meanwhile wrote
+ * new ciphertexts under the primary key anyway). Resumable: it selects by the rows' key id, so a run that stops
+ * (a restart, a node going away) leaves nothing half done, and the next run goes on from what is left. Runs in the
+ * background every cleanup interval while rows remain on older keys, and on demand from the admin API.
+ */
+public final class KeyRewrap implements Runnable {
+
+    private static final Logger LOG = Logger.getLogger(KeyRewrap.class);
+    private static final int PAGE = 100;
+    /** Rows one background run moves at most, so a big table is moved over several intervals. */
+    static final int BACKGROUND_ROWS = 5_000;
+
+    /** How far a realm (or the whole server) is: rows still on older keys, and those no configured key reads. */
+    public record Progress(String primaryKeyId, List<String> keyIds, long connectionsOnOlderKeys,
+                           long registrationsOnOlderKeys, int moved, int unreadable) {
+    }
+
+    private final KeycloakSessionFactory sessionFactory;
+    private final KeyRingSource keys;
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "kc-connect-key-rewrap");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public KeyRewrap(KeycloakSessionFactory sessionFactory, KeyRingSource keys) {
+        this.sessionFactory = sessionFactory;
+        this.keys = keys;
+    }
+
+    /**
+     * The timer's tick: hands a background run to this worker's thread (never the timer's) and returns at once. The
+     * run covers every realm, at most {@link #BACKGROUND_ROWS} rows; nothing when only one key is configured.
+     */
+    @Override
+    public void run() {
+        KeyRing ring = ring();
+        if (ring == null || ring.keyIds().size() < 2 || !running.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            thread.submit(() -> {
+                try {
+                    background(ring);
+                } finally {
+                    running.set(false);
+                }
+            });
+        } catch (RuntimeException e) {
+            running.set(false);
+        }
+    }
+
+    private void background(KeyRing ring) {
+        try {
+            Progress p = rewrap(ring, null, BACKGROUND_ROWS);
+            if (p.moved() > 0 || p.unreadable() > 0) {
+                LOG.infof("key re-wrap: %d rows moved to key %s; %d connections and %d registrations remain on older keys"
+                        + " (%d unreadable)", p.moved(), p.primaryKeyId(), p.connectionsOnOlderKeys(),
+                        p.registrationsOnOlderKeys(), p.unreadable());
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("key re-wrap failed: %s", e.toString());
+        }
+    }
+
+    public void close() {
+        thread.shutdownNow();
+    }
+
+    /** Where a realm stands, without moving anything; null when no key is usable. */
+    public Progress progress(String realmId) {
+        KeyRing ring = ring();
+        return ring == null ? null : progress(ring, realmId, 0, 0);
+    }
+
+    /**
+     * Moves up to {@code maxRows} rows of a realm (every realm when null) to the primary key, then says where it
+     * stands; null when no key is usable.
+     */
+    public Progress rewrap(String realmId, int maxRows) {
+        KeyRing ring = ring();
+        return ring == null ? null : rewrap(ring, realmId, maxRows);
+    }
+
+    private Progress rewrap(KeyRing ring, String realmId, int maxRows) {
+        int[] counts = new int[2];
+        String after = null;
+        while (counts[0] + counts[1] < maxRows) {
+            String from = after;
+            List<Connection> page = KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory,
+                    s -> Stores.connections(s).onOtherKeys(realmId, ring.primaryKeyId(), from, PAGE));
+            if (page.isEmpty()) {
+                break;
+            }
+            for (Connection c : page) {
+                counts[rewrapConnection(ring, c) ? 0 : 1]++;
+            }
+            after = page.get(page.size() - 1).id();
+        }
+        after = null;
+        while (counts[0] + counts[1] < maxRows) {
+            String from = after;
+            List<ClientRegistration> page = KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory,
+                    s -> Stores.registrations(s).onOtherKeys(realmId, ring.primaryKeyId(), from, PAGE));
+            if (page.isEmpty()) {
+                break;
+            }
+            for (ClientRegistration r : page) {
+                counts[rewrapRegistration(ring, r) ? 0 : 1]++;
+            }
+            after = page.get(page.size() - 1).id();
+        }
+        return progress(ring, realmId, counts[0], counts[1]);
+    }
+
+    /** @return false when a value cannot be decrypted with the configured keys (left as it is, and logged) */
+    private boolean rewrapConnection(KeyRing ring, Connection c) {
+        String realm = c.realmId();
+        String id = c.id();
+        try {
+            String access = ring.rewrap(c.tokens().accessTokenCiphertext(), TokenCodec.aad(realm, id, TokenCodec.ACCESS));
+            String refresh = ring.rewrap(c.tokens().refreshTokenCiphertext(), TokenCodec.aad(realm, id, TokenCodec.REFRESH));
+            String raw = ring.rewrap(c.tokens().rawTokenCiphertext(), TokenCodec.aad(realm, id, TokenCodec.RAW));
+            String pending = ring.rewrap(c.grant().pendingCiphertext(), TokenCodec.aad(realm, id, TokenCodec.PENDING));
+            KeycloakModelUtils.runJobInTransaction(sessionFactory, s -> Stores.connections(s)
+                    .rewrap(id, c.state().version(), ring.primaryKeyId(), access, refresh, raw, pending));
+            return true;
+        } catch (KeyRing.DecryptionException e) {
+            LOG.warnf("key re-wrap: connection %s cannot be decrypted: %s", id, e.getMessage());
+            return false;
+        }
+    }
+
+    private boolean rewrapRegistration(KeyRing ring, ClientRegistration r) {
+        try {
+            String secret = ring.rewrap(r.clientSecretCiphertext(), TokenCodec.aad(r.realmId(), r.id(), ClientRegistration.SECRET));
+            String token = ring.rewrap(r.registrationTokenCiphertext(),
+                    TokenCodec.aad(r.realmId(), r.id(), ClientRegistration.REGISTRATION_TOKEN));
+            KeycloakModelUtils.runJobInTransaction(sessionFactory, s -> Stores.registrations(s)
+                    .rewrap(r, ring.primaryKeyId(), secret, token));
+            return true;
+        } catch (KeyRing.DecryptionException e) {
+            LOG.warnf("key re-wrap: MCP registration %s cannot be decrypted: %s", r.id(), e.getMessage());
+            return false;
+        }
+    }
+
+    private Progress progress(KeyRing ring, String realmId, int moved, int unreadable) {
+        long[] left = KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory, s -> new long[]{
+                Stores.connections(s).countOnOtherKeys(realmId, ring.primaryKeyId()),
+                Stores.registrations(s).countOnOtherKeys(realmId, ring.primaryKeyId())});
+        return new Progress(ring.primaryKeyId(), ring.keyIds(), left[0], left[1], moved, unreadable);
+    }
+
+    private KeyRing ring() {
+        try {
+            return keys.ring(null, null);
+        } catch (KeyRingSource.KeyUnavailableException e) {
+            return null;
+        }
+    }
+}
