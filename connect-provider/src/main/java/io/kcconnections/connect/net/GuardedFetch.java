@@ -1,7 +1,5 @@
 package io.kcconnections.connect.net;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -19,15 +17,11 @@ import org.apache.http.client.methods.HttpPost;
 import org.apache.http.client.methods.HttpRequestBase;
 import org.apache.http.entity.ContentType;
 import org.apache.http.entity.StringEntity;
-import org.apache.http.conn.DnsResolver;
-import org.apache.http.conn.ssl.SSLConnectionSocketFactory;
-import org.apache.http.impl.client.CloseableHttpClient;
-import org.apache.http.impl.client.HttpClientBuilder;
-import org.apache.http.impl.conn.SystemDefaultDnsResolver;
 
 /**
  * Outbound requests to addresses an outsider chose (an MCP server's URL and everything its metadata names), over
- * Keycloak's HTTP client (its proxy and trust settings) with the guard around each hop: every URL, including each
+ * a client of this extension's own ({@link PinnedClients}: the JVM's trust store, no proxy, names resolved and
+ * checked for the connection itself) with the guard around each hop: every URL, including each
  * redirect target, passes the host policy (scheme, host name, no user info) and the resolved-address check;
  * redirects are followed by hand, at most {@value #MAX_REDIRECTS}, never twice to one URL (a loop fails at once);
  * bodies larger than the configured limit are refused unread; timeouts are short.
@@ -88,7 +82,7 @@ public final class GuardedFetch {
             }
             req.setConfig(RequestConfig.custom().setRedirectsEnabled(false).setConnectTimeout(TIMEOUT_MILLIS)
                     .setSocketTimeout(TIMEOUT_MILLIS).setConnectionRequestTimeout(TIMEOUT_MILLIS).build());
-            try (CloseableHttpResponse resp = client(policy.allowPrivate()).execute(req)) {
+            try (CloseableHttpResponse resp = PinnedClients.client(PinnedClients.Use.MCP, policy.allowPrivate()).execute(req)) {
                 int status = resp.getStatusLine().getStatusCode();
                 Header location = resp.getFirstHeader("Location");
                 if (status >= 300 && status < 400 && location != null) {
@@ -107,7 +101,7 @@ public final class GuardedFetch {
                 }
                 Header www = resp.getFirstHeader("WWW-Authenticate");
                 return new Answer(status, read(resp.getEntity(), what), www == null ? null : www.getValue(), current);
-            } catch (RefusedAddress e) {
+            } catch (PinnedClients.RefusedAddress e) {
                 throw new FetchException(502, "mcp_address_refused", what + ": " + e.getMessage());
             } catch (InterruptedIOException e) {
                 throw new FetchException(502, "mcp_unreachable", what + ": no answer in time from " + shown(current));
@@ -115,59 +109,6 @@ public final class GuardedFetch {
                 throw new FetchException(502, "mcp_unreachable", what + ": " + shown(current) + " is unreachable ("
                         + e.getClass().getSimpleName() + ")");
             }
-        }
-    }
-
-    /** What the pinned resolver throws for a host that resolves (now) to an address the policy refuses. */
-    static final class RefusedAddress extends UnknownHostException {
-        RefusedAddress(String host) {
-            super("host " + (host.length() > 100 ? host.substring(0, 100) + "…" : host) + " resolves to a non-public address");
-        }
-    }
-
-    /**
-     * Resolves for the connection itself and refuses, unless private hosts are allowed, when any address is internal:
-     * the addresses checked are the addresses connected to, so a name that changes its answer between the policy's
-     * check and the connect (DNS rebinding) gains nothing.
-     */
-    static final DnsResolver PINNED = host -> {
-        InetAddress[] all = SystemDefaultDnsResolver.INSTANCE.resolve(host);
-        for (InetAddress a : all) {
-            if (HostPolicy.isSpecial(a)) {
-                throw new RefusedAddress(host);
-            }
-        }
-        return all;
-    };
-
-    private static volatile CloseableHttpClient strictClient;
-    private static volatile CloseableHttpClient labClient;
-
-    /**
-     * The client for metadata and registration requests: its own pool, redirects and cookies off, the JVM's trust
-     * store, no proxy (a proxy would resolve names itself, out of the guard's sight), and, unless private hosts are
-     * allowed, the pinned resolver.
-     */
-    private static CloseableHttpClient client(boolean allowPrivate) {
-        CloseableHttpClient c = allowPrivate ? labClient : strictClient;
-        if (c != null) {
-            return c;
-        }
-        synchronized (GuardedFetch.class) {
-            c = allowPrivate ? labClient : strictClient;
-            if (c == null) {
-                c = HttpClientBuilder.create().disableRedirectHandling().disableCookieManagement()
-                        .disableAuthCaching().setMaxConnTotal(32).setMaxConnPerRoute(4)
-                        .setSSLSocketFactory(SSLConnectionSocketFactory.getSystemSocketFactory())
-                        .setDnsResolver(allowPrivate ? SystemDefaultDnsResolver.INSTANCE : PINNED)
-                        .setUserAgent("Keycloak-Connections").build();
-                if (allowPrivate) {
-                    labClient = c;
-                } else {
-                    strictClient = c;
-                }
-            }
-            return c;
         }
     }
 
