@@ -6,6 +6,7 @@ import io.kcconnections.connect.crypto.KeyRing;
 import io.kcconnections.connect.crypto.KeyRingSource;
 import io.kcconnections.connect.mcp.ConnectionProviders;
 import io.kcconnections.connect.mcp.McpConnect;
+import io.kcconnections.connect.net.OutboundHttp;
 import io.kcconnections.connect.oauth.OAuthClient;
 import io.kcconnections.connect.refresh.RefreshPass;
 import io.kcconnections.connect.refresh.Refresher;
@@ -114,7 +115,7 @@ public final class ConnectService implements Provider {
     }
 
     public OAuthClient oauth() {
-        return new OAuthClient(session, runtime.policy(), runtime.settings().outboundDeadlineMillis());
+        return new OAuthClient(session, runtime.policy(), OutboundHttp.Options.of(runtime.settings()));
     }
 
     public Refresher refresher() {
