@@ -102,6 +102,10 @@ public final class ConnectSettings {
             + "no proxy. keycloak: over Keycloak's shared HTTP client, for deployments that must use its proxy settings; "
             + "the address is then checked when the name is resolved before the call, not on the address connected to, "
             + "and redirects that client follows are not checked at all. With allow-private-hosts on, Keycloak's client is used.", false);
+    public static final Option MAX_RESPONSE_BYTES = new Option("max-response-bytes", "CONNECT_MAX_RESPONSE_BYTES", "1048576",
+            ProviderConfigProperty.INTEGER_TYPE, "Largest answer read from a provider (token, refresh, revoke, device, "
+            + "userinfo, login discovery), in bytes (4096–10485760); a larger one is refused and not read further. "
+            + "Keycloak's own limit (connections-http-client max-consumed-response-size, 10 MB) applies when smaller.", false);
     public static final Option MCP_MAX_DOCUMENT_BYTES = new Option("mcp-max-document-bytes", "CONNECT_MCP_MAX_DOCUMENT_BYTES", "65536",
             ProviderConfigProperty.INTEGER_TYPE, "Largest metadata or registration answer read from an MCP server or its "
             + "authorization server (bytes, 1024–1048576); larger answers are refused.", false);
@@ -111,7 +115,7 @@ public final class ConnectSettings {
             CLIENT_CONNECTION_ROLE, ALLOW_PRIVATE_HOSTS, REFRESH_LEASE_SECONDS, REFRESH_WAIT_MILLIS, REFRESH_INTERVAL_SECONDS, REFRESH_CONCURRENCY,
             REFRESH_PAGE_SIZE, CLEANUP_INTERVAL_SECONDS, RETENTION_DAYS, DEVICE_POLL_SECONDS, MCP_DISCOVERY_TTL_SECONDS,
             MCP_MAX_DOCUMENT_BYTES, MCP_MAX_REGISTRATIONS, MAX_CONNECTIONS_PER_USER, OUTBOUND_DEADLINE_SECONDS,
-            OUTBOUND_HTTP_CLIENT);
+            OUTBOUND_HTTP_CLIENT, MAX_RESPONSE_BYTES);
 
     private final String encryptionKey;
     private final List<String> oldEncryptionKeys;
@@ -139,6 +143,7 @@ public final class ConnectSettings {
     private final int maxConnectionsPerUser;
     private final int outboundDeadlineSeconds;
     private final String outboundHttpClient;
+    private final int maxResponseBytes;
     private final List<String> problems;
 
     private ConnectSettings(Function<String, String> spi, Map<String, String> env) {
@@ -188,6 +193,7 @@ public final class ConnectSettings {
         this.maxConnectionsPerUser = intIn(spi, env, MAX_CONNECTIONS_PER_USER, 1, 100000, p);
         this.outboundDeadlineSeconds = intIn(spi, env, OUTBOUND_DEADLINE_SECONDS, 1, 600, p);
         this.outboundHttpClient = oneOf(spi, env, OUTBOUND_HTTP_CLIENT, List.of("pinned", "keycloak"), p);
+        this.maxResponseBytes = intIn(spi, env, MAX_RESPONSE_BYTES, 4096, 10485760, p);
         this.problems = List.copyOf(p);
     }
 
@@ -238,6 +244,7 @@ public final class ConnectSettings {
         m.put(MAX_CONNECTIONS_PER_USER.name, String.valueOf(maxConnectionsPerUser));
         m.put(OUTBOUND_DEADLINE_SECONDS.name, String.valueOf(outboundDeadlineMillis() / 1000));
         m.put(OUTBOUND_HTTP_CLIENT.name, outboundHttpClient);
+        m.put(MAX_RESPONSE_BYTES.name, String.valueOf(maxResponseBytes));
         return m;
     }
 
@@ -340,6 +347,7 @@ public final class ConnectSettings {
 
     /** Whether provider calls go over Keycloak's shared client ({@code outbound-http-client=keycloak}), not the pinned one. */
     public boolean outboundKeycloakClient() { return "keycloak".equals(outboundHttpClient); }
+    public int maxResponseBytes() { return maxResponseBytes; }
     public int refreshConcurrency() { return refreshConcurrency; }
     public int refreshPageSize() { return refreshPageSize; }
     public int cleanupIntervalSeconds() { return cleanupIntervalSeconds; }

@@ -1,7 +1,6 @@
 package io.kcconnections.connect.net;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.ZonedDateTime;
@@ -45,22 +44,25 @@ public final class OutboundHttp {
 
     /** The total time one request may take, connecting, sending and reading the whole answer, unless given. */
     public static final long DEFAULT_DEADLINE_MILLIS = 30_000;
+    /** The largest answer read from a provider unless given (1 MiB); Keycloak's own limit applies too. */
+    public static final long DEFAULT_MAX_RESPONSE_BYTES = 1_048_576;
     /** The longest wait to connect or for a pooled connection (the deadline bounds the whole anyway). */
     private static final int CONNECT_MILLIS = 10_000;
 
     /**
      * How requests go out.
      *
-     * @param deadlineMillis the total time a request may take (a provider that drip-feeds bytes is cut off)
+     * @param deadlineMillis   the total time a request may take (a provider that drip-feeds bytes is cut off)
+     * @param maxResponseBytes the largest answer read (the smaller of this and Keycloak's limit applies)
      * @param keycloakClient true: over Keycloak's shared client (its proxy settings) with the host check before the
      *                       call only; false: over the pinned client whenever private hosts are not allowed
      */
-    public record Options(long deadlineMillis, boolean keycloakClient) {
-        public static final Options DEFAULTS = new Options(DEFAULT_DEADLINE_MILLIS, false);
+    public record Options(long deadlineMillis, long maxResponseBytes, boolean keycloakClient) {
+        public static final Options DEFAULTS = new Options(DEFAULT_DEADLINE_MILLIS, DEFAULT_MAX_RESPONSE_BYTES, false);
 
         /** The options the operator configured. */
         public static Options of(ConnectSettings s) {
-            return new Options(s.outboundDeadlineMillis(), s.outboundKeycloakClient());
+            return new Options(s.outboundDeadlineMillis(), s.maxResponseBytes(), s.outboundKeycloakClient());
         }
     }
 
@@ -84,11 +86,13 @@ public final class OutboundHttp {
     }
 
     /**
-     * Sends the request and reads the whole answer, within the deadline and the response-size limit.
+     * Sends the request and reads the whole answer, within the deadline and the response-size limit (the smaller of
+     * {@code max-response-bytes} and Keycloak's {@code max-consumed-response-size}).
      *
      * @throws PinnedClients.RefusedAddress   when the host resolves, at connect time, to an address the policy refuses
      * @throws java.io.InterruptedIOException when the server did not answer in time, or not completely by the deadline
-     * @throws IOException                    when it could not be reached, or its answer is too large
+     * @throws Deadline.TooLarge              when its answer is larger than the limit (the rest is not read)
+     * @throws IOException                    when it could not be reached
      */
     public Reply send(OutboundRequest out) throws IOException {
         Deadline.Answer a;
@@ -96,11 +100,11 @@ public final class OutboundHttp {
             HttpRequestBase req = request(out);
             req.setConfig(pinnedConfig(options.deadlineMillis()));
             a = Deadline.execute(PinnedClients.client(PinnedClients.Use.PROVIDERS, false), req,
-                    keycloakMaxBytes(), options.deadlineMillis());
+                    Math.min(options.maxResponseBytes(), keycloakMaxBytes()), options.deadlineMillis());
         } else {
             HttpClientProvider provider = session.getProvider(HttpClientProvider.class);
-            a = Deadline.execute(provider.getHttpClient(), request(out), provider.getMaxConsumedResponseSize(),
-                    options.deadlineMillis());
+            a = Deadline.execute(provider.getHttpClient(), request(out),
+                    Math.min(options.maxResponseBytes(), provider.getMaxConsumedResponseSize()), options.deadlineMillis());
         }
         return new Reply(a.status(), a.body(), retryAfter(a.retryAfter()));
     }
@@ -160,17 +164,6 @@ public final class OutboundHttp {
         req.setEntity(entity(out));
         out.headers().forEach(req::setHeader);
         return req;
-    }
-
-    /** The stream as UTF-8 text, refused when longer than {@code max} bytes (at most {@code max + 1} are read). */
-    static String readAtMost(InputStream in, long max) throws IOException {
-        try (in) {
-            byte[] b = in.readNBytes((int) Math.min(max + 1, Integer.MAX_VALUE - 8));
-            if (b.length > max) {
-                throw new IOException("response larger than " + max + " bytes");
-            }
-            return new String(b, StandardCharsets.UTF_8);
-        }
     }
 
     /** A {@code Retry-After} value (seconds, or an HTTP date) as seconds from now, never negative; null when unreadable. */

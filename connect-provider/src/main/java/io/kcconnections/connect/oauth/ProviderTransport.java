@@ -3,6 +3,7 @@ package io.kcconnections.connect.oauth;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 
+import io.kcconnections.connect.net.Deadline;
 import io.kcconnections.connect.net.HostPolicy;
 import io.kcconnections.connect.catalog.ResolvedProvider;
 import io.kcconnections.connect.net.OutboundHttp;
@@ -41,6 +42,9 @@ final class ProviderTransport {
         } catch (PinnedClients.RefusedAddress e) {
             // The name resolved to a public address for the check above and to an internal one for the connect.
             throw new ProviderCallException(ProviderCallException.Kind.TRANSIENT, "address_refused", 0, null, e.getMessage());
+        } catch (Deadline.TooLarge e) {
+            throw new ProviderCallException(ProviderCallException.Kind.TRANSIENT, "response_too_large", 0, null,
+                    "provider answer refused: " + e.getMessage());
         } catch (InterruptedIOException e) {
             throw new ProviderCallException(ProviderCallException.Kind.TRANSIENT, "timeout", 0, null,
                     "provider did not answer in time (" + e.getClass().getSimpleName() + ")");

@@ -1,6 +1,5 @@
 package io.kcconnections.connect.net;
 
-import java.lang.reflect.Proxy;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -58,19 +57,9 @@ class OutboundHttpPinningTest {
                 Map.of("grant_type", "refresh_token"), Map.of("Accept", "application/json"));
     }
 
-    /** A session whose only provider is an {@link HttpClientProvider} standing in for Keycloak's client. */
     private KeycloakSession session() {
-        HttpClientProvider provider = (HttpClientProvider) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[]{HttpClientProvider.class}, (p, m, args) -> switch (m.getName()) {
-                    case "getHttpClient" -> {
-                        keycloakClientUses.incrementAndGet();
-                        yield keycloaksClient;
-                    }
-                    case "getMaxConsumedResponseSize" -> HttpClientProvider.DEFAULT_MAX_CONSUMED_RESPONSE_SIZE;
-                    default -> null;
-                });
-        return (KeycloakSession) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[]{KeycloakSession.class},
-                (p, m, args) -> "getProvider".equals(m.getName()) && args[0] == HttpClientProvider.class ? provider : null);
+        return StubSession.withHttpClient(keycloaksClient, HttpClientProvider.DEFAULT_MAX_CONSUMED_RESPONSE_SIZE,
+                keycloakClientUses);
     }
 
     @Test
@@ -104,7 +93,7 @@ class OutboundHttpPinningTest {
     @Test
     void theOperatorMayChooseKeycloaksClientAndLosesThePinning() throws Exception {
         OutboundHttp http = new OutboundHttp(session(), new HostPolicy(false),
-                new OutboundHttp.Options(OutboundHttp.DEFAULT_DEADLINE_MILLIS, true));
+                new OutboundHttp.Options(OutboundHttp.DEFAULT_DEADLINE_MILLIS, OutboundHttp.DEFAULT_MAX_RESPONSE_BYTES, true));
         assertFalse(http.pinned());
         assertEquals(200, http.send(token()).status());
         assertEquals(1, received.get(), "documented trade-off: only the caller's pre-check guards this path");
