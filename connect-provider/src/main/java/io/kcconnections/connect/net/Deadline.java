@@ -37,8 +37,23 @@ public final class Deadline {
         }
     }
 
-    /** A whole answer: status, body (at most the size limit), and its {@code Retry-After} header if any. */
-    public record Answer(int status, String body, String retryAfter) {
+    /** A whole answer: status, body (at most the size limit) and headers. */
+    public record Answer(int status, String body, Header[] headers) {
+
+        /** The first value of a header, or null. */
+        public String header(String name) {
+            for (Header h : headers) {
+                if (h.getName().equalsIgnoreCase(name)) {
+                    return h.getValue();
+                }
+            }
+            return null;
+        }
+
+        /** The {@code Retry-After} header, or null. */
+        public String retryAfter() {
+            return header("Retry-After");
+        }
     }
 
     private Deadline() {
@@ -59,8 +74,7 @@ public final class Deadline {
         }, deadlineMillis, TimeUnit.MILLISECONDS);
         try (CloseableHttpResponse resp = client.execute(request)) {
             String body = body(request, resp.getEntity(), maxBytes);
-            Header ra = resp.getFirstHeader("Retry-After");
-            return new Answer(resp.getStatusLine().getStatusCode(), body, ra == null ? null : ra.getValue());
+            return new Answer(resp.getStatusLine().getStatusCode(), body, resp.getAllHeaders());
         } catch (IOException | RuntimeException e) {
             if (expired.get()) {
                 throw new SocketTimeoutException("no complete answer within " + deadlineMillis + " ms");
