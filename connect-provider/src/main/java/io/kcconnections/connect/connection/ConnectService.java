@@ -118,6 +118,11 @@ public final class ConnectService implements Provider {
         return new OAuthClient(session, runtime.policy(), OutboundHttp.Options.of(runtime.settings()));
     }
 
+    /** Outbound calls to providers as the operator configured them (pinned client, total deadline, size cap). */
+    public OutboundHttp outbound() {
+        return new OutboundHttp(session, runtime.policy(), OutboundHttp.Options.of(runtime.settings()));
+    }
+
     public Refresher refresher() {
         return runtime.refresher();
     }
