@@ -98,6 +98,18 @@ public final class ConnectSettings {
             "CONNECT_OUTBOUND_DEADLINE_SECONDS", "30", ProviderConfigProperty.INTEGER_TYPE,
             "Total time one call to a provider may take, its whole answer included (1–600; at most half of "
                     + "refresh-lease-seconds, so a refresh never outlives its lease).", false);
+    public static final Option OUTBOUND_HTTP_CLIENT = new Option("outbound-http-client", "CONNECT_OUTBOUND_HTTP_CLIENT", "pinned",
+            ProviderConfigProperty.STRING_TYPE, "How calls to providers (token, refresh, revoke, device, userinfo, login "
+            + "discovery) go out. pinned: over the extension's own client, which resolves each host once, refuses "
+            + "non-public addresses and connects to the very address it checked (a name that rebinds between the check "
+            + "and the connect reaches nothing internal), with the JVM's trust store (Keycloak's truststore-paths) and "
+            + "no proxy. keycloak: over Keycloak's shared HTTP client, for deployments that must use its proxy settings; "
+            + "the address is then checked when the name is resolved before the call, not on the address connected to, "
+            + "and redirects that client follows are not checked at all. With allow-private-hosts on, Keycloak's client is used.", false);
+    public static final Option MAX_RESPONSE_BYTES = new Option("max-response-bytes", "CONNECT_MAX_RESPONSE_BYTES", "1048576",
+            ProviderConfigProperty.INTEGER_TYPE, "Largest answer read from a provider (token, refresh, revoke, device, "
+            + "userinfo, login discovery), in bytes (4096–10485760); a larger one is refused and not read further. "
+            + "Keycloak's own limit (connections-http-client max-consumed-response-size, 10 MB) applies when smaller.", false);
     public static final Option MCP_MAX_DOCUMENT_BYTES = new Option("mcp-max-document-bytes", "CONNECT_MCP_MAX_DOCUMENT_BYTES", "65536",
             ProviderConfigProperty.INTEGER_TYPE, "Largest metadata or registration answer read from an MCP server or its "
             + "authorization server (bytes, 1024–1048576); larger answers are refused.", false);
@@ -106,7 +118,8 @@ public final class ConnectSettings {
             REDIRECT_ALLOW_HOSTS, DEFAULT_REDIRECT_URI, REFRESH_MARGIN_SECONDS, REFRESH_WINDOW_SECONDS, TOKEN_READER_ROLE,
             CLIENT_CONNECTION_ROLE, ALLOW_PRIVATE_HOSTS, REFRESH_LEASE_SECONDS, REFRESH_WAIT_MILLIS, REFRESH_INTERVAL_SECONDS, REFRESH_CONCURRENCY,
             REFRESH_PAGE_SIZE, CLEANUP_INTERVAL_SECONDS, RETENTION_DAYS, DEVICE_POLL_SECONDS, MCP_DISCOVERY_TTL_SECONDS,
-            MCP_MAX_DOCUMENT_BYTES, MCP_MAX_REGISTRATIONS, MCP_MAX_REGISTRATIONS_PER_USER, MAX_CONNECTIONS_PER_USER, OUTBOUND_DEADLINE_SECONDS);
+            MCP_MAX_DOCUMENT_BYTES, MCP_MAX_REGISTRATIONS, MCP_MAX_REGISTRATIONS_PER_USER, MAX_CONNECTIONS_PER_USER,
+            OUTBOUND_DEADLINE_SECONDS, OUTBOUND_HTTP_CLIENT, MAX_RESPONSE_BYTES);
 
     private final String encryptionKey;
     private final List<String> oldEncryptionKeys;
@@ -134,6 +147,8 @@ public final class ConnectSettings {
     private final int mcpMaxRegistrationsPerUser;
     private final int maxConnectionsPerUser;
     private final int outboundDeadlineSeconds;
+    private final String outboundHttpClient;
+    private final int maxResponseBytes;
     private final List<String> problems;
 
     private ConnectSettings(Function<String, String> spi, Map<String, String> env) {
@@ -183,6 +198,8 @@ public final class ConnectSettings {
         this.mcpMaxRegistrationsPerUser = intIn(spi, env, MCP_MAX_REGISTRATIONS_PER_USER, 1, 100000, p);
         this.maxConnectionsPerUser = intIn(spi, env, MAX_CONNECTIONS_PER_USER, 1, 100000, p);
         this.outboundDeadlineSeconds = intIn(spi, env, OUTBOUND_DEADLINE_SECONDS, 1, 600, p);
+        this.outboundHttpClient = oneOf(spi, env, OUTBOUND_HTTP_CLIENT, List.of("pinned", "keycloak"), p);
+        this.maxResponseBytes = intIn(spi, env, MAX_RESPONSE_BYTES, 4096, 10485760, p);
         this.problems = List.copyOf(p);
     }
 
@@ -233,6 +250,8 @@ public final class ConnectSettings {
         m.put(MCP_MAX_REGISTRATIONS_PER_USER.name, String.valueOf(mcpMaxRegistrationsPerUser));
         m.put(MAX_CONNECTIONS_PER_USER.name, String.valueOf(maxConnectionsPerUser));
         m.put(OUTBOUND_DEADLINE_SECONDS.name, String.valueOf(outboundDeadlineMillis() / 1000));
+        m.put(OUTBOUND_HTTP_CLIENT.name, outboundHttpClient);
+        m.put(MAX_RESPONSE_BYTES.name, String.valueOf(maxResponseBytes));
         return m;
     }
 
@@ -276,6 +295,16 @@ public final class ConnectSettings {
         }
         p.add(o.env + " must be true or false; using " + o.defaultValue);
         return Boolean.parseBoolean(o.defaultValue);
+    }
+
+    private static String oneOf(Function<String, String> spi, Map<String, String> env, Option o, List<String> allowed,
+                                List<String> p) {
+        String v = read(spi, env, o).toLowerCase(Locale.ROOT);
+        if (allowed.contains(v)) {
+            return v;
+        }
+        p.add(o.env + " must be one of " + String.join(", ", allowed) + "; using " + o.defaultValue);
+        return o.defaultValue;
     }
 
     static List<String> csv(String v) {
@@ -323,6 +352,10 @@ public final class ConnectSettings {
     public long outboundDeadlineMillis() {
         return Math.min(outboundDeadlineSeconds * 1000L, refreshLeaseSeconds * 500L);
     }
+
+    /** Whether provider calls go over Keycloak's shared client ({@code outbound-http-client=keycloak}), not the pinned one. */
+    public boolean outboundKeycloakClient() { return "keycloak".equals(outboundHttpClient); }
+    public int maxResponseBytes() { return maxResponseBytes; }
     public int refreshConcurrency() { return refreshConcurrency; }
     public int refreshPageSize() { return refreshPageSize; }
     public int cleanupIntervalSeconds() { return cleanupIntervalSeconds; }

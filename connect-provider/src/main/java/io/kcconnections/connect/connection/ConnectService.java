@@ -6,6 +6,7 @@ import io.kcconnections.connect.crypto.KeyRing;
 import io.kcconnections.connect.crypto.KeyRingSource;
 import io.kcconnections.connect.mcp.ConnectionProviders;
 import io.kcconnections.connect.mcp.McpConnect;
+import io.kcconnections.connect.net.OutboundHttp;
 import io.kcconnections.connect.oauth.OAuthClient;
 import io.kcconnections.connect.refresh.KeyRewrap;
 import io.kcconnections.connect.refresh.RefreshPass;
@@ -115,7 +116,12 @@ public final class ConnectService implements Provider {
     }
 
     public OAuthClient oauth() {
-        return new OAuthClient(session, runtime.policy(), runtime.settings().outboundDeadlineMillis());
+        return new OAuthClient(session, runtime.policy(), OutboundHttp.Options.of(runtime.settings()));
+    }
+
+    /** Outbound calls to providers as the operator configured them (pinned client, total deadline, size cap). */
+    public OutboundHttp outbound() {
+        return new OutboundHttp(session, runtime.policy(), OutboundHttp.Options.of(runtime.settings()));
     }
 
     public Refresher refresher() {

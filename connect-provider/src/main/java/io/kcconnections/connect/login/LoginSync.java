@@ -15,8 +15,6 @@ import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 import org.keycloak.broker.provider.IdentityProvider;
 import org.keycloak.broker.provider.IdentityProviderFactory;
-import org.keycloak.http.simple.SimpleHttp;
-import org.keycloak.http.simple.SimpleHttpResponse;
 import org.keycloak.models.IdentityProviderMapperModel;
 import org.keycloak.models.IdentityProviderModel;
 import org.keycloak.models.IdentityProviderSyncMode;
@@ -27,6 +25,8 @@ import org.keycloak.models.RealmModel;
 
 import io.kcconnections.connect.connection.ConnectService;
 import io.kcconnections.connect.net.HostPolicy;
+import io.kcconnections.connect.net.OutboundHttp;
+import io.kcconnections.connect.net.OutboundRequest;
 import io.kcconnections.connect.catalog.ProviderRegistry;
 import io.kcconnections.connect.catalog.ResolvedProvider;
 import io.kcconnections.connect.spi.template.ClientAuthMethod;
@@ -275,13 +275,15 @@ public final class LoginSync {
         if (refusal != null) {
             return "discovery refused (" + refusal + "); the catalog's endpoints are used";
         }
-        try (SimpleHttpResponse r = SimpleHttp.create(session).doGet(url).asResponse()) {
-            if (r.getStatus() != 200) {
-                return "discovery answered " + r.getStatus() + "; the catalog's endpoints are used";
+        try {
+            OutboundHttp.Reply r = session.getProvider(ConnectService.class).outbound()
+                    .send(new OutboundRequest("GET", url, false, Map.of(), Map.of("Accept", "application/json")));
+            if (r.status() != 200) {
+                return "discovery answered " + r.status() + "; the catalog's endpoints are used";
             }
             IdentityProviderFactory<?> oidc = (IdentityProviderFactory<?>) session.getKeycloakSessionFactory()
                     .getProviderFactory(IdentityProvider.class, "oidc");
-            Map<String, String> found = oidc.parseConfig(session, r.asString());
+            Map<String, String> found = oidc.parseConfig(session, r.body());
             if (!issuer.equals(found.get("issuer"))) {
                 return "discovery names issuer " + found.get("issuer") + ", not " + issuer + "; not used";
             }

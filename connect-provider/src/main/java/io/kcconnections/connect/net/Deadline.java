@@ -1,7 +1,9 @@
 package io.kcconnections.connect.net;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -28,8 +30,30 @@ public final class Deadline {
         return t;
     });
 
-    /** A whole answer: status, body (at most the size limit), and its {@code Retry-After} header if any. */
-    public record Answer(int status, String body, String retryAfter) {
+    /** What an answer over the size limit fails with; the rest of it is never read (the connection is closed, not drained). */
+    public static final class TooLarge extends IOException {
+        TooLarge(long max) {
+            super("response larger than " + max + " bytes");
+        }
+    }
+
+    /** A whole answer: status, body (at most the size limit) and headers. */
+    public record Answer(int status, String body, Header[] headers) {
+
+        /** The first value of a header, or null. */
+        public String header(String name) {
+            for (Header h : headers) {
+                if (h.getName().equalsIgnoreCase(name)) {
+                    return h.getValue();
+                }
+            }
+            return null;
+        }
+
+        /** The {@code Retry-After} header, or null. */
+        public String retryAfter() {
+            return header("Retry-After");
+        }
     }
 
     private Deadline() {
@@ -37,7 +61,9 @@ public final class Deadline {
 
     /**
      * @throws SocketTimeoutException when the deadline passed before the whole answer was read
-     * @throws IOException            when the server could not be reached or its answer is larger than {@code maxBytes}
+     * @throws TooLarge               when its answer is larger than {@code maxBytes} (refused unread when its declared
+     *                                length says so, else after {@code maxBytes + 1} bytes)
+     * @throws IOException            when the server could not be reached
      */
     public static Answer execute(CloseableHttpClient client, HttpUriRequest request, long maxBytes, long deadlineMillis)
             throws IOException {
@@ -47,10 +73,8 @@ public final class Deadline {
             request.abort();
         }, deadlineMillis, TimeUnit.MILLISECONDS);
         try (CloseableHttpResponse resp = client.execute(request)) {
-            HttpEntity entity = resp.getEntity();
-            String body = entity == null ? "" : OutboundHttp.readAtMost(entity.getContent(), maxBytes);
-            Header ra = resp.getFirstHeader("Retry-After");
-            return new Answer(resp.getStatusLine().getStatusCode(), body, ra == null ? null : ra.getValue());
+            String body = body(request, resp.getEntity(), maxBytes);
+            return new Answer(resp.getStatusLine().getStatusCode(), body, resp.getAllHeaders());
         } catch (IOException | RuntimeException e) {
             if (expired.get()) {
                 throw new SocketTimeoutException("no complete answer within " + deadlineMillis + " ms");
@@ -59,5 +83,34 @@ public final class Deadline {
         } finally {
             abort.cancel(false);
         }
+    }
+
+    /** The body as UTF-8 text, within the limit; over it, the request is aborted so that nothing more is read. */
+    private static String body(HttpUriRequest request, HttpEntity entity, long maxBytes) throws IOException {
+        if (entity == null) {
+            return "";
+        }
+        try {
+            if (entity.getContentLength() > maxBytes) {
+                throw new TooLarge(maxBytes);
+            }
+            InputStream in = entity.getContent();
+            String body = readAtMost(in, maxBytes);
+            in.close();
+            return body;
+        } catch (TooLarge e) {
+            // Closing the stream (or the response) would read the rest of the answer to keep the connection.
+            request.abort();
+            throw e;
+        }
+    }
+
+    /** The stream as UTF-8 text, refused when longer than {@code max} bytes: at most {@code max + 1} are read. */
+    static String readAtMost(InputStream in, long max) throws IOException {
+        byte[] b = in.readNBytes((int) Math.min(max + 1, Integer.MAX_VALUE - 8));
+        if (b.length > max) {
+            throw new TooLarge(max);
+        }
+        return new String(b, StandardCharsets.UTF_8);
     }
 }

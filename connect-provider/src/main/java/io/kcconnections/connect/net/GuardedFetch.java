@@ -1,40 +1,34 @@
 package io.kcconnections.connect.net;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Set;
 
-import org.apache.http.Header;
-import org.apache.http.HttpEntity;
 import org.apache.http.client.config.RequestConfig;
-import org.apache.http.client.methods.CloseableHttpResponse;
 import org.apache.http.client.methods.HttpGet;
 import org.apache.http.client.methods.HttpPost;
 import org.apache.http.client.methods.HttpRequestBase;
 import org.apache.http.entity.ContentType;
 import org.apache.http.entity.StringEntity;
-import org.apache.http.conn.DnsResolver;
-import org.apache.http.conn.ssl.SSLConnectionSocketFactory;
-import org.apache.http.impl.client.CloseableHttpClient;
-import org.apache.http.impl.client.HttpClientBuilder;
-import org.apache.http.impl.conn.SystemDefaultDnsResolver;
 
 /**
  * Outbound requests to addresses an outsider chose (an MCP server's URL and everything its metadata names), over
- * Keycloak's HTTP client (its proxy and trust settings) with the guard around each hop: every URL, including each
+ * a client of this extension's own ({@link PinnedClients}: the JVM's trust store, no proxy, names resolved and
+ * checked for the connection itself) with the guard around each hop: every URL, including each
  * redirect target, passes the host policy (scheme, host name, no user info) and the resolved-address check;
  * redirects are followed by hand, at most {@value #MAX_REDIRECTS}, never twice to one URL (a loop fails at once);
- * bodies larger than the configured limit are refused unread; timeouts are short.
+ * bodies larger than the configured limit are refused unread; each request has a total deadline of
+ * {@value #HOP_MILLIS} ms and the whole fetch, redirects included, one of {@value #TOTAL_MILLIS} ms.
  */
 public final class GuardedFetch {
 
     static final int MAX_REDIRECTS = 3;
+    /** The total time of one request (connect, send, the whole answer): a server that drip-feeds bytes is cut off. */
+    static final long HOP_MILLIS = 10_000;
+    /** The total time of one fetch, its redirects included. */
+    static final long TOTAL_MILLIS = 20_000;
     private static final int TIMEOUT_MILLIS = 10_000;
 
     public record Answer(int status, String body, String wwwAuthenticate, String url) {
@@ -42,10 +36,19 @@ public final class GuardedFetch {
 
     private final HostPolicy policy;
     private final int maxBytes;
+    private final long hopMillis;
+    private final long totalMillis;
 
     public GuardedFetch(HostPolicy policy, int maxBytes) {
+        this(policy, maxBytes, HOP_MILLIS, TOTAL_MILLIS);
+    }
+
+    /** For tests: other deadlines per request and per fetch. */
+    GuardedFetch(HostPolicy policy, int maxBytes, long hopMillis, long totalMillis) {
         this.policy = policy;
         this.maxBytes = maxBytes;
+        this.hopMillis = hopMillis;
+        this.totalMillis = totalMillis;
     }
 
     /** Checks a URL as the guard does before any request: null when fine, else the reason. */
@@ -67,6 +70,7 @@ public final class GuardedFetch {
 
     private Answer send(String url, String json, String what) throws FetchException {
         Set<String> seen = new HashSet<>();
+        long end = System.nanoTime() + totalMillis * 1_000_000;
         String current = url;
         for (int hop = 0; ; hop++) {
             String refused = refusal(current);
@@ -76,114 +80,63 @@ public final class GuardedFetch {
             if (!seen.add(current)) {
                 throw new FetchException(502, "mcp_redirect_loop", what + ": redirect loop at " + shown(current));
             }
-            HttpRequestBase req;
-            if (json == null) {
-                req = new HttpGet(current);
-                req.setHeader("Accept", "application/json");
-            } else {
-                HttpPost post = new HttpPost(current);
-                post.setEntity(new StringEntity(json, ContentType.APPLICATION_JSON));
-                post.setHeader("Accept", "application/json");
-                req = post;
-            }
-            req.setConfig(RequestConfig.custom().setRedirectsEnabled(false).setConnectTimeout(TIMEOUT_MILLIS)
-                    .setSocketTimeout(TIMEOUT_MILLIS).setConnectionRequestTimeout(TIMEOUT_MILLIS).build());
-            try (CloseableHttpResponse resp = client(policy.allowPrivate()).execute(req)) {
-                int status = resp.getStatusLine().getStatusCode();
-                Header location = resp.getFirstHeader("Location");
-                if (status >= 300 && status < 400 && location != null) {
-                    if (json != null) {
-                        throw new FetchException(502, "mcp_redirect_refused", what + ": a POST is not followed across a redirect");
-                    }
-                    if (hop >= MAX_REDIRECTS) {
-                        throw new FetchException(502, "mcp_too_many_redirects", what + ": more than " + MAX_REDIRECTS + " redirects");
-                    }
-                    try {
-                        current = URI.create(current).resolve(location.getValue().trim()).toString();
-                    } catch (IllegalArgumentException e) {
-                        throw new FetchException(502, "mcp_redirect_refused", what + ": redirect to an invalid URL");
-                    }
-                    continue;
-                }
-                Header www = resp.getFirstHeader("WWW-Authenticate");
-                return new Answer(status, read(resp.getEntity(), what), www == null ? null : www.getValue(), current);
-            } catch (RefusedAddress e) {
-                throw new FetchException(502, "mcp_address_refused", what + ": " + e.getMessage());
-            } catch (InterruptedIOException e) {
+            long left = (end - System.nanoTime()) / 1_000_000;
+            if (left <= 0) {
                 throw new FetchException(502, "mcp_unreachable", what + ": no answer in time from " + shown(current));
-            } catch (IOException e) {
-                throw new FetchException(502, "mcp_unreachable", what + ": " + shown(current) + " is unreachable ("
-                        + e.getClass().getSimpleName() + ")");
             }
+            Deadline.Answer a = exchange(request(current, json), Math.min(hopMillis, left), current, what);
+            String location = a.header("Location");
+            if (a.status() < 300 || a.status() >= 400 || location == null) {
+                return new Answer(a.status(), a.body(), a.header("WWW-Authenticate"), current);
+            }
+            current = redirect(current, location, json != null, hop, what);
         }
     }
 
-    /** What the pinned resolver throws for a host that resolves (now) to an address the policy refuses. */
-    static final class RefusedAddress extends UnknownHostException {
-        RefusedAddress(String host) {
-            super("host " + (host.length() > 100 ? host.substring(0, 100) + "…" : host) + " resolves to a non-public address");
+    private static HttpRequestBase request(String url, String json) {
+        HttpRequestBase req;
+        if (json == null) {
+            req = new HttpGet(url);
+        } else {
+            HttpPost post = new HttpPost(url);
+            post.setEntity(new StringEntity(json, ContentType.APPLICATION_JSON));
+            req = post;
         }
+        req.setHeader("Accept", "application/json");
+        return req;
     }
 
-    /**
-     * Resolves for the connection itself and refuses, unless private hosts are allowed, when any address is internal:
-     * the addresses checked are the addresses connected to, so a name that changes its answer between the policy's
-     * check and the connect (DNS rebinding) gains nothing.
-     */
-    static final DnsResolver PINNED = host -> {
-        InetAddress[] all = SystemDefaultDnsResolver.INSTANCE.resolve(host);
-        for (InetAddress a : all) {
-            if (HostPolicy.isSpecial(a)) {
-                throw new RefusedAddress(host);
-            }
-        }
-        return all;
-    };
-
-    private static volatile CloseableHttpClient strictClient;
-    private static volatile CloseableHttpClient labClient;
-
-    /**
-     * The client for metadata and registration requests: its own pool, redirects and cookies off, the JVM's trust
-     * store, no proxy (a proxy would resolve names itself, out of the guard's sight), and, unless private hosts are
-     * allowed, the pinned resolver.
-     */
-    private static CloseableHttpClient client(boolean allowPrivate) {
-        CloseableHttpClient c = allowPrivate ? labClient : strictClient;
-        if (c != null) {
-            return c;
-        }
-        synchronized (GuardedFetch.class) {
-            c = allowPrivate ? labClient : strictClient;
-            if (c == null) {
-                c = HttpClientBuilder.create().disableRedirectHandling().disableCookieManagement()
-                        .disableAuthCaching().setMaxConnTotal(32).setMaxConnPerRoute(4)
-                        .setSSLSocketFactory(SSLConnectionSocketFactory.getSystemSocketFactory())
-                        .setDnsResolver(allowPrivate ? SystemDefaultDnsResolver.INSTANCE : PINNED)
-                        .setUserAgent("Keycloak-Connections").build();
-                if (allowPrivate) {
-                    labClient = c;
-                } else {
-                    strictClient = c;
-                }
-            }
-            return c;
-        }
-    }
-
-    private String read(HttpEntity entity, String what) throws IOException, FetchException {
-        if (entity == null) {
-            return "";
-        }
-        if (entity.getContentLength() > maxBytes) {
+    /** One request under its deadline ({@link Deadline}): the whole answer, at most {@code maxBytes}, or the reason. */
+    private Deadline.Answer exchange(HttpRequestBase req, long millis, String url, String what) throws FetchException {
+        int wait = (int) Math.min(TIMEOUT_MILLIS, millis);
+        req.setConfig(RequestConfig.custom().setRedirectsEnabled(false).setConnectTimeout(wait)
+                .setSocketTimeout(wait).setConnectionRequestTimeout(wait).build());
+        try {
+            return Deadline.execute(PinnedClients.client(PinnedClients.Use.MCP, policy.allowPrivate()), req, maxBytes, millis);
+        } catch (PinnedClients.RefusedAddress e) {
+            throw new FetchException(502, "mcp_address_refused", what + ": " + e.getMessage());
+        } catch (Deadline.TooLarge e) {
             throw new FetchException(502, "mcp_document_too_large", what + ": the answer is larger than " + maxBytes + " bytes");
+        } catch (InterruptedIOException e) {
+            throw new FetchException(502, "mcp_unreachable", what + ": no answer in time from " + shown(url));
+        } catch (IOException e) {
+            throw new FetchException(502, "mcp_unreachable", what + ": " + shown(url) + " is unreachable ("
+                    + e.getClass().getSimpleName() + ")");
         }
-        try (InputStream in = entity.getContent()) {
-            byte[] b = in.readNBytes(maxBytes + 1);
-            if (b.length > maxBytes) {
-                throw new FetchException(502, "mcp_document_too_large", what + ": the answer is larger than " + maxBytes + " bytes");
-            }
-            return new String(b, StandardCharsets.UTF_8);
+    }
+
+    /** Where a redirect leads, when it may be followed. */
+    private static String redirect(String current, String location, boolean post, int hop, String what) throws FetchException {
+        if (post) {
+            throw new FetchException(502, "mcp_redirect_refused", what + ": a POST is not followed across a redirect");
+        }
+        if (hop >= MAX_REDIRECTS) {
+            throw new FetchException(502, "mcp_too_many_redirects", what + ": more than " + MAX_REDIRECTS + " redirects");
+        }
+        try {
+            return URI.create(current).resolve(location.trim()).toString();
+        } catch (IllegalArgumentException e) {
+            throw new FetchException(502, "mcp_redirect_refused", what + ": redirect to an invalid URL");
         }
     }
 

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.kcconnections.connect.net.HostPolicy;
 import io.kcconnections.connect.net.OutboundHttp;
 import io.kcconnections.connect.net.OutboundRequest;
+import io.kcconnections.connect.net.PinnedClients;
 import io.kcconnections.connect.catalog.ResolvedProvider;
 import io.kcconnections.connect.spi.template.AccountSpec;
 import org.jboss.logging.Logger;
@@ -74,7 +75,13 @@ final class AccountLookup {
         headers.put("Accept", "application/json");
         headers.putAll(p.accountHeaders());
         boolean post = "POST".equals(a.method());
-        OutboundHttp.Reply resp = http.send(new OutboundRequest(post ? "POST" : "GET", url, post, Map.of(), headers));
+        OutboundHttp.Reply resp;
+        try {
+            resp = http.send(new OutboundRequest(post ? "POST" : "GET", url, post, Map.of(), headers));
+        } catch (PinnedClients.RefusedAddress e) {
+            LOG.warnf("provider %s: userinfo call refused: %s", p.name(), e.getMessage());
+            return null;
+        }
         if (resp.status() / 100 != 2) {
             LOG.infof("provider %s: userinfo answered HTTP %d; the connection is stored without an account id",
                     p.name(), resp.status());

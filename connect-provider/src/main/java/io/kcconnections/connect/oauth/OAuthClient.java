@@ -13,7 +13,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 
 /**
- * Talks OAuth 2.0 to one provider as its template says, over Keycloak's HTTP client. Never logs a token, code,
+ * Talks OAuth 2.0 to one provider as its template says, over {@link OutboundHttp} (pinned, or Keycloak's client). Never logs a token, code,
  * verifier or secret; failures come back as {@link ProviderCallException} with a safe message.
  * <p>
  * A facade: {@link ProviderRequests} builds each request, {@link ProviderTransport} sends it, {@link TokenResponses},
@@ -29,25 +29,25 @@ public final class OAuthClient {
     private final AccountLookup accounts;
 
     public OAuthClient(KeycloakSession session, HostPolicy policy) {
-        this(session, policy, OutboundHttp.DEFAULT_DEADLINE_MILLIS);
+        this(session, policy, OutboundHttp.Options.DEFAULTS);
     }
 
-    /** @param deadlineMillis the total time one provider call may take, answer included */
-    public OAuthClient(KeycloakSession session, HostPolicy policy, long deadlineMillis) {
-        this(session, policy, p -> p.clientSecret(session), deadlineMillis);
+    /** @param options how provider calls go out: the pinned or Keycloak's client, the total deadline per call */
+    public OAuthClient(KeycloakSession session, HostPolicy policy, OutboundHttp.Options options) {
+        this(session, policy, p -> p.clientSecret(session), options);
     }
 
     /** For tests that build requests without a Keycloak session. */
     OAuthClient(KeycloakSession session, HostPolicy policy, Function<ResolvedProvider, String> secrets) {
-        this(session, policy, secrets, OutboundHttp.DEFAULT_DEADLINE_MILLIS);
+        this(session, policy, secrets, OutboundHttp.Options.DEFAULTS);
     }
 
     private OAuthClient(KeycloakSession session, HostPolicy policy, Function<ResolvedProvider, String> secrets,
-                        long deadlineMillis) {
+                        OutboundHttp.Options options) {
         this.policy = policy;
         this.hooks = new ProviderHooks(session);
         this.requests = new ProviderRequests(session, secrets, hooks);
-        OutboundHttp http = new OutboundHttp(session, deadlineMillis);
+        OutboundHttp http = new OutboundHttp(session, policy, options);
         this.transport = new ProviderTransport(http, policy);
         this.accounts = new AccountLookup(http, policy);
     }

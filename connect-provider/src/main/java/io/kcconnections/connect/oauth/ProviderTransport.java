@@ -3,9 +3,11 @@ package io.kcconnections.connect.oauth;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 
+import io.kcconnections.connect.net.Deadline;
 import io.kcconnections.connect.net.HostPolicy;
 import io.kcconnections.connect.catalog.ResolvedProvider;
 import io.kcconnections.connect.net.OutboundHttp;
+import io.kcconnections.connect.net.PinnedClients;
 import org.apache.http.client.methods.HttpUriRequest;
 import org.jboss.logging.Logger;
 
@@ -37,6 +39,12 @@ final class ProviderTransport {
             LOG.debugf("provider %s: %s %s -> HTTP %d in %d ms", p.name(), out.method(), stripQuery(out.url()), r.status(),
                     (System.nanoTime() - started) / 1_000_000);
             return r;
+        } catch (PinnedClients.RefusedAddress e) {
+            // The name resolved to a public address for the check above and to an internal one for the connect.
+            throw new ProviderCallException(ProviderCallException.Kind.TRANSIENT, "address_refused", 0, null, e.getMessage());
+        } catch (Deadline.TooLarge e) {
+            throw new ProviderCallException(ProviderCallException.Kind.TRANSIENT, "response_too_large", 0, null,
+                    "provider answer refused: " + e.getMessage());
         } catch (InterruptedIOException e) {
             throw new ProviderCallException(ProviderCallException.Kind.TRANSIENT, "timeout", 0, null,
                     "provider did not answer in time (" + e.getClass().getSimpleName() + ")");

@@ -12,6 +12,7 @@ import io.kcconnections.connect.config.ConnectSettings;
 import io.kcconnections.connect.net.HostPolicy;
 import io.kcconnections.connect.catalog.ResolvedProvider;
 import io.kcconnections.connect.mcp.ConnectionProviders;
+import io.kcconnections.connect.net.OutboundHttp;
 import io.kcconnections.connect.oauth.OAuthClient;
 import io.kcconnections.connect.crypto.KeyRing;
 import io.kcconnections.connect.crypto.KeyRingSource;
@@ -391,7 +392,7 @@ public final class Refresher {
     }
 
     OAuthClient oauth(KeycloakSession session) {
-        return new OAuthClient(session, policy, settings.outboundDeadlineMillis());
+        return new OAuthClient(session, policy, OutboundHttp.Options.of(settings));
     }
 
     private static void sleep(long millis) {

@@ -19,8 +19,8 @@ class GuardedFetchTest {
     @Test
     void pinnedResolverRefusesInternalAddressesAtConnectTime() throws Exception {
         for (String host : new String[]{"127.0.0.1", "localhost", "10.0.0.1", "169.254.169.254", "::1", "64:ff9b::a9fe:a9fe"}) {
-            assertThrows(GuardedFetch.RefusedAddress.class, () -> GuardedFetch.PINNED.resolve(host), host);
+            assertThrows(PinnedClients.RefusedAddress.class, () -> PinnedClients.PINNED.resolve(host), host);
         }
-        assertEquals("8.8.8.8", GuardedFetch.PINNED.resolve("8.8.8.8")[0].getHostAddress());
+        assertEquals("8.8.8.8", PinnedClients.PINNED.resolve("8.8.8.8")[0].getHostAddress());
     }
 }

@@ -24,10 +24,10 @@ class OutboundHttpTest {
 
     @Test
     void readsAtMostTheLimit() throws Exception {
-        assertEquals("abcd", OutboundHttp.readAtMost(in("abcd"), 4));
-        IOException e = assertThrows(IOException.class, () -> OutboundHttp.readAtMost(in("abcde"), 4));
+        assertEquals("abcd", Deadline.readAtMost(in("abcd"), 4));
+        IOException e = assertThrows(IOException.class, () -> Deadline.readAtMost(in("abcde"), 4));
         assertEquals("response larger than 4 bytes", e.getMessage());
-        assertEquals("", OutboundHttp.readAtMost(in(""), 0));
+        assertEquals("", Deadline.readAtMost(in(""), 0));
     }
 
     @Test
