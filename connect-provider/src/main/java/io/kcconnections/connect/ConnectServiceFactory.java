@@ -17,6 +17,7 @@ import io.kcconnections.connect.mcp.ConnectionProviders;
 import io.kcconnections.connect.mcp.McpConnect;
 import io.kcconnections.connect.refresh.CleanupTask;
 import io.kcconnections.connect.refresh.KeyRewrap;
+import io.kcconnections.connect.store.RowCache;
 import io.kcconnections.connect.refresh.DevicePoller;
 import io.kcconnections.connect.refresh.LeaseOwners;
 import io.kcconnections.connect.refresh.RefreshPass;
@@ -49,6 +50,9 @@ public class ConnectServiceFactory implements ProviderFactory<ConnectService>, S
     public static final String ID = "default";
 
     private volatile ConnectSettings settings;
+    /** Most connection rows a node caches for token reads (the cache starts over when full). */
+    private static final int ROW_CACHE_ENTRIES = 100_000;
+
     private volatile KeyRingSource keyRingSource;
     private volatile boolean serverHostname;
     private volatile ProviderRegistry registry;
@@ -133,6 +137,8 @@ public class ConnectServiceFactory implements ProviderFactory<ConnectService>, S
 
     /** Timers start once the database is migrated and realms are imported (Keycloak's own tasks do the same). */
     private void scheduleTasks(KeycloakSessionFactory factory) {
+        RowCache.configure(settings.rowCacheSeconds() * 1000L, ROW_CACHE_ENTRIES);
+        RowCacheCluster.wire(factory);
         KeycloakModelUtils.runJobInTransaction(factory, session -> {
             TimerProvider timer = session.getProvider(TimerProvider.class);
             if (settings.refreshIntervalSeconds() > 0) {

@@ -103,6 +103,9 @@ public final class TestServer {
         env.put("CONNECT_ALLOW_PRIVATE_HOSTS", "true");
         env.put("CONNECT_REFRESH_MARGIN_SECONDS", "30");
         env.put("CONNECT_REFRESH_WINDOW_SECONDS", "30");
+        // Tests change rows straight in the database (an expiry, a lease) and read the effect at once, which a
+        // node's row cache would hide; the cache has tests of its own (ServerOptionsIT, ClusterIT).
+        env.put("CONNECT_ROW_CACHE_SECONDS", "0");
         env.put("CONNECT_KEYCLOAK_CLIENT_ID", UPSTREAM_CLIENT);
         env.put("CONNECT_KEYCLOAK_CLIENT_SECRET", SecretLedger.note(UPSTREAM_SECRET));
         env.put("CONNECT_KEYCLOAK_BASE_URL", base);

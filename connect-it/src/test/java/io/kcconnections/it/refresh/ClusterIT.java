@@ -97,6 +97,7 @@ class ClusterIT {
         env.put("CONNECT_REFRESH_INTERVAL_SECONDS", "5");
         env.put("CONNECT_REFRESH_LEASE_SECONDS", "15");
         env.put("CONNECT_REFRESH_PAGE_SIZE", "4");
+        env.put("CONNECT_ROW_CACHE_SECONDS", "300");
         env.put("CONNECT_PROVIDERS", "ckc");
         env.put("CONNECT_CKC_AUTHORIZE_URL", oidc + "/auth");
         env.put("CONNECT_CKC_TOKEN_URL", proxy.url());
@@ -182,17 +183,22 @@ class ClusterIT {
             String p = "pw-" + UUID.randomUUID();
             upstreamIds.add(admin.createUser("upstream", u, p));
             people.add(new String[]{u, p});
-            Http.Resp a = Http.get(node1.baseUrl() + "/realms/" + realm + "/connect/authorize?provider=ckc&connection_id=k" + i
-                    + "&redirect_uri=" + Http.enc(Connect.APP_REDIRECT), alice);
-            assertEquals(200, a.status(), a::toString);
-            Browser b = new Browser(node1.baseUrl()).as("alice", "alice");
-            String landed = b.loginAndFollow(a.json().get("authorize_url").asText(), u, p);
-            b.lastCode();
-            assertEquals("true", Http.queryParam(landed, "success"), landed);
+            connectOne(i);
         }
         for (int i = 0; i < CONNECTIONS; i++) {
             assertEquals(200, token(node2.baseUrl(), "k" + i).status());
         }
+    }
+
+    /** Connects {@code k<i>} on node 1 as alice, with upstream person i. */
+    private void connectOne(int i) {
+        Http.Resp a = Http.get(node1.baseUrl() + "/realms/" + realm + "/connect/authorize?provider=ckc&connection_id=k" + i
+                + "&redirect_uri=" + Http.enc(Connect.APP_REDIRECT), alice);
+        assertEquals(200, a.status(), a::toString);
+        Browser b = new Browser(node1.baseUrl()).as("alice", "alice");
+        String landed = b.loginAndFollow(a.json().get("authorize_url").asText(), people.get(i)[0], people.get(i)[1]);
+        b.lastCode();
+        assertEquals("true", Http.queryParam(landed, "success"), landed);
     }
 
     private int refreshEvents(String upstreamUserId) {
@@ -269,6 +275,38 @@ class ClusterIT {
 
     @Test
     @Order(2)
+    @DisplayName("a node's cached row never outlives a write on the other node: a refresh there is read here at once, "
+            + "a removal there is a 404 here")
+    void cacheInvalidatedAcrossNodes() throws Exception {
+        assertNotNull(realm, "connections made");
+        String t0 = token(node2.baseUrl(), "k0").json().get("token").asText();
+        assertEquals(t0, token(node2.baseUrl(), "k0").json().get("token").asText(), "node 2 serves k0 (now cached)");
+        // Only the database learns that k0 is about to expire: node 2's cached row does not, node 1 reads it fresh
+        // and refreshes on read.
+        Thread.sleep(1100);
+        try (Connection c = node1.jdbc(); PreparedStatement ps = c.prepareStatement("update CONNECT_CONNECTION set"
+                + " EXPIRES_AT = ? where CONNECTION_ID = 'k0' and REALM_ID = (select ID from REALM where NAME = ?)")) {
+            ps.setLong(1, System.currentTimeMillis() + 20_000);
+            ps.setString(2, realm);
+            assertEquals(1, ps.executeUpdate());
+        }
+        String t1 = token(node1.baseUrl(), "k0").json().get("token").asText();
+        assertTrue(!t1.equals(t0), "node 1 refreshed k0");
+        assertEquals(t1, token(node2.baseUrl(), "k0").json().get("token").asText(), "node 2 serves the new token at once");
+
+        Http.Resp before = token(node2.baseUrl(), "k1");
+        assertEquals(200, before.status(), before::toString);
+        Http.Resp removed = Http.delete(node1.baseUrl() + "/realms/" + realm + "/connect/connections/k1?provider=ckc", alice);
+        assertEquals(204, removed.status(), removed::toString);
+        Http.Resp after = token(node2.baseUrl(), "k1");
+        assertEquals(404, after.status(), "removed on node 1: node 2 serves nothing: " + after);
+        // put k1 back for the tests that follow
+        connectOne(1);
+        assertEquals(200, token(node2.baseUrl(), "k1").status());
+    }
+
+    @Test
+    @Order(3)
     @DisplayName("background passes on both nodes plus reads on both: each due connection refreshed exactly once")
     void refreshedOncePerExpiry() throws Exception {
         assertNotNull(realm, "connections made");
@@ -301,7 +339,7 @@ class ClusterIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     @DisplayName("kill -9 of node 2 in the middle of a pass: node 1 finishes after the lease, nothing lost, nothing left claimed")
     void killOneNodeMidPass() throws Exception {
         assertNotNull(realm, "connections made");

@@ -29,7 +29,7 @@ class ServerOptionsIT {
         TestServer.restartWith(Map.of("CONNECT_STATE_TTL_SECONDS", "30", "CONNECT_START_TTL_SECONDS", "30",
                 "CONNECT_REDIRECT_ALLOW_HOSTS", "localhost, app.example.com",
                 "CONNECT_DEFAULT_REDIRECT_URI", "http://localhost:3000/default-landing",
-                "CONNECT_MAX_CONNECTIONS_PER_USER", "2"));
+                "CONNECT_MAX_CONNECTIONS_PER_USER", "2", "CONNECT_ROW_CACHE_SECONDS", "60"));
         realm = TestRealm.create();
     }
 
@@ -48,6 +48,7 @@ class ServerOptionsIT {
         assertEquals("30", p.at("/operationalInfo/state-ttl-seconds").asText(), p.toString());
         assertEquals("30", p.at("/operationalInfo/start-ttl-seconds").asText(), p.toString());
         assertEquals("2", p.at("/operationalInfo/max-connections-per-user").asText(), p.toString());
+        assertEquals("60", p.at("/operationalInfo/row-cache-seconds").asText(), p.toString());
         assertEquals("localhost,app.example.com", p.at("/operationalInfo/redirect-allow-hosts").asText());
         assertEquals("set", p.at("/operationalInfo/token-encryption-key").asText(), "secrets show only as set");
         assertEquals("ok", p.at("/operationalInfo/tokenEncryption").asText());
@@ -115,6 +116,34 @@ class ServerOptionsIT {
             assertEquals(200, Connect.authorize(r, bob, Connect.params("provider", "keycloak", "connection_id", "b1",
                     "redirect_uri", "http://localhost:3000/cb")).status(), "reconnecting one of them is fine");
             assertEquals(2, Db.count(r.name));
+        }
+    }
+
+    @Test
+    @DisplayName("with the row cache on, a read never outlives a write: a refresh, a removal and a new consent are "
+            + "served at once")
+    void rowCacheFollowsWrites() throws Exception {
+        try (TestRealm r = TestRealm.create()) {
+            String alice = r.alice();
+            assertEquals("true", Http.queryParam(Connect.connect(r, alice, "keycloak", "cached", r.upstreamUser()), "success"));
+            String t0 = Connect.token(r, alice, "cached", "keycloak").json().get("token").asText();
+            assertEquals(t0, Connect.token(r, alice, "cached", "keycloak").json().get("token").asText(), "served (cached)");
+
+            // Due in the database only: the background pass (on demand) refreshes it; the next read has the new token.
+            Thread.sleep(1100);
+            Db.update("update CONNECT_CONNECTION set REFRESH_AT = ? where CONNECTION_ID = 'cached'", System.currentTimeMillis() - 1000);
+            Http.Resp pass = r.admin().post("/" + r.name + "/connect/refresh", Map.of());
+            assertEquals(200, pass.status(), pass::toString);
+            assertEquals(1, pass.json().get("refreshed").asInt(), pass::toString);
+            String t1 = Connect.token(r, alice, "cached", "keycloak").json().get("token").asText();
+            assertTrue(!t1.equals(t0), "the refreshed token, not the cached one");
+
+            assertEquals(204, Http.delete(r.url("/connect/connections/cached?provider=keycloak"), alice).status());
+            assertEquals(404, Connect.token(r, alice, "cached", "keycloak").status(), "removed: nothing served");
+
+            assertEquals("true", Http.queryParam(Connect.connect(r, alice, "keycloak", "cached", r.upstreamUser()), "success"));
+            String t2 = Connect.token(r, alice, "cached", "keycloak").json().get("token").asText();
+            assertTrue(!t2.equals(t1) && !t2.equals(t0), "the new consent's token");
         }
     }
 }

@@ -110,6 +110,10 @@ public final class ConnectSettings {
             ProviderConfigProperty.INTEGER_TYPE, "Largest answer read from a provider (token, refresh, revoke, device, "
             + "userinfo, login discovery), in bytes (4096–10485760); a larger one is refused and not read further. "
             + "Keycloak's own limit (connections-http-client max-consumed-response-size, 10 MB) applies when smaller.", false);
+    public static final Option ROW_CACHE_SECONDS = new Option("row-cache-seconds", "CONNECT_ROW_CACHE_SECONDS", "60",
+            ProviderConfigProperty.INTEGER_TYPE, "How long a node keeps a connection row it read for a token read, "
+            + "encrypted as stored (0–3600; 0 turns the cache off). Every write invalidates the row on every node through "
+            + "Keycloak's cluster notifications when it commits; this bounds what a lost notification could leave.", false);
     public static final Option MCP_MAX_DOCUMENT_BYTES = new Option("mcp-max-document-bytes", "CONNECT_MCP_MAX_DOCUMENT_BYTES", "65536",
             ProviderConfigProperty.INTEGER_TYPE, "Largest metadata or registration answer read from an MCP server or its "
             + "authorization server (bytes, 1024–1048576); larger answers are refused.", false);
@@ -119,7 +123,7 @@ public final class ConnectSettings {
             CLIENT_CONNECTION_ROLE, ALLOW_PRIVATE_HOSTS, REFRESH_LEASE_SECONDS, REFRESH_WAIT_MILLIS, REFRESH_INTERVAL_SECONDS, REFRESH_CONCURRENCY,
             REFRESH_PAGE_SIZE, CLEANUP_INTERVAL_SECONDS, RETENTION_DAYS, DEVICE_POLL_SECONDS, MCP_DISCOVERY_TTL_SECONDS,
             MCP_MAX_DOCUMENT_BYTES, MCP_MAX_REGISTRATIONS, MCP_MAX_REGISTRATIONS_PER_USER, MAX_CONNECTIONS_PER_USER,
-            OUTBOUND_DEADLINE_SECONDS, OUTBOUND_HTTP_CLIENT, MAX_RESPONSE_BYTES);
+            OUTBOUND_DEADLINE_SECONDS, OUTBOUND_HTTP_CLIENT, MAX_RESPONSE_BYTES, ROW_CACHE_SECONDS);
 
     private final String encryptionKey;
     private final List<String> oldEncryptionKeys;
@@ -149,6 +153,7 @@ public final class ConnectSettings {
     private final int outboundDeadlineSeconds;
     private final String outboundHttpClient;
     private final int maxResponseBytes;
+    private final int rowCacheSeconds;
     private final List<String> problems;
 
     private ConnectSettings(Function<String, String> spi, Map<String, String> env) {
@@ -200,6 +205,7 @@ public final class ConnectSettings {
         this.outboundDeadlineSeconds = intIn(spi, env, OUTBOUND_DEADLINE_SECONDS, 1, 600, p);
         this.outboundHttpClient = oneOf(spi, env, OUTBOUND_HTTP_CLIENT, List.of("pinned", "keycloak"), p);
         this.maxResponseBytes = intIn(spi, env, MAX_RESPONSE_BYTES, 4096, 10485760, p);
+        this.rowCacheSeconds = intIn(spi, env, ROW_CACHE_SECONDS, 0, 3600, p);
         this.problems = List.copyOf(p);
     }
 
@@ -252,6 +258,7 @@ public final class ConnectSettings {
         m.put(OUTBOUND_DEADLINE_SECONDS.name, String.valueOf(outboundDeadlineMillis() / 1000));
         m.put(OUTBOUND_HTTP_CLIENT.name, outboundHttpClient);
         m.put(MAX_RESPONSE_BYTES.name, String.valueOf(maxResponseBytes));
+        m.put(ROW_CACHE_SECONDS.name, String.valueOf(rowCacheSeconds));
         return m;
     }
 
@@ -356,6 +363,7 @@ public final class ConnectSettings {
     /** Whether provider calls go over Keycloak's shared client ({@code outbound-http-client=keycloak}), not the pinned one. */
     public boolean outboundKeycloakClient() { return "keycloak".equals(outboundHttpClient); }
     public int maxResponseBytes() { return maxResponseBytes; }
+    public int rowCacheSeconds() { return rowCacheSeconds; }
     public int refreshConcurrency() { return refreshConcurrency; }
     public int refreshPageSize() { return refreshPageSize; }
     public int cleanupIntervalSeconds() { return cleanupIntervalSeconds; }

@@ -90,10 +90,9 @@ public final class Access {
             if (!Inputs.PROVIDER_NAME.matcher(providerName).matches()) {
                 throw ConnectError.badRequest("invalid_request", "provider is malformed");
             }
-            return Stores.connections(connect.session()).find(realmId, providerName, connectionId)
-                    .map(List::of).orElse(List.of());
+            return Stores.connections(connect.session()).findForRead(realmId, providerName, connectionId);
         }
-        return Stores.connections(connect.session()).findByConnectionId(realmId, connectionId);
+        return Stores.connections(connect.session()).findForRead(realmId, null, connectionId);
     }
 
     /** A provider configured in the request's realm, by the name a caller gave; 400 when unknown or malformed. */

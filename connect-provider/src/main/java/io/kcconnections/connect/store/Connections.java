@@ -15,6 +15,12 @@ public interface Connections {
     /** By row id, read afresh from the database (not the session's cached copy). */
     Optional<Connection> findById(String id);
 
+    /**
+     * For token and status reads: the connections with this id (of one provider when named), from the node's
+     * {@link RowCache} when it has them, else from the database (and then cached). Never for a decision that writes.
+     */
+    List<Connection> findForRead(String realmId, String provider, String connectionId);
+
     /** Every provider's connection with this id in the realm (a connection id is unique per realm and provider). */
     List<Connection> findByConnectionId(String realmId, String connectionId);
 

@@ -11,9 +11,11 @@ import jakarta.persistence.EntityManager;
 final class JpaConnections implements Connections {
 
     private final EntityManager em;
+    private final RowChanges changes;
 
-    JpaConnections(EntityManager em) {
+    JpaConnections(EntityManager em, RowChanges changes) {
         this.em = em;
+        this.changes = changes;
     }
 
     @Override
@@ -22,6 +24,27 @@ final class JpaConnections implements Connections {
                 .setParameter("realmId", realmId).setParameter("provider", provider)
                 .setParameter("connectionId", connectionId)
                 .getResultStream().findFirst().map(Rows::toModel);
+    }
+
+    @Override
+    public List<Connection> findForRead(String realmId, String provider, String connectionId) {
+        RowCache cache = RowCache.get();
+        if (!cache.enabled()) {
+            return load(realmId, provider, connectionId);
+        }
+        String key = RowCache.key(realmId, provider, connectionId);
+        List<Connection> rows = cache.get(key);
+        if (rows == null) {
+            long generation = cache.generation();
+            rows = load(realmId, provider, connectionId);
+            cache.put(key, rows, generation);
+        }
+        return rows;
+    }
+
+    private List<Connection> load(String realmId, String provider, String connectionId) {
+        return provider == null ? findByConnectionId(realmId, connectionId)
+                : find(realmId, provider, connectionId).map(List::of).orElse(List.of());
     }
 
     @Override
@@ -73,6 +96,9 @@ final class JpaConnections implements Connections {
 
     @Override
     public void insert(Connection c) {
+        if (changes != null) {
+            changes.inserted(c.realmId(), c.connectionId());
+        }
         em.persist(Rows.toEntity(c));
         em.flush();
     }
@@ -80,7 +106,7 @@ final class JpaConnections implements Connections {
     @Override
     public int replaceAfterConsent(String id, String appClient, String accountId, String accountName, TokenColumns t,
                                    long now) {
-        return RowUpdate.of(em, id).tokensKeepingRefresh(t).set("appClient", appClient).set("accountId", accountId)
+        return RowUpdate.of(em, changes, id).tokensKeepingRefresh(t).set("appClient", appClient).set("accountId", accountId)
                 .set("accountName", accountName)
                 .set("status", ConnectionStatus.ACTIVE.id()).set("failureCount", 0).set("lastRefreshAt", now)
                 .clear("statusReason", "lastErrorAt", "pendingGrant", "pollInterval").releaseLease().versioned(now)
@@ -89,19 +115,19 @@ final class JpaConnections implements Connections {
 
     @Override
     public void setAccount(String id, String accountId, String accountName) {
-        RowUpdate.of(em, id).set("accountId", Rows.truncate(accountId)).set("accountName", Rows.truncate(accountName))
+        RowUpdate.of(em, changes, id).set("accountId", Rows.truncate(accountId)).set("accountName", Rows.truncate(accountName))
                 .run();
     }
 
     @Override
     public void markNeedsReauth(String id, int readVersion, String reason, long now) {
-        RowUpdate.of(em, id).set("status", ConnectionStatus.NEEDS_REAUTH.id()).set("statusReason", Rows.truncate(reason))
+        RowUpdate.of(em, changes, id).set("status", ConnectionStatus.NEEDS_REAUTH.id()).set("statusReason", Rows.truncate(reason))
                 .clear("refreshAt").set("lastErrorAt", now).versioned(now).where("version", readVersion).run();
     }
 
     @Override
     public void touch(String id, long now, long granularityMillis) {
-        RowUpdate.of(em, id).set("lastUsedAt", now).whereClause("(c.lastUsedAt is null or c.lastUsedAt < ?)", now - granularityMillis)
+        RowUpdate.of(em, changes, id).set("lastUsedAt", now).whereClause("(c.lastUsedAt is null or c.lastUsedAt < ?)", now - granularityMillis)
                 .run();
     }
 
@@ -117,6 +143,9 @@ final class JpaConnections implements Connections {
 
     @Override
     public int deleteTerminalBefore(long cutoff) {
+        if (changes != null) {
+            changes.all();
+        }
         return em.createQuery("delete from ConnectConnection c where (c.status = :st and c.lastErrorAt < :cutoff)"
                         + " or (c.refreshToken is null and c.expiresAt < :cutoff"
                         + " and (c.grantType is null or c.grantType <> 'client_credentials'))")
@@ -125,23 +154,35 @@ final class JpaConnections implements Connections {
 
     @Override
     public boolean delete(String id) {
+        if (changes != null) {
+            changes.row(id);
+        }
         return em.createQuery("delete from ConnectConnection c where c.id = :id").setParameter("id", id).executeUpdate() == 1;
     }
 
     @Override
     public int deleteByUser(String realmId, String userId) {
+        if (changes != null) {
+            changes.all();
+        }
         return em.createNamedQuery("ConnectConnection.deleteByUser").setParameter("realmId", realmId)
                 .setParameter("userId", userId).executeUpdate();
     }
 
     @Override
     public int deleteByOwnerClient(String realmId, String clientId) {
+        if (changes != null) {
+            changes.all();
+        }
         return em.createNamedQuery("ConnectConnection.deleteByOwnerClient").setParameter("realmId", realmId)
                 .setParameter("ownerClient", clientId).executeUpdate();
     }
 
     @Override
     public int deleteByRealm(String realmId) {
+        if (changes != null) {
+            changes.all();
+        }
         return em.createNamedQuery("ConnectConnection.deleteByRealm").setParameter("realmId", realmId).executeUpdate();
     }
 
@@ -171,7 +212,7 @@ final class JpaConnections implements Connections {
 
     @Override
     public boolean rewrap(String id, int readVersion, String keyId, String access, String refresh, String raw, String pending) {
-        return RowUpdate.of(em, id).set("accessToken", access).set("refreshToken", refresh).set("rawToken", raw)
+        return RowUpdate.of(em, changes, id).set("accessToken", access).set("refreshToken", refresh).set("rawToken", raw)
                 .set("pendingGrant", pending).set("keyId", keyId).where("version", readVersion).ran();
     }
 }

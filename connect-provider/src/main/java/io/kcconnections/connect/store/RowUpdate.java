@@ -15,16 +15,21 @@ import jakarta.persistence.EntityManager;
 final class RowUpdate {
 
     private final EntityManager em;
+    private final RowChanges changes;
+    private final String id;
     private final List<String> sets = new ArrayList<>();
     private final List<String> conditions = new ArrayList<>();
     private final Map<String, Object> params = new LinkedHashMap<>();
 
-    private RowUpdate(EntityManager em) {
+    private RowUpdate(EntityManager em, RowChanges changes, String id) {
         this.em = em;
+        this.changes = changes;
+        this.id = id;
     }
 
-    static RowUpdate of(EntityManager em, String id) {
-        return new RowUpdate(em).where("id", id);
+    /** @param changes the session's changes, told of the row when the update runs (null: nothing is cached) */
+    static RowUpdate of(EntityManager em, RowChanges changes, String id) {
+        return new RowUpdate(em, changes, id).where("id", id);
     }
 
     RowUpdate set(String field, Object value) {
@@ -124,6 +129,9 @@ final class RowUpdate {
 
     /** @return the number of rows changed (0 or 1) */
     int run() {
+        if (changes != null) {
+            changes.row(id);
+        }
         var q = em.createQuery(jpql());
         params.forEach(q::setParameter);
         return q.executeUpdate();

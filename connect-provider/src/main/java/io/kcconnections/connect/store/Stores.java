@@ -14,15 +14,15 @@ public final class Stores {
     }
 
     public static Connections connections(KeycloakSession session) {
-        return new JpaConnections(em(session));
+        return new JpaConnections(em(session), RowChanges.of(session));
     }
 
     public static Leases leases(KeycloakSession session) {
-        return new JpaLeases(em(session));
+        return new JpaLeases(em(session), RowChanges.of(session));
     }
 
     public static PendingGrants pendingGrants(KeycloakSession session) {
-        return new JpaPendingGrants(em(session));
+        return new JpaPendingGrants(em(session), RowChanges.of(session));
     }
 
     public static ClientRegistrations registrations(KeycloakSession session) {

@@ -40,21 +40,21 @@ class RowUpdateTest {
 
     @Test
     void tokensSetEveryTokenColumnOnceAndClearAMissingRefreshToken() {
-        String with = RowUpdate.of(null, "id").tokens(WITH_REFRESH).versioned(5).jpql();
+        String with = RowUpdate.of(null, null, "id").tokens(WITH_REFRESH).versioned(5).jpql();
         eachColumnOnce(with);
         assertTrue(setColumns(with).containsAll(List.of("accessToken", "refreshToken", "rawToken", "keyId", "tokenType",
                 "scopes", "metadata", "expiresAt", "refreshAt", "updatedAt", "version")), with);
-        String without = RowUpdate.of(null, "id").tokens(WITHOUT_REFRESH).jpql();
+        String without = RowUpdate.of(null, null, "id").tokens(WITHOUT_REFRESH).jpql();
         eachColumnOnce(without);
         assertTrue(without.contains("c.refreshToken = null"), without);
     }
 
     @Test
     void aRefreshWithoutRotationKeepsTheStoredRefreshToken() {
-        String kept = RowUpdate.of(null, "id").tokensKeepingRefresh(WITHOUT_REFRESH).leasedBy("me").jpql();
+        String kept = RowUpdate.of(null, null, "id").tokensKeepingRefresh(WITHOUT_REFRESH).leasedBy("me").jpql();
         eachColumnOnce(kept);
         assertFalse(setColumns(kept).contains("refreshToken"), kept);
-        String rotated = RowUpdate.of(null, "id").tokensKeepingRefresh(WITH_REFRESH).leasedBy("me").jpql();
+        String rotated = RowUpdate.of(null, null, "id").tokensKeepingRefresh(WITH_REFRESH).leasedBy("me").jpql();
         eachColumnOnce(rotated);
         assertTrue(setColumns(rotated).contains("refreshToken"), rotated);
         assertTrue(rotated.matches(".* where c.id = :p0 and c.leaseOwner = :p\\d+"), rotated);
@@ -62,7 +62,7 @@ class RowUpdateTest {
 
     @Test
     void conditionsAndClears() {
-        String q = RowUpdate.of(null, "id").clear("statusReason", "lastErrorAt").releaseLease().bumpVersion()
+        String q = RowUpdate.of(null, null, "id").clear("statusReason", "lastErrorAt").releaseLease().bumpVersion()
                 .unleasedAt(7).whereStatusNot(ConnectionStatus.ACTIVE, ConnectionStatus.DEGRADED)
                 .whereClause("c.refreshAt <= ?", 9L).jpql();
         eachColumnOnce(q);
