@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -24,11 +24,27 @@ import org.apache.http.impl.client.CloseableHttpClient;
  */
 public final class Deadline {
 
-    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "kc-connect-deadline");
-        t.setDaemon(true);
+    private static final ScheduledExecutorService TIMER = timer();
+
+    /**
+     * One thread that aborts requests past their deadline. A request that finished in time cancels its abort, and the
+     * cancelled task leaves the queue at once: else it, and the request it holds (a refresh token in a form body),
+     * would stay queued for the whole deadline, thousands of them during a refresh pass.
+     */
+    private static ScheduledExecutorService timer() {
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread th = new Thread(r, "kc-connect-deadline");
+            th.setDaemon(true);
+            return th;
+        });
+        t.setRemoveOnCancelPolicy(true);
         return t;
-    });
+    }
+
+    /** Aborts waiting in the timer's queue (tests: cancelled ones must not stay). */
+    static int queued() {
+        return ((ScheduledThreadPoolExecutor) TIMER).getQueue().size();
+    }
 
     /** What an answer over the size limit fails with; the rest of it is never read (the connection is closed, not drained). */
     public static final class TooLarge extends IOException {

@@ -77,4 +77,14 @@ class DeadlineTest {
         assertEquals("{\"ok\":true}", a.body());
         assertEquals("7", a.retryAfter());
     }
+
+    @Test
+    void answeredRequestsLeaveNoAbortBehind() throws Exception {
+        int before = Deadline.queued();
+        for (int i = 0; i < 200; i++) {
+            assertEquals(200, Deadline.execute(client, new HttpGet(url("/prompt")), 1_000, 60_000).status());
+        }
+        // Each held its request (and any token in its body) for the whole minute before: 200 queued tasks.
+        assertTrue(Deadline.queued() <= before + 1, "aborts still queued: " + Deadline.queued());
+    }
 }
