@@ -1,18 +1,19 @@
 package io.kcconnections.connect.catalog;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 
+import io.kcconnections.connect.config.VaultReference;
+
 /**
  * The environment's client secret of a provider is sent only to the endpoints the environment configures. A realm
  * configuration replaces the environment's as a whole, so it normally brings its own secret; one that names the
- * environment's secret (the same {@code ${vault.<key>}} reference, which resolves to the same vault entry in that
- * realm, or the same literal) must keep the environment's endpoints: a realm admin cannot point the operator's secret
- * at a host of their choosing, for connections or for login.
+ * environment's secret reference (the same {@code ${vault.<key>}}, which resolves to the same vault entry in that realm)
+ * must keep the environment's endpoints: a realm admin cannot point the operator's secret at a host of their choosing,
+ * for connections or for login. A literal secret typed into the realm's configuration is one its admin holds already,
+ * so it is not compared (the same value may well serve another client).
  */
 final class EnvSecretBinding {
 
@@ -47,12 +48,12 @@ final class EnvSecretBinding {
         String variable = "env-legacy".equals(env.source()) ? EnvProviderConfigs.LEGACY.get(env.name()) + "CLIENT_SECRET"
                 : realm.template().envPrefix() + "CLIENT_SECRET";
         if (envUsable == null) {
-            return "clientSecret is the environment's secret (" + variable + "), whose configuration is not usable:"
+            return "clientSecret is the environment's secret reference (" + variable + "), whose configuration is not usable:"
                     + " give this realm a secret of its own";
         }
         for (Map.Entry<String, Function<ResolvedProvider, String>> e : ENDPOINTS.entrySet()) {
             if (!Objects.equals(e.getValue().apply(envUsable), e.getValue().apply(realm))) {
-                return "clientSecret is the environment's secret (" + variable + "), which is sent only to the endpoints"
+                return "clientSecret is the environment's secret reference (" + variable + "), which is sent only to the endpoints"
                         + " the environment configures, and this configuration changes the " + e.getKey()
                         + ": give it a secret of its own";
             }
@@ -61,9 +62,6 @@ final class EnvSecretBinding {
     }
 
     private static boolean same(String a, String b) {
-        if (a == null || b == null || a.isBlank() || b.isBlank()) {
-            return false;
-        }
-        return MessageDigest.isEqual(a.trim().getBytes(StandardCharsets.UTF_8), b.trim().getBytes(StandardCharsets.UTF_8));
+        return VaultReference.is(a == null ? null : a.trim()) && b != null && a.trim().equals(b.trim());
     }
 }
