@@ -1,6 +1,11 @@
 package io.kcconnections.it.login;
 
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.sql.Connection;
@@ -14,6 +19,7 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
 import io.kcconnections.it.harness.Admin;
 import io.kcconnections.it.harness.Chromium;
 import io.kcconnections.it.harness.Connect;
@@ -174,25 +180,155 @@ class LoginIT {
 
     @Test
     @DisplayName("login from the environment: every realm but master gets the identity provider at start-up, a new realm"
-            + " gets it when created, and a restart without the variable disables it")
+            + " gets it when created, and a restart without the variable disables it; an environment secret goes into"
+            + " realms only as a vault reference (a literal one is needs_vault, nothing copied) and only to the environment's endpoints")
     void fromTheEnvironment() throws Exception {
+        String literal = SecretLedger.note("gl-env-literal-secret-1");
         try {
             TestServer.restartWith(Map.of("CONNECT_GITHUB_CLIENT_ID", "gh-env", "CONNECT_GITHUB_CLIENT_SECRET",
-                    SecretLedger.note("gh-env-secret-1"), "CONNECT_GITHUB_LOGIN_ENABLED", "true"));
+                    "${vault.gh_env_secret}", "CONNECT_GITHUB_LOGIN_ENABLED", "true",
+                    "CONNECT_GITLAB_CLIENT_ID", "gl-env", "CONNECT_GITLAB_CLIENT_SECRET", literal,
+                    "CONNECT_GITLAB_LOGIN_ENABLED", "true",
+                    "CONNECT_KEYCLOAK_CLIENT_ID", TestServer.UPSTREAM_CLIENT, "CONNECT_KEYCLOAK_CLIENT_SECRET",
+                    "${vault.kc_env_secret}", "CONNECT_KEYCLOAK_BASE_URL", base, "CONNECT_KEYCLOAK_REALM", TestServer.UPSTREAM_REALM));
             JsonNode demo = admin.get("/demo/identity-provider/instances/github").json();
             assertEquals("github", demo.path("providerId").asText(), demo::toString);
             assertEquals("true", demo.get("config").get("kcConnections.managed").asText());
             assertEquals("gh-env", demo.get("config").get("clientId").asText());
+            assertEquals("${vault.gh_env_secret}", idpConfigValue("demo", "github", "clientSecret"),
+                    "the environment's vault reference is kept a reference, resolved in the realm's vault");
             assertEquals(404, admin.get("/master/identity-provider/instances/github").status(),
                     "deployment-wide login settings leave the administration realm alone");
             try (TestRealm realm = TestRealm.create()) {
                 assertEquals(200, idp(realm, "github").status(), "a realm created later gets it too");
+
+                // A literal environment secret is never copied into a realm's identity provider.
+                assertEquals(404, idp(realm, "gitlab").status(), "no identity provider made with a literal environment secret");
+                List<JsonNode> outcomes = sync(realm);
+                assertEquals("needs_vault", action(outcomes, "gitlab"), outcomes::toString);
+                String detail = outcomes.stream().filter(o -> o.get("alias").asText().equals("gitlab")).findFirst()
+                        .orElseThrow().get("detail").asText();
+                assertTrue(detail.contains("CONNECT_GITLAB_CLIENT_SECRET") && detail.contains("${vault."), detail);
+                assertFalse(detail.contains(literal));
+                assertEquals(0, idpConfigsHolding(literal), "the literal secret is in no identity provider of any realm");
+
+                // The environment's secret serves only the environment's endpoints: a realm admin naming it in the
+                // realm's own configuration cannot send it elsewhere.
+                ObjectNode repoint = Http.JSON.createObjectNode().put("clientId", TestServer.UPSTREAM_CLIENT)
+                        .put("clientSecret", "${vault.kc_env_secret}").put("loginEnabled", true);
+                repoint.putObject("values").put("base_url", "http://127.0.0.1:9").put("realm", TestServer.UPSTREAM_REALM);
+                Http.Resp refused = put(realm, "keycloak", repoint);
+                assertEquals(400, refused.status(), refused::toString);
+                assertTrue(refused.body().contains("CONNECT_KEYCLOAK_CLIENT_SECRET"), refused::toString);
+                assertEquals(404, idp(realm, "keycloak").status(), "no identity provider pointed elsewhere");
+                ObjectNode component = Http.JSON.createObjectNode().put("name", "keycloak").put("providerId", "connect-provider")
+                        .put("providerType", "io.kcconnections.connect.realm.ProviderConfigComponent");
+                ObjectNode cfg = component.putObject("config");
+                cfg.putArray("clientId").add(TestServer.UPSTREAM_CLIENT);
+                cfg.putArray("clientSecret").add("${vault.kc_env_secret}");
+                cfg.putArray("base_url").add("http://127.0.0.1:9");
+                Http.Resp viaComponents = admin.post("/" + realm.name + "/components", component);
+                assertEquals(400, viaComponents.status(), "nor through Keycloak's components API: " + viaComponents);
+
+                ObjectNode same = repoint.deepCopy();
+                ((ObjectNode) same.get("values")).put("base_url", base);
+                assertEquals(201, put(realm, "keycloak", same).status(), "the same secret with the environment's endpoints is fine");
+                ObjectNode own = repoint.deepCopy().put("clientSecret", "${vault.kc_realm_secret}");
+                assertEquals(200, put(realm, "keycloak", own).status(), "other endpoints with a secret of the realm's own are fine");
             }
         } finally {
             TestServer.restoreDefaults();
         }
         assertFalse(admin.get("/demo/identity-provider/instances/github").json().get("enabled").asBoolean(),
                 "started without the variable: the managed identity provider is disabled");
+    }
+
+    @Test
+    @DisplayName("Sign in with Apple is not offered for login: its client secret is the .p8 private key, which Keycloak's"
+            + " identity providers would send as it is; no identity provider holds it")
+    void appleKeyStaysOut() throws Exception {
+        try (TestRealm realm = TestRealm.create()) {
+            String p8 = SecretLedger.note("-----BEGIN PRIVATE KEY-----\\nMIGTAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBHkwdwIBAQQg"
+                    + UUID.randomUUID().toString().replace("-", "") + "\\n-----END PRIVATE KEY-----");
+            ObjectNode apple = Http.JSON.createObjectNode().put("clientId", "com.example.login").put("clientSecret", p8)
+                    .put("loginEnabled", true);
+            apple.putObject("values").put("team_id", "ABCDE12345").put("key_id", "KEY1234567");
+            Http.Resp r = put(realm, "apple", apple);
+            assertEquals(201, r.status(), r::toString);
+            List<JsonNode> outcomes = sync(realm);
+            assertEquals("invalid", action(outcomes, "apple"), outcomes::toString);
+            assertEquals(404, idp(realm, "apple").status(), "no identity provider for apple");
+            assertEquals(0, idpConfigsHolding(p8), "the .p8 key is in no identity provider");
+        }
+    }
+
+    @Test
+    @DisplayName("endpoints from an issuer's discovery document pass the host policy: a document naming a refused URL"
+            + " makes the identity provider invalid and nothing is created; an oversized or drip-fed document is cut off")
+    void discoveryPassesTheHostPolicy() throws Exception {
+        HttpServer fake = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
+        String fakeBase = "http://127.0.0.1:" + fake.getAddress().getPort();
+        fake.createContext("/realms/", ex -> {
+            String realm = ex.getRequestURI().getPath().split("/")[2];
+            String issuer = fakeBase + "/realms/" + realm;
+            String endpoint = issuer + "/protocol/openid-connect";
+            ObjectNode doc = Http.JSON.createObjectNode().put("issuer", issuer)
+                    .put("authorization_endpoint", endpoint + "/auth").put("jwks_uri", endpoint + "/certs")
+                    .put("token_endpoint", realm.equals("userinfo") ? "http://attacker@127.0.0.1:9/token" : endpoint + "/token");
+            byte[] body = doc.toString().getBytes(StandardCharsets.UTF_8);
+            if (realm.equals("huge")) {
+                doc.put("padding", "x".repeat(2 * 1024 * 1024));
+                body = doc.toString().getBytes(StandardCharsets.UTF_8);
+            }
+            ex.getResponseHeaders().set("Content-Type", "application/json");
+            if (realm.equals("slow")) {
+                ex.sendResponseHeaders(200, 0);
+                try (OutputStream out = ex.getResponseBody()) {
+                    for (int i = 0; i < 60; i++) {
+                        out.write(' ');
+                        out.flush();
+                        Thread.sleep(500);
+                    }
+                } catch (Exception ignored) {
+                    // the client gave up
+                }
+                return;
+            }
+            ex.sendResponseHeaders(200, body.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        fake.setExecutor(Executors.newFixedThreadPool(4));
+        fake.start();
+        try (TestRealm realm = TestRealm.create()) {
+            // A secret of the realm's own: the environment's one is bound to the environment's endpoints.
+            ObjectNode kc = upstream(true, false).put("clientSecret", SecretLedger.note("discovery-test-secret-1"));
+            ((ObjectNode) kc.get("values")).put("base_url", fakeBase).put("realm", "userinfo");
+            assertEquals(201, put(realm, "keycloak", kc).status());
+            List<JsonNode> outcomes = sync(realm);
+            assertEquals("invalid", action(outcomes, "keycloak"), outcomes::toString);
+            assertTrue(outcomes.toString().contains("tokenUrl"), outcomes::toString);
+            assertEquals(404, idp(realm, "keycloak").status(), "no identity provider from a refused discovery document");
+
+            ((ObjectNode) kc.get("values")).put("realm", "huge");
+            assertEquals(200, put(realm, "keycloak", kc).status());
+            outcomes = sync(realm);
+            assertTrue(outcomes.toString().contains("discovery failed"), outcomes::toString);
+            assertEquals("false", idp(realm, "keycloak").json().get("config").get("validateSignature").asText(),
+                    "the oversized document is not used");
+
+            ((ObjectNode) kc.get("values")).put("realm", "slow");
+            long t0 = System.nanoTime();
+            assertEquals(200, put(realm, "keycloak", kc).status());
+            outcomes = sync(realm);
+            long seconds = (System.nanoTime() - t0) / 1_000_000_000L;
+            assertTrue(outcomes.toString().contains("discovery failed"), outcomes::toString);
+            assertTrue(seconds < 28, "two syncs, each cut off by the discovery deadline, took " + seconds + " s");
+        } finally {
+            fake.stop(0);
+            ((ExecutorService) fake.getExecutor()).shutdownNow();
+        }
     }
 
     @Test
@@ -292,12 +428,28 @@ class LoginIT {
         return out;
     }
 
+    /** How many stored identity provider configuration values, in any realm, hold the text. */
+    private static int idpConfigsHolding(String text) throws Exception {
+        try (Connection c = TestServer.get().jdbc(); PreparedStatement ps = c.prepareStatement(
+                "select count(*) from IDENTITY_PROVIDER_CONFIG where VALUE like ?")) {
+            ps.setString(1, "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
     /** A stored identity provider configuration value (the admin API masks secrets). */
     private static String idpConfigValue(TestRealm realm, String alias, String name) throws Exception {
+        return idpConfigValue(realm.name, alias, name);
+    }
+
+    private static String idpConfigValue(String realmName, String alias, String name) throws Exception {
         try (Connection c = TestServer.get().jdbc(); PreparedStatement ps = c.prepareStatement(
                 "select cfg.VALUE from IDENTITY_PROVIDER_CONFIG cfg join IDENTITY_PROVIDER ip on ip.INTERNAL_ID = cfg.IDENTITY_PROVIDER_ID"
                         + " join REALM r on r.ID = ip.REALM_ID where r.NAME = ? and ip.PROVIDER_ALIAS = ? and cfg.NAME = ?")) {
-            ps.setString(1, realm.name);
+            ps.setString(1, realmName);
             ps.setString(2, alias);
             ps.setString(3, name);
             try (ResultSet rs = ps.executeQuery()) {

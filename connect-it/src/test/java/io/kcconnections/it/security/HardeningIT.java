@@ -141,4 +141,57 @@ class HardeningIT {
                 "a full admin may");
         assertEquals(403, Http.delete(path, ops).status(), "nor may it remove a login configuration");
     }
+
+    @Test
+    @DisplayName("Keycloak's generic components API (manage-realm) cannot turn login on either: the component type refuses"
+            + " a login configuration, new or changed, to an admin without manage-identity-providers; no identity provider is made")
+    void componentsApiCannotTurnLoginOn() throws Exception {
+        String uid = realm.admin().createUser(realm.name, "ops2", "ops2-password");
+        String rm = realm.admin().client(realm.name, "realm-management").get("id").asText();
+        com.fasterxml.jackson.databind.JsonNode role = realm.admin().get("/" + realm.name + "/clients/" + rm + "/roles/manage-realm").json();
+        assertEquals(204, realm.admin().post("/" + realm.name + "/users/" + uid + "/role-mappings/clients/" + rm,
+                Http.JSON.createArrayNode().add(role)).status());
+        Http.Resp t = Http.postForm(realm.url("/protocol/openid-connect/token"), Map.of("grant_type", "password",
+                "client_id", "admin-cli", "username", "ops2", "password", "ops2-password"), null);
+        assertEquals(200, t.status(), t::toString);
+        String ops = SecretLedger.note(t.json().get("access_token").asText());
+        String components = TestServer.baseUrl() + "/admin/realms/" + realm.name + "/components";
+        String idps = "/" + realm.name + "/identity-provider/instances";
+
+        ObjectNode c = Http.JSON.createObjectNode().put("name", "keycloak").put("providerId", "connect-provider")
+                .put("providerType", "io.kcconnections.connect.realm.ProviderConfigComponent").put("parentId", realmId());
+        ObjectNode cfg = c.putObject("config");
+        cfg.putArray("clientId").add(TestServer.UPSTREAM_CLIENT);
+        cfg.putArray("clientSecret").add(TestServer.UPSTREAM_SECRET);
+        cfg.putArray("base_url").add(TestServer.baseUrl());
+        cfg.putArray("realm").add(TestServer.UPSTREAM_REALM);
+        cfg.putArray("loginEnabled").add("true");
+        Http.Resp created = Http.sendJson("POST", components, c, ops);
+        assertTrue(created.status() == 400 || created.status() == 403, created::toString);
+        assertTrue(created.body().contains("manage-identity-providers"), created::toString);
+        assertEquals(0, realm.admin().get(idps).json().size(), "no identity provider made");
+        assertEquals(0, realm.admin().get("/" + realm.name + "/components?type=io.kcconnections.connect.realm.ProviderConfigComponent")
+                .json().size(), "nothing stored");
+
+        cfg.putArray("loginEnabled").add("false");
+        Http.Resp plain = Http.sendJson("POST", components, c, ops);
+        assertEquals(201, plain.status(), plain::toString);
+        String location = plain.header("Location");
+        String id = location.substring(location.lastIndexOf('/') + 1);
+        c.put("id", id);
+        cfg.putArray("loginEnabled").add("TRUE");
+        Http.Resp updated = Http.sendJson("PUT", components + "/" + id, c, ops);
+        assertTrue(updated.status() == 400 || updated.status() == 403, updated::toString);
+        assertEquals(0, realm.admin().get(idps).json().size(), "still no identity provider");
+
+        assertEquals(204, realm.admin().put("/" + realm.name + "/components/" + id, c).status(), "a full admin may");
+        assertEquals(1, realm.admin().get(idps).json().size(), "and login is on");
+        cfg.putArray("loginEnabled").add("false");
+        Http.Resp off = Http.sendJson("PUT", components + "/" + id, c, ops);
+        assertTrue(off.status() == 400 || off.status() == 403, "nor may it turn login off: " + off);
+    }
+
+    private String realmId() {
+        return realm.admin().get("/" + realm.name).json().get("id").asText();
+    }
 }

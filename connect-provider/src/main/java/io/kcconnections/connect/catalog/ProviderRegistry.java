@@ -29,7 +29,8 @@ import org.keycloak.models.RealmModel;
  * Where a provider's configuration comes from, highest precedence first:
  * <ol>
  * <li>the realm: a provider component ({@link RealmProviderConfigs}) named like the provider. It replaces the environment's configuration
- * of that provider in that realm <em>as a whole</em> (no field is inherited from the environment); with
+ * of that provider in that realm <em>as a whole</em> (no field is inherited from the environment; one that names the
+ * environment's client secret must keep the environment's endpoints, {@link EnvSecretBinding}); with
  * {@code enabled=false} it hides the provider in that realm; when it is invalid the provider is unusable in that realm
  * (it is reported, and the environment's configuration is not used instead);</li>
  * <li>the environment ({@code CONNECT_<NAME>_*}), for every realm that does not configure the provider itself.</li>
@@ -314,7 +315,10 @@ public final class ProviderRegistry {
             }
             if (parsed.enabled() && problems.isEmpty()) {
                 ResolvedProvider.Result r = ResolvedProvider.resolve(t, parsed.config(), policy);
-                if (r.ok()) {
+                String bound = r.ok() ? EnvSecretBinding.problem(envConfigs.get(name), envProviders.get(name), r.provider()) : null;
+                if (bound != null) {
+                    problems.add(bound);
+                } else if (r.ok()) {
                     provider = r.provider();
                 } else {
                     problems.addAll(r.problems());

@@ -36,7 +36,8 @@ import io.kcconnections.connect.spi.template.LoginSpec;
  * Keeps a realm's Keycloak identity providers in step with the providers offered for login: one identity provider per
  * login-enabled provider, named after it, of Keycloak's built-in social type where the catalog names one, else
  * {@code oidc} (endpoints from the issuer's discovery document) or {@code oauth2} (a userinfo URL and claims). The
- * same client credentials as the connections use; a vault reference stays a reference.
+ * same client credentials as the connections use; a vault reference stays a reference, and a secret of the environment
+ * goes into a realm only as a vault reference ({@link LoginSecrets}).
  * <p>
  * What this creates carries {@link #MANAGED} in its configuration. An identity provider with the same alias that
  * lacks it was made by someone else: reported as a conflict and never touched. Turning login off removes only managed
@@ -54,7 +55,12 @@ public final class LoginSync {
     /** Marks a managed identity provider that the sync disabled because login went off (not an admin's choice). */
     public static final String DISABLED_BY_SYNC = "kcConnections.disabledBySync";
 
-    /** What one sync did to one alias. Actions: created, updated, unchanged, disabled, conflict, invalid. */
+    /** The discovery fetch: at most this long in all, and this large (or the outbound options when smaller). */
+    private static final long DISCOVERY_DEADLINE_MILLIS = 10_000;
+    private static final long DISCOVERY_MAX_BYTES = 256 * 1024;
+
+    /** What one sync did to one alias. Actions: created, updated, unchanged, disabled, conflict, invalid,
+     * needs_vault (an environment secret that is not a vault reference, see {@link LoginSecrets}). */
     public record Outcome(String alias, String action, String providerId, String detail) {
     }
 
@@ -138,7 +144,7 @@ public final class LoginSync {
             out.add(new Outcome(m.getAlias(), "disabled", m.getProviderId(), "login is off for this provider"));
         }
         for (Outcome o : out) {
-            if (o.action().equals("conflict") || o.action().equals("invalid")) {
+            if (o.action().equals("conflict") || o.action().equals("invalid") || o.action().equals(LoginSecrets.NEEDS_VAULT)) {
                 LOG.warnf("login sync, realm %s: identity provider %s %s: %s", realm.getName(), o.alias(), o.action(), o.detail());
             } else if (!o.action().equals("unchanged")) {
                 LOG.infof("login sync, realm %s: identity provider %s (%s) %s%s", realm.getName(), o.alias(), o.providerId(),
@@ -161,6 +167,10 @@ public final class LoginSync {
             case OIDC -> "oidc";
             default -> "oauth2";
         };
+        LoginSecrets.Refusal refusal = LoginSecrets.check(p);
+        if (refusal != null) {
+            return refuse(session, existing, alias, providerId, refusal);
+        }
         // Keycloak's social types are factories of their own SPI; oidc and oauth2 are plain identity providers.
         IdentityProviderFactory<?> factory = (IdentityProviderFactory<?>) (login.type() == LoginSpec.Type.SOCIAL
                 ? session.getKeycloakSessionFactory().getProviderFactory(SocialIdentityProvider.class, providerId)
@@ -169,7 +179,12 @@ public final class LoginSync {
             return new Outcome(alias, "invalid", providerId, "Keycloak has no identity provider type " + providerId);
         }
         Map<String, String> config = new HashMap<>();
-        String detail = desiredConfig(session, p, providerId, policy, config);
+        String detail;
+        try {
+            detail = desiredConfig(session, p, providerId, policy, config);
+        } catch (Refused e) {
+            return new Outcome(alias, "invalid", providerId, e.getMessage());
+        }
         IdentityProviderModel model = factory.createConfig();
         if (existing != null) {
             model.setInternalId(existing.getInternalId());
@@ -221,9 +236,35 @@ public final class LoginSync {
         return new Outcome(alias, action, providerId, detail);
     }
 
+    /**
+     * A provider whose secret may not go into the realm ({@link LoginSecrets}): nothing is created, and an identity
+     * provider made earlier loses its copy of the secret and is switched off (on again once the secret is fixed).
+     */
+    private static Outcome refuse(KeycloakSession session, IdentityProviderModel existing, String alias, String providerId,
+                                  LoginSecrets.Refusal refusal) {
+        String detail = refusal.detail();
+        if (existing != null && (existing.isEnabled() || existing.getConfig().containsKey("clientSecret"))) {
+            existing.getConfig().remove("clientSecret");
+            if (existing.isEnabled()) {
+                existing.setEnabled(false);
+                existing.getConfig().put(DISABLED_BY_SYNC, "true");
+            }
+            session.identityProviders().update(existing);
+            detail += "; the identity provider made earlier is disabled and its copy of the secret removed";
+        }
+        return new Outcome(alias, refusal.action(), providerId, detail);
+    }
+
+    /** A generated identity provider that must not be created or updated (the message says why, without secrets). */
+    private static final class Refused extends Exception {
+        Refused(String message) {
+            super(message, null, false, false);
+        }
+    }
+
     /** Fills the identity provider's configuration; returns a note for the report (or null). */
     private static String desiredConfig(KeycloakSession session, ResolvedProvider p, String providerId, HostPolicy policy,
-                                        Map<String, String> c) {
+                                        Map<String, String> c) throws Refused {
         LoginSpec login = p.template().login();
         c.put(MANAGED, "true");
         c.put("clientId", p.clientId());
@@ -267,37 +308,55 @@ public final class LoginSync {
      * When it cannot be read (the provider is down, or it is this server and it is still starting), what an earlier sync
      * found is kept; without that, the template's endpoints are used without signature validation of the ID token,
      * which comes straight from the token endpoint over the back channel. The next sync reads discovery again.
+     * The fetch has a total deadline and a size cap, and every endpoint the document names passes the host policy like
+     * a configured URL: a document naming a refused address makes the identity provider invalid ({@link Refused}).
      */
-    private static String discover(KeycloakSession session, ResolvedProvider p, HostPolicy policy, Map<String, String> c) {
+    private static String discover(KeycloakSession session, ResolvedProvider p, HostPolicy policy, Map<String, String> c)
+            throws Refused {
         String issuer = p.loginIssuer();
         String url = issuer.replaceAll("/+$", "") + "/.well-known/openid-configuration";
         String refusal = policy.checkResolved(url);
         if (refusal != null) {
             return "discovery refused (" + refusal + "); the catalog's endpoints are used";
         }
+        Map<String, String> found;
         try {
-            OutboundHttp.Reply r = session.getProvider(ConnectService.class).outbound()
-                    .send(new OutboundRequest("GET", url, false, Map.of(), Map.of("Accept", "application/json")));
+            OutboundHttp.Options configured = OutboundHttp.Options.of(session.getProvider(ConnectService.class).settings());
+            OutboundHttp http = new OutboundHttp(session, policy, new OutboundHttp.Options(
+                    Math.min(configured.deadlineMillis(), DISCOVERY_DEADLINE_MILLIS),
+                    Math.min(configured.maxResponseBytes(), DISCOVERY_MAX_BYTES), configured.keycloakClient()));
+            OutboundHttp.Reply r = http.send(new OutboundRequest("GET", url, false, Map.of(), Map.of("Accept", "application/json")));
             if (r.status() != 200) {
                 return "discovery answered " + r.status() + "; the catalog's endpoints are used";
             }
             IdentityProviderFactory<?> oidc = (IdentityProviderFactory<?>) session.getKeycloakSessionFactory()
                     .getProviderFactory(IdentityProvider.class, "oidc");
-            Map<String, String> found = oidc.parseConfig(session, r.body());
-            if (!issuer.equals(found.get("issuer"))) {
-                return "discovery names issuer " + found.get("issuer") + ", not " + issuer + "; not used";
-            }
-            for (String k : List.of("authorizationUrl", "tokenUrl", "userInfoUrl", "jwksUrl", "logoutUrl", "useJwksUrl",
-                    "validateSignature", "tokenIntrospectionUrl")) {
-                String v = found.get(k);
-                if (v != null && !v.isBlank()) {
-                    c.put(k, v);
-                }
-            }
-            return null;
+            found = oidc.parseConfig(session, r.body());
         } catch (Exception e) {
             return "discovery failed (" + e.getClass().getSimpleName() + "); the catalog's endpoints are used until the next sync";
         }
+        if (!issuer.equals(found.get("issuer"))) {
+            return "discovery names issuer " + found.get("issuer") + ", not " + issuer + "; not used";
+        }
+        for (String k : List.of("authorizationUrl", "tokenUrl", "userInfoUrl", "jwksUrl", "logoutUrl", "tokenIntrospectionUrl")) {
+            String v = found.get(k);
+            if (v != null && !v.isBlank()) {
+                String refused = policy.checkUrl(v);
+                refused = refused != null ? refused : policy.checkResolved(v);
+                if (refused != null) {
+                    throw new Refused("the discovery document of " + issuer + " names a " + k + " the host policy refuses ("
+                            + refused + "); no identity provider is made from it");
+                }
+            }
+        }
+        for (String k : List.of("authorizationUrl", "tokenUrl", "userInfoUrl", "jwksUrl", "logoutUrl", "useJwksUrl",
+                "validateSignature", "tokenIntrospectionUrl")) {
+            String v = found.get(k);
+            if (v != null && !v.isBlank()) {
+                c.put(k, v);
+            }
+        }
+        return null;
     }
 
     private static boolean same(IdentityProviderModel a, IdentityProviderModel b) {

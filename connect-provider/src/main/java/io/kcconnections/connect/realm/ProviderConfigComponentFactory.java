@@ -29,7 +29,9 @@ import org.keycloak.provider.ProviderConfigurationBuilder;
  * the fields of a realm's provider configuration and refuses bad ones: every create or update of such a component,
  * through this extension's admin API or Keycloak's own components API, is checked exactly as the registry will use it
  * (unknown provider, a second configuration of the same provider, malformed or missing values, URLs and domain
- * values the host policy refuses).
+ * values the host policy refuses). A configuration that offers the provider for login (or replaces one that does) is
+ * refused to an admin without {@code manage-identity-providers}, as in this extension's admin API: Keycloak's components
+ * API asks only for {@code manage-realm}, and login makes the realm's identity providers ({@link AdminCaller}).
  * <p>
  * Realm import is the one exception. While a realm is being created from a representation ({@code --import-realm},
  * {@code kc.sh import}, creating a realm from JSON in the admin API) a configuration that does not resolve here is
@@ -78,6 +80,11 @@ public class ProviderConfigComponentFactory implements ComponentFactory<Provider
                     + realm.getId() + ")");
         }
         boolean importing = session.getAttribute(IMPORTING + realm.getId()) != null;
+        if (!importing && touchesLogin(realm, model) && !AdminCaller.mayManageIdentityProviders(session, realm)) {
+            // Keycloak's components API asks for manage-realm only; login makes and changes identity providers.
+            throw new ComponentValidationException("{0}", "provider " + model.getName() + ": offering a provider for login"
+                    + " (or changing a configuration that does) needs the manage-identity-providers role");
+        }
         ConnectService connect = session.getProvider(ConnectService.class);
         ProviderRegistry registry = connect == null ? null : connect.registry();
         if (registry == null) {
@@ -98,6 +105,20 @@ public class ProviderConfigComponentFactory implements ComponentFactory<Provider
         }
         // Keycloak's components API formats the message with MessageFormat: pass the text as its argument, verbatim.
         throw new ComponentValidationException("{0}", msg);
+    }
+
+    /** Whether the new configuration, or the stored one it replaces, offers the provider for login. */
+    private static boolean touchesLogin(RealmModel realm, ComponentModel model) {
+        if (loginOn(model)) {
+            return true;
+        }
+        ComponentModel stored = model.getId() == null ? null : realm.getComponent(model.getId());
+        return stored != null && loginOn(stored);
+    }
+
+    private static boolean loginOn(ComponentModel c) {
+        return c.getConfig() != null && c.getConfig().getOrDefault(ProviderSetting.LOGIN_ENABLED.key(), List.of())
+                .stream().anyMatch(v -> v != null && v.trim().equalsIgnoreCase("true"));
     }
 
     @Override
