@@ -369,14 +369,15 @@ public final class ResolvedProvider {
     public static final String TOKEN_ORIGIN = "endpoint.token_origin";
 
     /**
-     * The origin ({@code scheme://host[:port]}) of the token endpoint. A connection records it when made; tokens are
+     * The scheme and host ({@code scheme://host}) of the token endpoint. A connection records it when made; tokens are
      * sent for refresh or revocation only while the provider still points there, so a configuration changed to
-     * another host never receives the tokens of connections made before (they need a new consent).
+     * another host never receives the tokens of connections made before (they need a new consent). The port is left
+     * out: the host is whose server it is (nodes of one cluster may reach it through proxies on other ports).
      */
     public String tokenOrigin() {
         try {
             java.net.URI u = java.net.URI.create(tokenUrl);
-            return u.getScheme() + "://" + u.getHost() + (u.getPort() < 0 ? "" : ":" + u.getPort());
+            return u.getScheme() + "://" + u.getHost();
         } catch (RuntimeException e) {
             return tokenUrl;
         }
