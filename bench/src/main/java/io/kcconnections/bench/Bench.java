@@ -139,6 +139,8 @@ public final class Bench {
         env.put("CONNECT_REFRESH_CONCURRENCY", String.valueOf(REFRESH_CONCURRENCY));
         env.put("CONNECT_REFRESH_PAGE_SIZE", String.valueOf(REFRESH_PAGE));
         env.put("CONNECT_REFRESH_WINDOW_SECONDS", "600");
+        // The product's default (the test servers turn the row cache off, since tests change rows in the database).
+        env.put("CONNECT_ROW_CACHE_SECONDS", "60");
         return env;
     }
 
