@@ -121,12 +121,17 @@ class AtRestIT {
                 "CONNECT_TOKEN_ENCRYPTION_OLD_KEYS", TestServer.ENCRYPTION_KEY));
         String r3Token = Connect.token(realm, realm.alice(), "r3", "keycloak").json().get("token").asText();
         String encryption = TestServer.baseUrl() + "/admin/realms/" + realm.name + "/connect/encryption";
+        assertEquals(401, Http.get(encryption, null).status(), "not without a token");
         assertEquals(403, Http.get(encryption, realm.alice()).status(), "not for a person");
         assertEquals(403, Http.postForm(encryption + "/rewrap", Map.of(), realm.alice()).status());
         JsonNode status = realm.admin().get("/" + realm.name + "/connect/encryption").json();
         assertEquals(newKid, status.get("primary_key_id").asText(), status::toString);
         assertTrue(status.get("connections_on_older_keys").asLong() >= 1, status::toString);
         assertFalse(status.get("done").asBoolean());
+        int badRows = realm.admin().post("/" + realm.name + "/connect/encryption/rewrap?max_rows=lots", Map.of()).status();
+        assertTrue(badRows >= 400 && badRows < 500, "a malformed max_rows is refused: " + badRows);
+        assertEquals(status.get("connections_on_older_keys").asLong(), realm.admin()
+                .get("/" + realm.name + "/connect/encryption").json().get("connections_on_older_keys").asLong(), "nothing moved");
         Http.Resp moved = realm.admin().post("/" + realm.name + "/connect/encryption/rewrap", Map.of());
         assertEquals(200, moved.status(), moved::toString);
         assertTrue(moved.json().get("done").asBoolean(), moved::toString);

@@ -1,6 +1,7 @@
 package io.kcconnections.connect.catalog;
 
 import io.kcconnections.connect.spi.template.ClientAuthMethod;
+import java.net.URI;
 import java.util.Locale;
 import io.kcconnections.connect.config.VaultReference;
 import io.kcconnections.connect.net.HostPolicy;
@@ -376,7 +377,7 @@ public final class ResolvedProvider {
      */
     public String tokenOrigin() {
         try {
-            java.net.URI u = java.net.URI.create(tokenUrl);
+            URI u = URI.create(tokenUrl);
             return u.getScheme() + "://" + u.getHost();
         } catch (RuntimeException e) {
             return tokenUrl;

@@ -102,7 +102,7 @@ public final class ConnectService implements Provider {
 
     /** The key ring for a realm (vault references resolve per realm). */
     public KeyRing keyRing(RealmModel realm) throws KeyRingSource.KeyUnavailableException {
-        return runtime.keys().ring(session, realm);
+        return runtime.keys().ring();
     }
 
     /** The key ring of the request's realm; 503 {@code encryption_unavailable} without a key. */

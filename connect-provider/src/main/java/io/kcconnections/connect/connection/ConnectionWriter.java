@@ -1,5 +1,6 @@
 package io.kcconnections.connect.connection;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -67,7 +68,7 @@ public final class ConnectionWriter {
         String appClient = app == null ? null : app.getId();
         Connections store = Stores.connections(session);
         Connection existing = store.find(realm.getId(), provider.name(), cid).orElse(null);
-        metadata = new java.util.LinkedHashMap<>(metadata);
+        metadata = new LinkedHashMap<>(metadata);
         metadata.put(ResolvedProvider.TOKEN_ORIGIN, provider.tokenOrigin());
         long now = System.currentTimeMillis();
         Long refreshAt = TokenCodec.refreshAt(tokens.expiresAt(), tokens.refreshToken() != null,

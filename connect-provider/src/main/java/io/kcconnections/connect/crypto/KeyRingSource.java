@@ -4,8 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.kcconnections.connect.config.VaultReference;
-import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.RealmModel;
 
 /**
  * Turns the configured key texts into the server's {@link KeyRing}, once, at start-up. The key is the server's, the
@@ -37,12 +35,11 @@ public final class KeyRingSource {
     }
 
     /**
-     * The ring; the same for every realm (the parameters name where it is used, for callers' symmetry with other
-     * per-realm lookups).
+     * The ring, the same for every realm.
      *
      * @throws KeyUnavailableException with a reason fit for logs and error responses
      */
-    public KeyRing ring(KeycloakSession session, RealmModel realm) throws KeyUnavailableException {
+    public KeyRing ring() throws KeyUnavailableException {
         if (ring == null) {
             throw new KeyUnavailableException(problem);
         }

@@ -90,7 +90,7 @@ public final class McpConnect {
         }
         KeyRing ring;
         try {
-            ring = keys.ring(session, realm);
+            ring = keys.ring();
         } catch (KeyRingSource.KeyUnavailableException e) {
             throw new FetchException(503, "encryption_unavailable", "token encryption is not configured on this server");
         }
@@ -245,7 +245,7 @@ public final class McpConnect {
         String issuer = reg.issuer();
         String secret;
         try {
-            secret = reg.clientSecretCiphertext() == null ? null : keys.ring(session, realm).decrypt(reg.clientSecretCiphertext(),
+            secret = reg.clientSecretCiphertext() == null ? null : keys.ring().decrypt(reg.clientSecretCiphertext(),
                     TokenCodec.aad(realm.getId(), reg.id(), ClientRegistration.SECRET));
         } catch (KeyRingSource.KeyUnavailableException | KeyRing.DecryptionException e) {
             LOG.errorf("realm %s: the registration at %s cannot be decrypted: %s", realm.getName(),

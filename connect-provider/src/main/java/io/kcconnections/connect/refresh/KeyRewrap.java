@@ -176,7 +176,7 @@ public final class KeyRewrap implements Runnable {
 
     private KeyRing ring() {
         try {
-            return keys.ring(null, null);
+            return keys.ring();
         } catch (KeyRingSource.KeyUnavailableException e) {
             return null;
         }

@@ -258,7 +258,7 @@ public final class Refresher {
         String refreshToken;
         boolean clientCredentials = c.grant().type() == GrantType.CLIENT_CREDENTIALS;
         try {
-            ring = keys.ring(session, realm);
+            ring = keys.ring();
             refreshToken = clientCredentials ? null : TokenCodec.refreshToken(ring, c);
         } catch (KeyRingSource.KeyUnavailableException | KeyRing.DecryptionException e) {
             LOG.errorf("connection %s: cannot decrypt its refresh token: %s", c.id(), e.getMessage());
@@ -388,7 +388,7 @@ public final class Refresher {
     }
 
     KeyRing keyRing(KeycloakSession session, RealmModel realm) throws KeyRingSource.KeyUnavailableException {
-        return keys.ring(session, realm);
+        return keys.ring();
     }
 
     OAuthClient oauth(KeycloakSession session) {

@@ -41,8 +41,6 @@ public interface ClientRegistrations {
 
     boolean delete(String id);
 
-    long count(String realmId);
-
     /** How many of the realm's clients Keycloak registered itself (the realm's quota counts these). */
     long countDynamic(String realmId);
 

@@ -2,9 +2,11 @@ package io.kcconnections.connect.store;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 
 /** {@link ClientRegistrations} on Keycloak's JPA persistence unit. */
 final class JpaClientRegistrations implements ClientRegistrations {
@@ -106,12 +108,6 @@ final class JpaClientRegistrations implements ClientRegistrations {
                 .executeUpdate() == 1;
     }
 
-    @Override
-    public long count(String realmId) {
-        return em.createQuery("select count(r) from ConnectClientRegistration r where r.realmId = :realmId", Long.class)
-                .setParameter("realmId", realmId).getSingleResult();
-    }
-
     /** The realm's registrations, oldest first. */
     @Override
     public List<ClientRegistration> list(String realmId) {
@@ -157,9 +153,9 @@ final class JpaClientRegistrations implements ClientRegistrations {
 
     @Override
     public boolean rewrap(ClientRegistration old, String keyId, String secret, String registrationToken) {
-        ClientRegistrationEntity e = em.find(ClientRegistrationEntity.class, old.id(), jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
-        if (e == null || !java.util.Objects.equals(e.getClientSecret(), old.clientSecretCiphertext())
-                || !java.util.Objects.equals(e.getRegistrationToken(), old.registrationTokenCiphertext())) {
+        ClientRegistrationEntity e = em.find(ClientRegistrationEntity.class, old.id(), LockModeType.PESSIMISTIC_WRITE);
+        if (e == null || !Objects.equals(e.getClientSecret(), old.clientSecretCiphertext())
+                || !Objects.equals(e.getRegistrationToken(), old.registrationTokenCiphertext())) {
             return false;
         }
         e.setClientSecret(secret);

@@ -18,7 +18,7 @@ class KeyRingSourceTest {
     void aPlainKeyIsTheSameRingForEveryRealm() throws Exception {
         KeyRingSource s = new KeyRingSource(KEY, List.of());
         assertNull(s.check());
-        assertNotNull(s.ring(null, null));
+        assertNotNull(s.ring());
     }
 
     @Test
@@ -27,7 +27,7 @@ class KeyRingSourceTest {
                 new KeyRingSource(KEY, List.of("${vault.old_kek}")))) {
             assertNotNull(s.check());
             assertTrue(s.check().contains("${vault.…} reference"), s.check());
-            assertThrows(KeyRingSource.KeyUnavailableException.class, () -> s.ring(null, null));
+            assertThrows(KeyRingSource.KeyUnavailableException.class, () -> s.ring());
         }
     }
 

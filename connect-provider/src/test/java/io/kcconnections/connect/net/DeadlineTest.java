@@ -1,6 +1,5 @@
 package io.kcconnections.connect.net;
 
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -26,18 +25,7 @@ class DeadlineTest {
     @BeforeEach
     void start() throws Exception {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/drip", ex -> {
-            ex.sendResponseHeaders(200, 0);
-            try (OutputStream out = ex.getResponseBody()) {
-                for (int i = 0; i < 100; i++) {
-                    out.write('x');
-                    out.flush();
-                    Thread.sleep(100);
-                }
-            } catch (Exception e) {
-                // the client went away
-            }
-        });
+        server.createContext("/drip", DripFeed.of(100, 100));
         server.createContext("/prompt", ex -> {
             byte[] b = "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
             ex.getResponseHeaders().add("Retry-After", "7");

@@ -1,6 +1,5 @@
 package io.kcconnections.connect.net;
 
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Executors;
 
@@ -26,18 +25,7 @@ class GuardedFetchDeadlineTest {
     @BeforeEach
     void start() throws Exception {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/drip", ex -> {
-            ex.sendResponseHeaders(200, 0);
-            try (OutputStream out = ex.getResponseBody()) {
-                for (int i = 0; i < 40; i++) {
-                    out.write(' ');
-                    out.flush();
-                    Thread.sleep(500);
-                }
-            } catch (Exception e) {
-                // the client went away
-            }
-        });
+        server.createContext("/drip", DripFeed.of(40, 500));
         server.createContext("/slow-redirect/", ex -> {
             int n = Integer.parseInt(ex.getRequestURI().getPath().substring("/slow-redirect/".length()));
             try {
