@@ -207,47 +207,62 @@ public final class Bench {
     // ---------------------------------------------------------------------------------------------------- refresher
 
     private void refresher(FixedLatencyProvider provider, List<Mem> memory) throws Exception {
-        int[] sizes = full ? new int[]{1_000, 10_000, 100_000} : quick ? new int[]{1_000} : new int[]{1_000, 10_000};
+        // {provider latency ms, due connections}; --full adds 10k at 200 ms and 100k at 50 ms.
+        long[][] runs = full ? new long[][]{{50, 1_000}, {50, 10_000}, {200, 1_000}, {200, 10_000}, {50, 100_000}}
+                : quick ? new long[][]{{50, 1_000}} : new long[][]{{50, 1_000}, {50, 10_000}, {200, 1_000}};
         boolean pg = kc.db().kind().equals("postgres");
-        md.append("### Refresher (provider latency ").append(LATENCY_MILLIS).append(" ms, refresh-concurrency ")
-                .append(REFRESH_CONCURRENCY).append(", refresh-page-size ").append(REFRESH_PAGE).append(")\n\n");
-        md.append("| due connections | seeding s | pass s | refreshed | failed | provider calls | refreshes/s | latency-bound s | efficiency | transactions / conn | rows written / conn |\n");
-        md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-        for (int n : sizes) {
-            String prefix = "due" + n + "-";
+        int cores = Runtime.getRuntime().availableProcessors();
+        md.append("### Refresher (refresh-concurrency ").append(REFRESH_CONCURRENCY).append(", refresh-page-size ")
+                .append(REFRESH_PAGE).append(")\n\n");
+        md.append("| provider latency ms | due connections | seeding s | pass s | refreshed | failed | provider calls | refreshes/s"
+                + " | latency-bound s | efficiency | server CPU ms / refresh | CPU-bound refreshes/s | transactions / conn"
+                + " | rows written / conn |\n");
+        md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (long[] run : runs) {
+            long latency = run[0];
+            int n = (int) run[1];
+            provider.latency(latency);
+            String prefix = "due" + latency + "-" + n + "-";
             long now = System.currentTimeMillis();
             long t0 = System.nanoTime();
             try (Connection db = kc.jdbc()) {
                 new Seeder(TestServer.ENCRYPTION_KEY).insert(db, realmId, userIds, prefix, 0, n, now + 120_000, now - 1000, true);
             }
             double seedSeconds = (System.nanoTime() - t0) / 1e9;
-            memory.add(mem.sample("after seeding " + n + " due connections"));
+            memory.add(mem.sample("after seeding " + n + " due connections (" + latency + " ms)"));
             long[] before = pg ? pgStats() : null;
             provider.refreshes.set(0);
-            log("refresh pass over " + n + " due connections");
+            log("refresh pass over " + n + " due connections, provider latency " + latency + " ms");
+            double cpu0 = mem.serverCpuSeconds();
             long p0 = System.nanoTime();
             JsonNode r = refreshPass();
             double passSeconds = (System.nanoTime() - p0) / 1e9;
+            double cpuMillis = (mem.serverCpuSeconds() - cpu0) * 1000;
             long[] after = pg ? pgStats() : null;
-            memory.add(mem.sample("after the pass over " + n));
+            memory.add(mem.sample("after the pass over " + n + " (" + latency + " ms)"));
             int refreshed = r.get("refreshed").asInt();
-            double bound = n * (LATENCY_MILLIS / 1000.0) / REFRESH_CONCURRENCY;
+            double bound = n * (latency / 1000.0) / REFRESH_CONCURRENCY;
             String tx = "n/a";
             String rows = "n/a";
             if (pg) {
                 tx = String.format(Locale.ROOT, "%.2f", (after[0] - before[0]) / (double) n);
                 rows = String.format(Locale.ROOT, "%.2f", (after[1] - before[1]) / (double) n);
             }
-            md.append(String.format(Locale.ROOT, "| %d | %.1f | %.2f | %d | %d | %d | %.0f | %.2f | %.2f | %s | %s |%n", n,
-                    seedSeconds, passSeconds, refreshed, r.get("failed").asInt(), provider.refreshes.get(),
-                    refreshed / passSeconds, bound, bound / passSeconds, tx, rows));
+            double cpuPer = cpuMillis / Math.max(1, refreshed);
+            md.append(String.format(Locale.ROOT, "| %d | %d | %.1f | %.2f | %d | %d | %d | %.0f | %.2f | %.2f | %s | %s | %s | %s |%n",
+                    latency, n, seedSeconds, passSeconds, refreshed, r.get("failed").asInt(), provider.refreshes.get(),
+                    refreshed / passSeconds, bound, bound / passSeconds,
+                    cpuMillis < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", cpuPer),
+                    cpuMillis < 0 ? "n/a" : String.format(Locale.ROOT, "%.0f", cores * 1000 / cpuPer), tx, rows));
             try (Connection db = kc.jdbc()) {
                 Seeder.delete(db, realmId, prefix);
             }
         }
         md.append("\nThe pass is started with `POST /admin/realms/").append(REALM)
                 .append("/connect/refresh` and timed from the request to the answer; efficiency = latency-bound time"
-                        + " (N × latency / concurrency) / pass time.");
+                        + " (N × latency / concurrency) / pass time. Server CPU: the Keycloak JVM's user + system CPU"
+                        + " time over the pass (every thread of it); CPU-bound refreshes/s = ").append(cores)
+                .append(" cores ÷ that, the most this machine could do with the provider answering at once.");
         if (pg) {
             md.append(" Transactions and rows written come from `pg_stat_database` (the whole database, so Keycloak's"
                     + " own traffic during the pass is included).");

@@ -25,7 +25,7 @@ final class FixedLatencyProvider implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private final long latencyMillis;
+    private volatile long latencyMillis;
     final AtomicLong refreshes = new AtomicLong();
     final AtomicLong refused = new AtomicLong();
 
@@ -35,6 +35,11 @@ final class FixedLatencyProvider implements AutoCloseable {
         server.setExecutor(pool);
         server.createContext("/token", this::token);
         server.start();
+    }
+
+    /** Changes the delay of the answers from now on. */
+    void latency(long millis) {
+        this.latencyMillis = millis;
     }
 
     String baseUrl() {

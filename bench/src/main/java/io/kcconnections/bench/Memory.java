@@ -81,11 +81,17 @@ final class Memory {
         // the largest pass: what it kept (target: live heap grows by < 50 MiB across a 10k pass)
         Mem before = null;
         Mem after = null;
+        long largest = -1;
         for (int i = 1; i < points.size(); i++) {
-            if (points.get(i).when().startsWith("after the pass over ") && points.get(i - 1).liveBytes() >= 0
+            String when = points.get(i).when();
+            if (when.startsWith("after the pass over ") && points.get(i - 1).liveBytes() >= 0
                     && points.get(i).liveBytes() >= 0) {
-                before = points.get(i - 1);
-                after = points.get(i);
+                long n = Long.parseLong(when.substring("after the pass over ".length()).split(" ")[0]);
+                if (n > largest) {
+                    largest = n;
+                    before = points.get(i - 1);
+                    after = points.get(i);
+                }
             }
         }
         if (before == null) {
@@ -109,6 +115,14 @@ final class Memory {
             md.append(String.format(Locale.ROOT, "| `%s` | %+d | %+.0f |%n", e.getKey(), e.getValue()[0], e.getValue()[1] / 1024.0));
         }
         md.append("\n</details>\n\n");
+    }
+
+    /** The server JVM's CPU time so far (user + system, every thread), in seconds; -1 when unknown. */
+    double serverCpuSeconds() {
+        if (serverPid < 0) {
+            return -1;
+        }
+        return ProcessHandle.of(serverPid).flatMap(h -> h.info().totalCpuDuration()).map(d -> d.toNanos() / 1e9).orElse(-1.0);
     }
 
     /** The server JVM (kc.sh runs it as a child of this process). */

@@ -1,5 +1,7 @@
 package io.kcconnections.connect.refresh;
 
+import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,8 +50,6 @@ import org.keycloak.models.utils.KeycloakModelUtils;
 public final class Refresher {
 
     private static final Logger LOG = Logger.getLogger(Refresher.class);
-    private static final long BACKOFF_BASE_MILLIS = 30_000;
-    private static final long BACKOFF_CAP_MILLIS = 3_600_000;
 
     private final KeycloakSessionFactory sessionFactory;
     private final ConnectSettings settings;
@@ -234,8 +234,80 @@ public final class Refresher {
         }
     }
 
-    /** Calls the provider for a connection this caller holds the lease of, and writes the result back. */
+    /**
+     * The background pass's refresh of a connection it has claimed: like {@link #refreshClaimed}, but a successful
+     * provider call is handed to {@code deferTo} for a batched write ({@link WriteBack}) and null is returned; local
+     * token reads of the connection wait until that write lands. Failures are written at once and returned.
+     */
+    Outcome prepareClaimed(KeycloakSession session, RealmModel realm, Connection claimed, String owner,
+                           Consumer<WriteBack.Ready> deferTo) {
+        CompletableFuture<Outcome> mine = new CompletableFuture<>();
+        if (inflight.putIfAbsent(claimed.id(), mine) != null) {
+            // A local read is refreshing it already: give the claim back and let that attempt decide.
+            release(claimed, owner, session, realm);
+            return new Busy(claimed);
+        }
+        boolean deferred = false;
+        try {
+            Outcome o = refreshLeased(session, realm, claimed, owner, r -> deferTo.accept(
+                    new WriteBack.Ready(r.claimed(), r.owner(), r.columns(), r.tookNanos(), r.at(), mine)));
+            deferred = o == null;
+            if (!deferred) {
+                mine.complete(o);
+            }
+            return o;
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            if (!deferred) {
+                inflight.remove(claimed.id(), mine);
+            }
+        }
+    }
+
+    /** What a write-back did ({@code after}: the row as written, null when the lease was lost): metrics and events. */
+    Outcome landed(WriteBack.Ready r, Connection after, KeycloakSession session, RealmModel realm) {
+        Connection c = r.claimed();
+        if (after == null) {
+            LOG.warnf("connection %s: lost its refresh lease before writing back; the result was discarded", c.id());
+            metrics.refresh(c.provider(), "lease_lost", r.tookNanos());
+            return new Busy(read(c.id()));
+        }
+        metrics.refresh(c.provider(), "success", r.tookNanos());
+        if (c.status() != ConnectionStatus.ACTIVE) {
+            LOG.infof("connection %s (%s) recovered: active again", c.id(), c.provider());
+            if (session != null) {
+                ConnectEvents.recovered(session, realm, c.userId(), c.provider(), c.connectionId());
+            } else {
+                KeycloakModelUtils.runJobInTransaction(sessionFactory, s -> {
+                    RealmModel rm = s.realms().getRealm(c.realmId());
+                    if (rm != null) {
+                        s.getContext().setRealm(rm);
+                        ConnectEvents.recovered(s, rm, c.userId(), c.provider(), c.connectionId());
+                    }
+                });
+            }
+        }
+        return new Refreshed(after, true);
+    }
+
+    /** Completes a deferred refresh's single flight once its write-back has landed (or failed). */
+    void settle(WriteBack.Ready r, Outcome o) {
+        r.flight().complete(o);
+        inflight.remove(r.claimed().id(), r.flight());
+    }
+
     private Outcome refreshLeased(KeycloakSession session, RealmModel realm, Connection c, String owner) {
+        return refreshLeased(session, realm, c, owner, null);
+    }
+
+    /**
+     * Calls the provider for a connection this caller holds the lease of, and writes the result back, or hands a
+     * success to {@code deferTo} (then returns null).
+     */
+    private Outcome refreshLeased(KeycloakSession session, RealmModel realm, Connection c, String owner,
+                                  Consumer<WriteBack.Ready> deferTo) {
         ResolvedProvider provider = providers.forConnection(session, realm, c);
         if (c.status() == ConnectionStatus.PENDING) {
             return DevicePolls.poll(this, session, realm, c, owner, provider);
@@ -298,45 +370,17 @@ public final class Refresher {
                 TokenCodec.merge(c.tokens().metadata(), tokens.captured()),
                 TokenCodec.refreshAt(tokens.expiresAt(), hasRefresh, settings.refreshWindowSeconds(),
                         provider.template().idleRefreshDays())), refreshToken);
-        boolean written = inTx(s -> Stores.leases(s).completeRefresh(c.id(), owner, cols, now));
-        Connection after = read(c.id());
-        if (!written) {
-            LOG.warnf("connection %s: lost its refresh lease before writing back; the result was discarded", c.id());
-            metrics.refresh(c.provider(), "lease_lost", took);
-            return new Busy(after);
+        WriteBack.Ready ready = new WriteBack.Ready(c, owner, cols, took, now, null);
+        if (deferTo != null) {
+            deferTo.accept(ready);
+            return null;
         }
-        metrics.refresh(c.provider(), "success", took);
-        if (c.status() != ConnectionStatus.ACTIVE) {
-            LOG.infof("connection %s (%s) recovered: active again", c.id(), c.provider());
-            ConnectEvents.recovered(session, realm, c.userId(), c.provider(), c.connectionId());
-        }
-        return new Refreshed(after, true);
+        Connection after = inTx(s -> Stores.leases(s).completeRefreshes(List.of(ready.completion()))).get(c.id());
+        return landed(ready, after, session, realm);
     }
 
     private Outcome fail(KeycloakSession session, RealmModel realm, Connection c, String owner, ProviderCallException e) {
-        long now = System.currentTimeMillis();
-        ConnectionStatus status;
-        Long refreshAt;
-        int failures = c.state().failureCount() + 1;
-        if (e.kind() == ProviderCallException.Kind.PERMANENT) {
-            status = ConnectionStatus.NEEDS_REAUTH;
-            refreshAt = null;
-            LOG.infof("connection %s (%s) needs a new consent: %s", c.id(), c.provider(), e.getMessage());
-        } else {
-            status = ConnectionStatus.DEGRADED;
-            refreshAt = now + backoffMillis(failures, e.retryAfterSeconds());
-            LOG.infof("connection %s (%s) refresh failed (%s), attempt %d; next try in %d s", c.id(), c.provider(),
-                    e.getMessage(), failures, (refreshAt - now) / 1000);
-        }
-        boolean written = inTx(s -> Stores.leases(s).failRefresh(c.id(), owner, status, e.code(), failures, refreshAt, now));
-        if (written) {
-            if (status == ConnectionStatus.NEEDS_REAUTH) {
-                ConnectEvents.needsReauth(session, realm, c.userId(), c.provider(), c.connectionId(), e.code());
-            } else {
-                ConnectEvents.refreshFailed(session, realm, c.userId(), c.provider(), c.connectionId(), e.code(), failures);
-            }
-        }
-        return new Failed(read(c.id()), e);
+        return RefreshFailures.record(this, session, realm, c, owner, e);
     }
 
     /** The provider's refresh margin when its template sets one, else the server's. */
@@ -344,17 +388,6 @@ public final class Refresher {
         ResolvedProvider p = providers.find(session, realm, c.provider());
         Integer perProvider = p == null ? null : p.template().refreshMarginSeconds();
         return (perProvider != null ? perProvider : settings.refreshMarginSeconds()) * 1000L;
-    }
-
-    /** Exponential backoff with ±20% jitter, never sooner than the provider's Retry-After. */
-    static long backoffMillis(int failures, Long retryAfterSeconds) {
-        long exp = BACKOFF_BASE_MILLIS << Math.min(failures - 1, 16);
-        long b = Math.min(exp, BACKOFF_CAP_MILLIS);
-        b = (long) (b * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
-        if (retryAfterSeconds != null) {
-            b = Math.max(b, retryAfterSeconds * 1000);
-        }
-        return b;
     }
 
     /** Gives a lease back, restoring the row's refresh time. */

@@ -29,6 +29,8 @@ import jakarta.persistence.Version;
                 query = "delete from ConnectConnection c where c.realmId = :realmId and c.ownerClient = :ownerClient"),
         @NamedQuery(name = "ConnectConnection.deleteByRealm",
                 query = "delete from ConnectConnection c where c.realmId = :realmId"),
+        @NamedQuery(name = "ConnectConnection.byIds",
+                query = "select c from ConnectConnection c where c.id in :ids order by c.id"),
         @NamedQuery(name = "ConnectConnection.due",
                 query = "select c from ConnectConnection c where c.refreshAt <= :now order by c.refreshAt"),
         @NamedQuery(name = "ConnectConnection.duePending",

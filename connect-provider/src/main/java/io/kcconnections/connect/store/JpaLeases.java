@@ -1,7 +1,9 @@
 package io.kcconnections.connect.store;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
@@ -65,10 +67,54 @@ final class JpaLeases implements Leases {
     }
 
     @Override
-    public boolean completeRefresh(String id, String owner, TokenColumns t, long now) {
-        return RowUpdate.of(em, changes, id).tokensKeepingRefresh(t).set("status", ConnectionStatus.ACTIVE.id())
-                .clear("statusReason").set("failureCount", 0).set("lastRefreshAt", now).releaseLease().versioned(now)
-                .leasedBy(owner).ran();
+    public Map<String, Connection> completeRefreshes(List<Completion> completions) {
+        if (completions.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Completion> byId = new HashMap<>();
+        completions.forEach(c -> byId.put(c.id(), c));
+        // Locked in id order, so two batches never wait on each other crosswise.
+        List<ConnectionEntity> rows = em.createNamedQuery("ConnectConnection.byIds", ConnectionEntity.class)
+                .setParameter("ids", byId.keySet()).setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList();
+        List<ConnectionEntity> written = new ArrayList<>();
+        for (ConnectionEntity e : rows) {
+            Completion c = byId.get(e.getId());
+            if (c == null || !c.owner().equals(e.getLeaseOwner())) {
+                continue;
+            }
+            write(e, c.tokens(), c.now());
+            written.add(e);
+            if (changes != null) {
+                changes.row(e.getId());
+            }
+        }
+        em.flush();
+        Map<String, Connection> out = new HashMap<>();
+        written.forEach(e -> out.put(e.getId(), Rows.toModel(e)));
+        return out;
+    }
+
+    /** A refresh's columns on a row: a null refresh-token ciphertext keeps the stored one; the lease is released. */
+    private static void write(ConnectionEntity e, TokenColumns t, long now) {
+        if (t.refreshTokenCiphertext() != null) {
+            e.setRefreshToken(t.refreshTokenCiphertext());
+        }
+        e.setAccessToken(t.accessTokenCiphertext());
+        e.setRawToken(t.rawTokenCiphertext());
+        e.setKeyId(t.keyId());
+        e.setTokenType(t.tokenType());
+        e.setScopes(Rows.joinScopes(t.scopes()));
+        e.setMetadata(Rows.writeMetadata(t.metadata()));
+        e.setExpiresAt(t.expiresAt());
+        e.setRefreshAt(t.refreshAt());
+        e.setStatus(ConnectionStatus.ACTIVE.id());
+        e.setStatusReason(null);
+        e.setFailureCount(0);
+        e.setLastRefreshAt(now);
+        e.setLeaseOwner(null);
+        e.setLeaseUntil(null);
+        e.setUpdatedAt(now);
+        e.setVersion(e.getVersion() + 1);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.kcconnections.connect.store;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Refresh leases: a node claims a connection before calling its provider and writes the result back only while the
@@ -19,8 +20,17 @@ public interface Leases {
      */
     List<Connection> claimDue(String realmId, String owner, long now, long leaseUntil, int limit);
 
-    /** Writes a refreshed token set, if this owner still holds the lease; releases the lease. */
-    boolean completeRefresh(String id, String owner, TokenColumns tokens, long now);
+    /** A refreshed token set for one leased row, stamped {@code now}. */
+    record Completion(String id, String owner, TokenColumns tokens, long now) {
+    }
+
+    /**
+     * Writes refreshed token sets, each only if its owner still holds the row's lease, and releases those leases: one
+     * locking read of the rows and one batched flush for the lot.
+     *
+     * @return the rows as written, by row id (a row whose lease was lost, or that was removed, is absent)
+     */
+    Map<String, Connection> completeRefreshes(List<Completion> completions);
 
     /** Records a failed refresh, if this owner still holds the lease; releases the lease. */
     boolean failRefresh(String id, String owner, ConnectionStatus status, String reason, int failureCount,

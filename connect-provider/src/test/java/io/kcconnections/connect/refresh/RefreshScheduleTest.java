@@ -41,13 +41,13 @@ class RefreshScheduleTest {
     @Test
     void backoffGrowsExponentiallyWithJitterAndHonoursRetryAfter() {
         for (int i = 0; i < 50; i++) {
-            long b1 = Refresher.backoffMillis(1, null);
+            long b1 = RefreshFailures.backoffMillis(1, null);
             assertTrue(b1 >= 24_000 && b1 <= 36_000, "first backoff " + b1);
-            long b3 = Refresher.backoffMillis(3, null);
+            long b3 = RefreshFailures.backoffMillis(3, null);
             assertTrue(b3 >= 96_000 && b3 <= 144_000, "third backoff " + b3);
-            long capped = Refresher.backoffMillis(40, null);
+            long capped = RefreshFailures.backoffMillis(40, null);
             assertTrue(capped <= 3_600_000 * 1.2 + 1 && capped >= 3_600_000 * 0.8 - 1, "capped " + capped);
-            assertTrue(Refresher.backoffMillis(1, 600L) >= 600_000, "Retry-After wins when longer");
+            assertTrue(RefreshFailures.backoffMillis(1, 600L) >= 600_000, "Retry-After wins when longer");
         }
     }
 }
