@@ -29,6 +29,12 @@ final class FixedLatencyProvider implements AutoCloseable {
     final AtomicLong refreshes = new AtomicLong();
     final AtomicLong refused = new AtomicLong();
 
+    static {
+        // The JDK server writes an answer's headers and body in two segments; with Nagle's algorithm on its socket the
+        // body waits for the client's delayed ACK (about 40 ms on Linux), which would add that to every refresh.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     FixedLatencyProvider(long latencyMillis) throws IOException {
         this.latencyMillis = latencyMillis;
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 512);

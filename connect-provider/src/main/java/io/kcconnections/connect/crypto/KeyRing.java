@@ -29,6 +29,14 @@ public final class KeyRing {
     private static final int IV_BYTES = 12;
     private static final int TAG_BITS = 128;
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** One AES-GCM cipher per thread, initialised afresh (key, IV) for every value: no provider lookup per value. */
+    private static final ThreadLocal<Cipher> GCM = ThreadLocal.withInitial(() -> {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is not available", e);
+        }
+    });
 
     private final String primaryId;
     private final Map<String, SecretKeySpec> keys;
@@ -97,7 +105,7 @@ public final class KeyRing {
         try {
             byte[] iv = new byte[IV_BYTES];
             RANDOM.nextBytes(iv);
-            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher c = GCM.get();
             c.init(Cipher.ENCRYPT_MODE, keys.get(primaryId), new GCMParameterSpec(TAG_BITS, iv));
             c.updateAAD(aad.getBytes(StandardCharsets.UTF_8));
             byte[] ct = c.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
@@ -146,7 +154,7 @@ public final class KeyRing {
             if (in.length < IV_BYTES + TAG_BITS / 8) {
                 throw new DecryptionException("ciphertext too short");
             }
-            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher c = GCM.get();
             c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, in, 0, IV_BYTES));
             c.updateAAD(aad.getBytes(StandardCharsets.UTF_8));
             byte[] pt = c.doFinal(in, IV_BYTES, in.length - IV_BYTES);
