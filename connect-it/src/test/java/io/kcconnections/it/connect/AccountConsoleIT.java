@@ -87,6 +87,7 @@ class AccountConsoleIT {
             assertEquals("Active", status.getText().trim());
             assertTrue(item.getText().contains(upstreamPerson[0]), "the upstream account is shown: " + item.getText());
             assertTrue(item.getText().contains("profile"), "the scopes are shown: " + item.getText());
+            assertTrue(item.getText().contains("account-console"), "the app that made it: " + item.getText());
             wait.until(d -> d.getPageSource().contains("The service is connected."));
             assertFalse(driver.getCurrentUrl().contains("success="), "the answer is dropped from the address bar");
             assertEquals(1, driver.findElements(By.cssSelector("[data-testid=kcc-connection]")).size());
@@ -98,6 +99,7 @@ class AccountConsoleIT {
             assertEquals(1, conns.size(), conns::toString);
             String cid = conns.get(0).get("connection_id").asText();
             assertEquals(cid, item.getAttribute("data-connection-id"));
+            assertEquals("account-console", conns.get(0).get("app").asText(), "made by the console's own client");
             String reader = realm.serviceToken("demo-backend", "demo-backend-secret");
             Http.Resp t = Connect.token(realm, reader, cid, "keycloak");
             assertEquals(200, t.status(), t::toString);
