@@ -7,6 +7,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kcconnections.it.harness.Chromium;
 import io.kcconnections.it.harness.Connect;
+import io.kcconnections.it.harness.Db;
 import io.kcconnections.it.harness.FreshRealm;
 import io.kcconnections.it.harness.Http;
 import io.kcconnections.it.harness.SecretLedger;
@@ -125,6 +126,51 @@ class AccountConsoleIT {
         } finally {
             driver.quit();
         }
+    }
+
+    @Test
+    @DisplayName("in Chromium: reconnecting in the account console a connection an app made keeps it that app's: the app"
+            + " still reads its token, the console shows it made by the app")
+    void reconnectKeepsTheApp() throws Exception {
+        Chromium.assumeInstalled();
+        String alice = realm.alice();
+        String[] upstreamPerson = realm.upstreamUser();
+        assertEquals("true", Http.queryParam(Connect.connect(realm, alice, "keycloak", "app-made", upstreamPerson), "success"));
+        Db.update("update CONNECT_CONNECTION set STATUS = 'needs_reauth', STATUS_REASON = 'invalid_grant' where ID = ?",
+                Db.row(realm.name, "app-made").get("ID"));
+
+        WebDriver driver = Chromium.start();
+        try {
+            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60));
+            driver.get(realm.url("/account/connected-services"));
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username"))).sendKeys("alice");
+            driver.findElement(By.id("password")).sendKeys("alice");
+            driver.findElement(By.id("kc-login")).click();
+
+            WebElement item = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-testid=kcc-connection]")));
+            assertEquals("needs_reauth", item.findElement(By.cssSelector("[data-testid=kcc-status]")).getAttribute("data-status"));
+            assertEquals("Needs reconnect", item.findElement(By.cssSelector("[data-testid=kcc-status]")).getText().trim());
+            assertTrue(item.findElement(By.cssSelector("[data-testid=kcc-status-reason]")).getText().contains("invalid_grant"));
+            assertTrue(item.getText().contains("demo-app"), "made by demo-app: " + item.getText());
+            Chromium.screenshot(driver, "account-connected-services-needs-reconnect");
+
+            item.findElement(By.cssSelector("[data-testid=kcc-reconnect]")).click();
+            wait.until(ExpectedConditions.urlContains(UPSTREAM + "/"));
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username"))).sendKeys(upstreamPerson[0]);
+            driver.findElement(By.id("password")).sendKeys(upstreamPerson[1]);
+            driver.findElement(By.id("kc-login")).click();
+            wait.until(d -> d.getPageSource().contains("The service is connected."));
+            WebElement again = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                    By.cssSelector("[data-testid=kcc-connection] [data-status=active]")));
+            assertEquals("Active", again.getText().trim());
+            assertTrue(driver.findElement(By.cssSelector("[data-testid=kcc-connection]")).getText().contains("demo-app"));
+        } finally {
+            driver.quit();
+        }
+        JsonNode c = Http.get(realm.url("/connect/connections/app-made?provider=keycloak"), alice).json();
+        assertEquals("active", c.get("status").asText(), c::toString);
+        assertEquals("demo-app", c.get("app").asText(), "still the app's");
+        assertEquals(200, Connect.token(realm, alice, "app-made", "keycloak").status(), "the app still reads its token");
     }
 
     private static boolean introspect(String token) {
