@@ -5,7 +5,7 @@ import "../node_modules/@keycloak/keycloak-account-ui/lib/keycloak-account-ui.cs
 import { KeycloakProvider, routes as accountRoutes } from "@keycloak/keycloak-account-ui";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-import { createBrowserRouter, RouteObject, RouterProvider } from "react-router-dom";
+import { createBrowserRouter, Navigate, RouteObject, RouterProvider } from "react-router-dom";
 import { CONNECTED_SERVICES_PATH, ConnectedServices } from "./ConnectedServices";
 import { environment } from "./environment";
 import { i18n } from "./i18n";
@@ -15,7 +15,12 @@ const routes: RouteObject[] = [
   {
     path: decodeURIComponent(new URL(environment.baseUrl).pathname),
     element: <Root />,
-    children: [...accountRoutes, { path: CONNECTED_SERVICES_PATH, element: <ConnectedServices /> }],
+    children: [
+      ...accountRoutes,
+      { path: CONNECTED_SERVICES_PATH, element: <ConnectedServices /> },
+      // As Keycloak's console: an unknown page leads back to the start.
+      { path: "*", element: <Navigate to=".." replace /> },
+    ],
   },
 ];
 
