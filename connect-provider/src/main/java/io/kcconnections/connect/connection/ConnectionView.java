@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.kcconnections.connect.store.Connection;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.RealmModel;
 
 /** How a connection is shown to users and admins: state and identity, never a token. */
 public final class ConnectionView {
@@ -31,6 +33,18 @@ public final class ConnectionView {
         m.put("metadata", c.tokens().metadata());
         m.put("grant_type", c.grant().type().id());
         m.put("has_refresh_token", c.hasRefreshToken());
+        return m;
+    }
+
+    /**
+     * The person's view adds {@code app}: the client id of the app that made the connection, when it was recorded and
+     * the client still exists (else null).
+     */
+    public static Map<String, Object> forOwner(Connection c, RealmModel realm) {
+        Map<String, Object> m = of(c);
+        String app = c.identity().appClient();
+        ClientModel client = app == null ? null : realm.getClientById(app);
+        m.put("app", client == null ? null : client.getClientId());
         return m;
     }
 

@@ -15,6 +15,7 @@ import io.kcconnections.connect.store.TokenCodec;
 import io.kcconnections.connect.store.TokenColumns;
 import org.jboss.logging.Logger;
 import org.keycloak.models.ClientModel;
+import org.keycloak.models.Constants;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
@@ -83,7 +84,7 @@ public final class ConnectionWriter {
             TokenColumns cols = TokenCodec.keepingRefresh(ring, realm.getId(), existing.id(), TokenCodec.encrypt(ring,
                     realm.getId(), existing.id(), tokens, TokenCodec.merge(existing.tokens().metadata(), metadata), refreshAt),
                     keptRefreshToken(ring, existing));
-            store.replaceAfterConsent(existing.id(), appClient, accountId, accountName, cols, now);
+            store.replaceAfterConsent(existing.id(), appAfterReconnect(existing, app), accountId, accountName, cols, now);
             return new Result(null, true);
         }
         if (store.countByUser(realm.getId(), userId) >= connect.settings().maxConnectionsPerUser()) {
@@ -94,6 +95,18 @@ public final class ConnectionWriter {
         store.insert(Connection.consented(id, realm.getId(), userId, appClient, provider.name(), cid, accountId, accountName,
                 cols, now));
         return new Result(null, false);
+    }
+
+    /**
+     * The app a connection made again goes to: the one that connected it again, except that a person reconnecting in
+     * the account console (which only shows and manages connections) leaves it with the app that made it.
+     */
+    static String appAfterReconnect(Connection existing, ClientModel app) {
+        String before = existing.identity().appClient();
+        if (app != null && before != null && Constants.ACCOUNT_CONSOLE_CLIENT_ID.equals(app.getClientId())) {
+            return before;
+        }
+        return app == null ? null : app.getId();
     }
 
     /** The stored refresh token of a connection made again, to keep under the current key; null when unreadable. */

@@ -179,7 +179,8 @@ public class ConnectResource {
     public Response connections(@QueryParam("user_id") String userId) {
         return Responses.handle(() -> {
             Caller caller = Callers.authenticate(session);
-            List<Map<String, Object>> out = connect.access().list(caller, userId).stream().map(ConnectionView::of).toList();
+            List<Map<String, Object>> out = connect.access().list(caller, userId).stream()
+                    .map(c -> ConnectionView.forOwner(c, session.getContext().getRealm())).toList();
             return Responses.json(200, Map.of("connections", out));
         });
     }
@@ -190,7 +191,8 @@ public class ConnectResource {
     public Response connection(@PathParam("connection_id") String connectionId, @QueryParam("provider") String provider) {
         return Responses.handle(() -> {
             Caller caller = Callers.authenticate(session);
-            return Responses.json(200, ConnectionView.of(connect.access().current(caller, connectionId, provider)));
+            return Responses.json(200, ConnectionView.forOwner(connect.access().current(caller, connectionId, provider),
+                    session.getContext().getRealm()));
         });
     }
 
