@@ -61,11 +61,7 @@ class AccountConsoleIT {
 
         WebDriver driver = Chromium.start();
         try {
-            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60));
-            driver.get(realm.url("/account/connected-services"));
-            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username"))).sendKeys("alice");
-            driver.findElement(By.id("password")).sendKeys("alice");
-            driver.findElement(By.id("kc-login")).click();
+            WebDriverWait wait = openSignedIn(driver, "alice");
 
             WebElement empty = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-testid=kcc-empty]")));
             assertTrue(empty.getText().contains("No connected services"), empty.getText());
@@ -141,11 +137,7 @@ class AccountConsoleIT {
 
         WebDriver driver = Chromium.start();
         try {
-            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60));
-            driver.get(realm.url("/account/connected-services"));
-            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username"))).sendKeys("alice");
-            driver.findElement(By.id("password")).sendKeys("alice");
-            driver.findElement(By.id("kc-login")).click();
+            WebDriverWait wait = openSignedIn(driver, "alice");
 
             WebElement item = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-testid=kcc-connection]")));
             assertEquals("needs_reauth", item.findElement(By.cssSelector("[data-testid=kcc-status]")).getAttribute("data-status"));
@@ -191,5 +183,15 @@ class AccountConsoleIT {
         }
         n += realm.admin().get(admin + "/users/" + userId + "/offline-sessions/" + clientUuid).json().size();
         return n;
+    }
+
+    /** Opens the Connected services page and signs in at the realm's login page as {@code user} (password = name). */
+    private WebDriverWait openSignedIn(WebDriver driver, String user) {
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60));
+        driver.get(realm.url("/account/connected-services"));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username"))).sendKeys(user);
+        driver.findElement(By.id("password")).sendKeys(user);
+        driver.findElement(By.id("kc-login")).click();
+        return wait;
     }
 }
