@@ -2,6 +2,8 @@ package io.kcconnections.it.refresh;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -330,5 +332,35 @@ class LifecycleIT {
         assertTrue(text.contains("kc_connect_refresh_duration_seconds_bucket"), "latency histogram");
         assertTrue(text.lines().anyMatch(l -> l.startsWith("kc_connect_token_reads_total") && l.contains("outcome=\"served\"")));
         assertTrue(text.lines().anyMatch(l -> l.startsWith("kc_connect_connections") && l.contains("status=\"active\"")));
+    }
+
+    @Test
+    @Order(10)
+    @DisplayName("a background refresh whose lease another node took over meanwhile writes nothing back")
+    void leaseTakenOverMeanwhile() throws Exception {
+        makeDue("f1");
+        Map<String, Object> before = Db.row(realm.name, "f1");
+        int heldBefore = proxy.held.get();
+        proxy.mode = FaultProxy.Mode.HOLD;
+        CompletableFuture<JsonNode> pass = CompletableFuture.supplyAsync(
+                () -> realm.admin().post("/" + realm.name + "/connect/refresh", Map.of()).json());
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (proxy.held.get() == heldBefore && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(heldBefore + 1, proxy.held.get(), "the pass is waiting for the provider");
+        // Meanwhile its lease ended and another node claimed the row (as after a long stall).
+        Db.update("update CONNECT_CONNECTION set LEASE_OWNER = ?, LEASE_UNTIL = ? where ID = ?", "other-node",
+                System.currentTimeMillis() + 60_000, before.get("ID"));
+        proxy.forwardHeld();
+        JsonNode r = pass.get(30, TimeUnit.SECONDS);
+        assertEquals(1, r.get("claimed").asInt(), r.toString());
+        assertEquals(0, r.get("refreshed").asInt(), r.toString());
+        assertEquals(1, r.get("skipped").asInt(), "counted as left for later: " + r);
+        Map<String, Object> after = Db.row(realm.name, "f1");
+        assertEquals("other-node", after.get("LEASE_OWNER"), "the other node's lease stands");
+        assertEquals(before.get("ACCESS_TOKEN"), after.get("ACCESS_TOKEN"), "the discarded result was not written");
+        assertEquals(before.get("REFRESH_TOKEN"), after.get("REFRESH_TOKEN"));
+        assertEquals(before.get("LAST_REFRESH_AT"), after.get("LAST_REFRESH_AT"));
     }
 }
