@@ -26,7 +26,7 @@ import org.keycloak.events.admin.ResourceType;
 import org.keycloak.models.UserModel;
 
 /**
- * {@code /admin/realms/{realm}/connect/connections} (the realm's, filtered by status, paged) and
+ * {@code /admin/realms/{realm}/connect/connections} (the realm's, filtered by status and provider, paged) and
  * {@code .../users/{id}/connections} (one user's; read one, remove one after revoking it at the provider). Keycloak's
  * user permissions decide, fine-grained ones included; never a token in any answer.
  */
@@ -42,12 +42,13 @@ public class AdminConnectionsResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    public Response list(@QueryParam("status") String status, @QueryParam("first") @DefaultValue("0") int first,
+    public Response list(@QueryParam("status") String status, @QueryParam("provider") String provider,
+                         @QueryParam("first") @DefaultValue("0") int first,
                          @QueryParam("max") @DefaultValue("100") int max) {
         if (user != null) {
             parent.auth().users().requireView(user);
             return Responses.json(200, store().listByUser(parent.realm().getId(), user.getId()).stream()
-                    .map(ConnectionView::forAdmin).toList());
+                    .map(c -> ConnectionView.forAdmin(c, parent.realm())).toList());
         }
         parent.auth().users().requireView();
         return Responses.handle(() -> {
@@ -57,8 +58,9 @@ public class AdminConnectionsResource {
             } catch (IllegalArgumentException e) {
                 throw ConnectError.badRequest("invalid_request", "status must be active, degraded or needs_reauth");
             }
-            return Responses.json(200, store().listByRealm(parent.realm().getId(), st, Math.max(0, first),
-                    Math.min(Math.max(1, max), 1000)).stream().map(ConnectionView::forAdmin).toList());
+            String p = provider == null || provider.isBlank() ? null : provider;
+            return Responses.json(200, store().listByRealm(parent.realm().getId(), st, p, Math.max(0, first),
+                    Math.min(Math.max(1, max), 1000)).stream().map(c -> ConnectionView.forAdmin(c, parent.realm())).toList());
         });
     }
 
@@ -68,7 +70,7 @@ public class AdminConnectionsResource {
     public Response get(@PathParam("connectionId") String connectionId, @QueryParam("provider") String provider) {
         requireUserScope();
         parent.auth().users().requireView(user);
-        return Responses.handle(() -> Responses.json(200, ConnectionView.forAdmin(find(connectionId, provider))));
+        return Responses.handle(() -> Responses.json(200, ConnectionView.forAdmin(find(connectionId, provider), parent.realm())));
     }
 
     @DELETE

@@ -120,6 +120,12 @@ public class ConnectAdminResource {
         return new AdminMcpClientsResource(session, realm, auth, adminEvent);
     }
 
+    /** {@code /catalog}: every provider template the server knows, for picking one to configure. */
+    @Path("catalog")
+    public AdminCatalogResource catalog() {
+        return new AdminCatalogResource(session, auth);
+    }
+
     /** {@code /providers}: the realm's provider configurations (each method checks its own permission first). */
     @Path("providers")
     public AdminProvidersResource providers() {

@@ -48,9 +48,9 @@ public final class ConnectionView {
         return m;
     }
 
-    /** The admin view adds the owner. */
-    public static Map<String, Object> forAdmin(Connection c) {
-        Map<String, Object> m = of(c);
+    /** The admin view is the person's view plus the owner (the user, or the client of a client connection). */
+    public static Map<String, Object> forAdmin(Connection c, RealmModel realm) {
+        Map<String, Object> m = forOwner(c, realm);
         m.put("user_id", c.userId());
         m.put("owner_client", c.identity().ownerClient());
         return m;

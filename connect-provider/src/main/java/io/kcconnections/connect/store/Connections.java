@@ -31,8 +31,8 @@ public interface Connections {
     /** Connections owned by a client (client-credentials grant), by the client's internal id. */
     List<Connection> listByOwnerClient(String realmId, String clientId);
 
-    /** Every connection of a realm (admin view), optionally of one status, paged by creation time. */
-    List<Connection> listByRealm(String realmId, ConnectionStatus status, int first, int max);
+    /** Every connection of a realm (admin view), optionally of one status and one provider, paged by creation time. */
+    List<Connection> listByRealm(String realmId, ConnectionStatus status, String provider, int first, int max);
 
     /** Inserts a new connection; the unique key (realm, provider, connection id) refuses a duplicate at flush. */
     void insert(Connection c);

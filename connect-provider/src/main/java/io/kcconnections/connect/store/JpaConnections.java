@@ -84,12 +84,16 @@ final class JpaConnections implements Connections {
     }
 
     @Override
-    public List<Connection> listByRealm(String realmId, ConnectionStatus status, int first, int max) {
+    public List<Connection> listByRealm(String realmId, ConnectionStatus status, String provider, int first, int max) {
         var q = em.createQuery("select c from ConnectConnection c where c.realmId = :realmId"
-                + (status == null ? "" : " and c.status = :st") + " order by c.createdAt, c.id", ConnectionEntity.class)
+                + (status == null ? "" : " and c.status = :st") + (provider == null ? "" : " and c.provider = :provider")
+                + " order by c.createdAt, c.id", ConnectionEntity.class)
                 .setParameter("realmId", realmId).setFirstResult(first).setMaxResults(max);
         if (status != null) {
             q.setParameter("st", status.id());
+        }
+        if (provider != null) {
+            q.setParameter("provider", provider);
         }
         return q.getResultStream().map(Rows::toModel).toList();
     }
