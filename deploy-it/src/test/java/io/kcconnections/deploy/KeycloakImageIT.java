@@ -2,6 +2,7 @@ package io.kcconnections.deploy;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.CookieManager;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -138,9 +139,13 @@ class KeycloakImageIT {
         assertEquals("it-upstream", started.get("connection_id").asText());
         assertEquals("keycloak", started.get("provider").asText());
 
-        // Opened without a Keycloak session, the start URL shows the demo realm's login (nothing is stored yet).
-        HttpResponse<String> start = send(HttpRequest.newBuilder(URI.create(startUrl)).GET());
-        assertEquals(200, start.statusCode(), () -> "start page: HTTP " + start.statusCode());
-        assertTrue(start.body().contains("kc-form-login") || start.body().contains("username"), "the login form");
+        // Opened in a browser without a Keycloak session, the start URL shows the demo realm's login, not the provider.
+        HttpClient browser = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
+                .cookieHandler(new CookieManager()).connectTimeout(Duration.ofSeconds(10)).build();
+        HttpResponse<String> start = browser.send(HttpRequest.newBuilder(URI.create(startUrl)).timeout(Duration.ofSeconds(30))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, start.statusCode(), () -> "start page: HTTP " + start.statusCode() + " at " + start.uri());
+        assertTrue(start.body().contains("kc-form-login"), "Keycloak's login form");
+        assertTrue(start.body().contains("/realms/demo/login-actions/"), "the demo realm's login, not the provider's");
     }
 }

@@ -103,8 +103,8 @@ class OpenApiRoutesTest {
         undocumented.removeAll(doc);
         Set<String> unknown = new TreeSet<>(doc);
         unknown.removeAll(code);
-        assertTrue(undocumented.isEmpty(), "routes missing from openapi.json: " + undocumented);
-        assertTrue(unknown.isEmpty(), "openapi.json routes no resource serves: " + unknown);
+        assertTrue(undocumented.isEmpty() && unknown.isEmpty(), "routes missing from openapi.json: " + undocumented
+                + "; openapi.json routes no resource serves: " + unknown);
         assertEquals(code, doc);
     }
 
