@@ -49,6 +49,14 @@ public class ConnectResource {
         this.connect = session.getProvider(ConnectService.class);
     }
 
+    /** The OpenAPI 3.1 document of this API and the admin API, with this realm's URLs in {@code servers}; no token needed. */
+    @GET
+    @Path("openapi.json")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response openApi() {
+        return OpenApiDocument.serve(session);
+    }
+
     @GET
     @Path("providers")
     @Produces(MediaType.APPLICATION_JSON)
