@@ -10,9 +10,10 @@ import { EmptyConnections } from "./EmptyConnections";
 import { PageHeader } from "./PageHeader";
 import { useConnectApi } from "./useApi";
 
-/** Keycloak's user page tabs that lead back to its own page (path segment, message key). */
+/** Keycloak's user page tabs that lead back to its own page (path segment, message key), Connections after Details. */
 const USER_TABS: [string, string][] = [
   ["settings", "details"],
+  ["connections", "kccConnections"],
   ["credentials", "credentials"],
   ["role-mapping", "roleMapping"],
   ["groups", "groups"],
@@ -68,27 +69,23 @@ export default function UserConnections() {
           onSelect={(_e, key) => key !== "connections" && navigate(`${base}/${key}`)}
           aria-label={t("kccUserTabs")}
         >
-          {[
-            ...USER_TABS.map(([path, key]) => (
+          {USER_TABS.map(([path, key]) =>
+            path !== "connections" ? (
               <Tab key={path} eventKey={path} title={<TabTitleText>{t(key)}</TabTitleText>} />
-            )),
-            <Tab
-              key="connections"
-              eventKey="connections"
-              data-testid="user-connections-tab"
-              title={<TabTitleText>{t("kccConnections")}</TabTitleText>}
-            >
-              <PageSection variant="light">
-                {rows === undefined ? (
-                  <Spinner aria-label={t("kccLoading")} />
-                ) : rows.length === 0 ? (
-                  <EmptyConnections />
-                ) : (
-                  <ConnectionsTable connections={rows} onRevoke={revoke} />
-                )}
-              </PageSection>
-            </Tab>,
-          ]}
+            ) : (
+              <Tab key={path} eventKey={path} data-testid="user-connections-tab" title={<TabTitleText>{t(key)}</TabTitleText>}>
+                <PageSection variant="light">
+                  {rows === undefined ? (
+                    <Spinner aria-label={t("kccLoading")} />
+                  ) : rows.length === 0 ? (
+                    <EmptyConnections />
+                  ) : (
+                    <ConnectionsTable connections={rows} onRevoke={revoke} />
+                  )}
+                </PageSection>
+              </Tab>
+            ),
+          )}
         </Tabs>
       </PageSection>
     </>

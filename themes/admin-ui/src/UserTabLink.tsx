@@ -9,47 +9,46 @@ const DETAILS_TAB = '[data-testid="user-details-tab"]';
 
 /**
  * A "Connections" tab on Keycloak's user page. The page's tabs are Keycloak's own component, with no way to add one,
- * so the tab is a link placed at the end of its tab list; it leads to our page for the user, which shows the same
- * tabs. Nothing else of Keycloak's page is touched.
+ * so the tab is a link in a list item of our own placed right after "Details" (where it is in view however many tabs
+ * the page has); it leads to our page for the user, which shows the same tabs. Nothing else of Keycloak's page is
+ * touched, and the item goes when the page does.
  */
 export const UserTabLink = () => {
   const { t } = useTranslation();
   const { pathname } = useLocation();
   const match = matchPath(USER_PAGE, pathname);
   const onUserPage = !!match && match.params.tab !== "connections";
-  const [list, setList] = useState<Element | null>(null);
+  const [slot, setSlot] = useState<HTMLLIElement | null>(null);
 
   useEffect(() => {
-    setList(null);
+    setSlot(null);
     if (!onUserPage) return;
-    const find = () => document.querySelector(DETAILS_TAB)?.closest("ul") ?? null;
-    const found = find();
-    if (found) {
-      setList(found);
-      return;
-    }
-    const observer = new MutationObserver(() => {
-      const f = find();
-      if (f) {
-        observer.disconnect();
-        setList(f);
-      }
-    });
-    observer.observe(document.body, { childList: true, subtree: true });
-    return () => observer.disconnect();
+    const item = document.createElement("li");
+    item.className = "pf-v5-c-tabs__item";
+    const place = () => {
+      const details = document.querySelector(DETAILS_TAB)?.closest("li");
+      if (!details) return false;
+      details.after(item);
+      setSlot(item);
+      return true;
+    };
+    const observer = new MutationObserver(() => place() && observer.disconnect());
+    if (!place()) observer.observe(document.body, { childList: true, subtree: true });
+    return () => {
+      observer.disconnect();
+      item.remove();
+    };
   }, [pathname, onUserPage]);
 
-  if (!onUserPage || !list || !list.isConnected) return null;
+  if (!onUserPage || !slot) return null;
   return createPortal(
-    <li className="pf-v5-c-tabs__item">
-      <Link
+    <Link
         className="pf-v5-c-tabs__link"
         data-testid="user-connections-tab"
         to={userConnectionsUrl(decodeURIComponent(match.params.realm!), match.params.id!)}
       >
-        <span className="pf-v5-c-tabs__item-text">{t("kccConnections")}</span>
-      </Link>
-    </li>,
-    list,
+      <span className="pf-v5-c-tabs__item-text">{t("kccConnections")}</span>
+    </Link>,
+    slot,
   );
 };

@@ -98,6 +98,22 @@ public final class TestRealm implements AutoCloseable {
         return new String[]{u, p};
     }
 
+    /**
+     * A person of this realm holding the given roles of its realm-management client (e.g. realm-admin, view-realm);
+     * the password is the username. Returns the user id.
+     */
+    public String realmAdmin(String username, String... roles) {
+        String id = admin.createUser(name, username, username);
+        String rm = admin.client(name, "realm-management").get("id").asText();
+        ArrayNode reps = Http.JSON.createArrayNode();
+        for (String role : roles) {
+            reps.add(admin.get("/" + name + "/clients/" + rm + "/roles/" + role).json());
+        }
+        Http.Resp r = admin.post("/" + name + "/users/" + id + "/role-mappings/clients/" + rm, reps);
+        assertEquals(204, r.status(), r::toString);
+        return id;
+    }
+
     public Admin admin() {
         return admin;
     }
