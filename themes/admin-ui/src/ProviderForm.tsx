@@ -17,7 +17,7 @@ import {
   Switch,
   TextInput,
 } from "@patternfly/react-core";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { useAlerts } from "./Alerts";
@@ -91,6 +91,12 @@ export default function ProviderForm() {
   const [problems, setProblems] = useState<string[]>([]);
   const [saving, setSaving] = useState(false);
   const [confirmRemove, setConfirmRemove] = useState(false);
+  const problemsRef = useRef<HTMLDivElement>(null);
+
+  // A refused save says why at the top of the form: bring it into view.
+  useEffect(() => {
+    if (problems.length > 0) problemsRef.current?.scrollIntoView({ block: "start" });
+  }, [problems]);
 
   useEffect(() => {
     const abort = new AbortController();
@@ -146,15 +152,17 @@ export default function ProviderForm() {
       />
       <PageSection variant="light">
         {config?.source === "env" && <Alert isInline variant="info" title={t("kccEnvironmentConfig")} className="pf-v5-u-mb-md" />}
-        {problems.length > 0 && (
-          <Alert isInline variant="danger" title={t("kccRefused")} className="pf-v5-u-mb-md" data-testid="kcc-problems">
-            <ul>
-              {problems.map((p) => (
-                <li key={p}>{p}</li>
-              ))}
-            </ul>
-          </Alert>
-        )}
+        <div ref={problemsRef}>
+          {problems.length > 0 && (
+            <Alert isInline variant="danger" title={t("kccRefused")} className="pf-v5-u-mb-md" data-testid="kcc-problems">
+              <ul>
+                {problems.map((p) => (
+                  <li key={p}>{p}</li>
+                ))}
+              </ul>
+            </Alert>
+          )}
+        </div>
         <Form isWidthLimited onSubmit={(e) => { e.preventDefault(); save(); }}>
           <FormGroup label={t("kccEnabled")} fieldId="kcc-enabled">
             <Switch id="kcc-enabled" isChecked={fields.enabled} onChange={(_e, v) => set({ enabled: v })} label={t("on")} labelOff={t("off")} />
