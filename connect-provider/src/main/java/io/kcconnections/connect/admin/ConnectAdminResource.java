@@ -120,6 +120,12 @@ public class ConnectAdminResource {
         return new AdminMcpClientsResource(session, realm, auth, adminEvent);
     }
 
+    /** {@code /import}: connections brought from another token store (manage users). */
+    @Path("import")
+    public AdminImportResource imports() {
+        return new AdminImportResource(this);
+    }
+
     /** {@code /catalog}: every provider template the server knows, for picking one to configure. */
     @Path("catalog")
     public AdminCatalogResource catalog() {

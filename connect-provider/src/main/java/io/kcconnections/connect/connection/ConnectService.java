@@ -75,6 +75,11 @@ public final class ConnectService implements Provider {
         return new ConnectionWriter(this);
     }
 
+    /** Connections brought from another token store (admin import). */
+    public Imports imports() {
+        return new Imports(this);
+    }
+
     /** The realm's clients at MCP authorization servers (admin). */
     public McpClients mcpClients() {
         return new McpClients(this);
