@@ -253,6 +253,12 @@ public class ConnectResource {
         });
     }
 
+    /** {@code /mcp/catalog}: known remote MCP servers, installed per person as MCP connections. */
+    @Path("mcp/catalog")
+    public McpCatalogResource mcpCatalog() {
+        return new McpCatalogResource(session, connect);
+    }
+
     /** A connect link for one of the realm's users, minted by a backend (form or query parameters). */
     @POST
     @Path("links")
