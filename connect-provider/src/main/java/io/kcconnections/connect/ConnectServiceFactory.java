@@ -132,6 +132,7 @@ public class ConnectServiceFactory implements ProviderFactory<ConnectService>, S
             } else if (event instanceof RealmModel.RealmRemovedEvent e) {
                 Stores.connections(e.getKeycloakSession()).deleteByRealm(e.getRealm().getId());
                 Stores.registrations(e.getKeycloakSession()).deleteByRealm(e.getRealm().getId());
+                Stores.webhooks(e.getKeycloakSession()).deleteByRealm(e.getRealm().getId());
             }
         });
     }

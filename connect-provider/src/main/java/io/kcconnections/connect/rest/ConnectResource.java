@@ -259,6 +259,12 @@ public class ConnectResource {
         return new McpCatalogResource(session, connect);
     }
 
+    /** {@code /webhooks/{provider}/{route}}: signed webhook deliveries from providers (no bearer token). */
+    @Path("webhooks")
+    public WebhookResource webhooks() {
+        return new WebhookResource(session, connect);
+    }
+
     /** A connect link for one of the realm's users, minted by a backend (form or query parameters). */
     @POST
     @Path("links")
