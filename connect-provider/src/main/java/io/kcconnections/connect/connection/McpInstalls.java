@@ -12,14 +12,17 @@ import io.kcconnections.connect.store.Stores;
 /**
  * Installing a server of the MCP catalog ({@link McpCatalog}) is connecting to its URL through the MCP flow of
  * {@link Authorizations} (the same checks, discovery, registration, start ticket), under the connection id
- * {@code mcp-<catalog id>}; so an install is a connection and lasts like one. Both directions are idempotent: a person
+ * {@code mcp-<catalog id>-<user id>} (connection ids are unique in a realm, so the person's id is part of it); so an
+ * install is a connection and lasts like one. Both directions are idempotent: a person
  * who already has a connection to the server's URL gets it back instead of a new start URL, and uninstalling what is
  * not installed does nothing.
  */
 public final class McpInstalls {
 
-    /** The connection id of a catalog install. */
-    public static final String PREFIX = "mcp-";
+    /** The connection id of a person's install of a catalog server. */
+    public static String connectionId(String catalogId, String userId) {
+        return "mcp-" + catalogId + "-" + userId;
+    }
 
     private final ConnectService connect;
 
@@ -51,7 +54,7 @@ public final class McpInstalls {
             return new Installed(e, mine.get(0), null);
         }
         connect.keyRing();
-        Authorizations.Request r = new Authorizations.Request(null, PREFIX + e.id(), redirectUri, null, e.url(),
+        Authorizations.Request r = new Authorizations.Request(null, connectionId(e.id(), caller.userId()), redirectUri, null, e.url(),
                 new MultivaluedHashMap<>());
         return new Installed(e, null, connect.authorizations().ticket(caller.userId(), caller.client(), r, true));
     }

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -183,7 +184,7 @@ public final class McpCatalog {
         }
         Map<String, Entry> merged = new LinkedHashMap<>(bundled);
         merged.putAll(readExtra(modified));
-        snapshot = new Snapshot(modified, Map.copyOf(merged));
+        snapshot = new Snapshot(modified, Collections.unmodifiableMap(merged));
         return snapshot.entries();
     }
 
