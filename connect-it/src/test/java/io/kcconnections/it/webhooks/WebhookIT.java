@@ -223,6 +223,9 @@ class WebhookIT {
                 assertEquals(2, n);
             }
         }
+        Http.Resp enc = realm.admin().get("/" + realm.name + "/connect/encryption");
+        assertEquals(200, enc.status(), enc::toString);
+        assertEquals(0, enc.json().get("webhook_routes_on_older_keys").asInt(), "route secrets are under the primary key");
     }
 
     @Test

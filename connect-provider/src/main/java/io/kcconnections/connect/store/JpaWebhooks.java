@@ -106,4 +106,32 @@ final class JpaWebhooks implements Webhooks {
         em.createNamedQuery("ConnectWebhookDelivery.deleteByRealm").setParameter("realmId", realmId).executeUpdate();
         em.createNamedQuery("ConnectWebhookRoute.deleteByRealm").setParameter("realmId", realmId).executeUpdate();
     }
+
+    @Override
+    public List<Route> onOtherKeys(String realmId, String keyId, int limit) {
+        var q = em.createQuery("select r from ConnectWebhookRoute r where (r.keyId is null or r.keyId <> :kid)"
+                + (realmId == null ? "" : " and r.realmId = :realmId") + " order by r.id", WebhookRouteEntity.class)
+                .setParameter("kid", keyId).setMaxResults(limit);
+        if (realmId != null) {
+            q.setParameter("realmId", realmId);
+        }
+        return q.getResultStream().map(e -> find(e.realmId, e.provider, e.route).orElseThrow()).toList();
+    }
+
+    @Override
+    public long countOnOtherKeys(String realmId, String keyId) {
+        var q = em.createQuery("select count(r) from ConnectWebhookRoute r where (r.keyId is null or r.keyId <> :kid)"
+                + (realmId == null ? "" : " and r.realmId = :realmId"), Long.class).setParameter("kid", keyId);
+        if (realmId != null) {
+            q.setParameter("realmId", realmId);
+        }
+        return q.getSingleResult();
+    }
+
+    @Override
+    public boolean rewrap(Route old, String keyId, String secret) {
+        return em.createQuery("update ConnectWebhookRoute r set r.secret = :secret, r.keyId = :kid where r.id = :id "
+                        + "and r.secret = :old").setParameter("secret", secret).setParameter("kid", keyId)
+                .setParameter("id", old.id()).setParameter("old", old.secret()).executeUpdate() == 1;
+    }
 }

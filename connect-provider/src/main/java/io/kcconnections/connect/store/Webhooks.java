@@ -42,4 +42,12 @@ public interface Webhooks {
     int deleteBefore(String realmId, String provider, String route, long cutoff);
 
     void deleteByRealm(String realmId);
+
+    /** Up to {@code limit} routes of a realm (every realm when null) whose secret is under another key than {@code keyId}. */
+    List<Route> onOtherKeys(String realmId, String keyId, int limit);
+
+    long countOnOtherKeys(String realmId, String keyId);
+
+    /** Writes a route's secret re-encrypted under {@code keyId}, only if it is still {@code old}'s; whether it did. */
+    boolean rewrap(Route old, String keyId, String secret);
 }
