@@ -280,4 +280,31 @@ class WebhookIT {
         assertEquals(404, deliver("github", "repo", utf8(body), "X-Hub-Signature-256", "sha256=" + hex(secret, body)).status(),
                 "a removed route is unknown");
     }
+
+    @Test
+    @DisplayName("Key rotation: a route's secret under the old key still verifies; the re-wrap moves it; then the old key can go")
+    void keyRotationMovesRouteSecrets() throws Exception {
+        String newKey = SecretLedger.note(Base64.getEncoder().encodeToString(utf8("webhook-rotation-key-32-bytes-xx")));
+        String secret = secret();
+        route("github", "rotated", Map.of("scheme", "github", "secret", secret));
+        String body = "{\"rotation\":true}";
+        try {
+            TestServer.restartWith(Map.of("CONNECT_TOKEN_ENCRYPTION_KEY", newKey,
+                    "CONNECT_TOKEN_ENCRYPTION_OLD_KEYS", TestServer.ENCRYPTION_KEY));
+            assertEquals(202, deliver("github", "rotated", utf8(body), "X-Hub-Signature-256", "sha256=" + hex(secret, body),
+                    "X-GitHub-Delivery", UUID.randomUUID().toString()).status(), "the old key still decrypts the secret");
+            JsonNode status = realm.admin().get("/" + realm.name + "/connect/encryption").json();
+            assertEquals(1, status.get("webhook_routes_on_older_keys").asInt(), status::toString);
+            assertFalse(status.get("done").asBoolean(), status::toString);
+            Http.Resp moved = realm.admin().post("/" + realm.name + "/connect/encryption/rewrap", Map.of());
+            assertEquals(200, moved.status(), moved::toString);
+            assertTrue(moved.json().get("done").asBoolean(), moved::toString);
+            TestServer.restartWith(Map.of("CONNECT_TOKEN_ENCRYPTION_KEY", newKey));
+            Http.Resp after = deliver("github", "rotated", utf8(body), "X-Hub-Signature-256", "sha256=" + hex(secret, body),
+                    "X-GitHub-Delivery", UUID.randomUUID().toString());
+            assertEquals(202, after.status(), "verified with the new key alone: " + after);
+        } finally {
+            TestServer.restoreDefaults();
+        }
+    }
 }
