@@ -99,6 +99,9 @@ class WebhookIT {
     void github() {
         String secret = secret();
         route("github", "repo", Map.of("scheme", "github", "secret", secret));
+        Http.Resp events = realm.admin().put("/" + realm.name + "/events/config",
+                Map.of("eventsEnabled", true, "enabledEventTypes", List.of("IDENTITY_PROVIDER_RESPONSE")));
+        assertEquals(204, events.status(), events::toString);
         String body = "{\"action\":\"opened\",\"marker\":\"body-" + UUID.randomUUID() + "\"}";
         String sig = "sha256=" + hex(secret, body);
         String delivery = UUID.randomUUID().toString();
@@ -130,6 +133,12 @@ class WebhookIT {
         assertEquals(body.length(), first.get("size").asInt());
         assertNotNull(first.get("receivedAt").asText());
         assertFalse(log.toString().contains("marker"), "the body is never in the activity log");
+        List<JsonNode> stored = realm.admin().events(realm.name, "IDENTITY_PROVIDER_RESPONSE");
+        assertEquals(1, stored.size(), "one event, for the verified delivery only: " + stored);
+        assertEquals("webhook", stored.get(0).at("/details/connect_event").asText(), stored::toString);
+        assertEquals("repo", stored.get(0).at("/details/webhook_route").asText());
+        assertEquals(delivery, stored.get(0).at("/details/delivery_id").asText());
+        assertFalse(stored.toString().contains("marker"), "never the body in an event");
     }
 
     @Test
