@@ -14,6 +14,7 @@ import io.kcconnections.connect.connection.ConnectRuntime;
 import io.kcconnections.connect.connection.ConnectService;
 import io.kcconnections.connect.login.LoginSync;
 import io.kcconnections.connect.mcp.ConnectionProviders;
+import io.kcconnections.connect.mcp.McpCatalog;
 import io.kcconnections.connect.mcp.McpConnect;
 import io.kcconnections.connect.refresh.CleanupTask;
 import io.kcconnections.connect.refresh.KeyRewrap;
@@ -109,7 +110,7 @@ public class ConnectServiceFactory implements ProviderFactory<ConnectService>, S
         Refresher refresher = new Refresher(factory, settings, keyRingSource, policy, providers);
         RefreshPass refreshPass = new RefreshPass(factory, refresher, settings);
         runtime = new ConnectRuntime(settings, keyRingSource, registry, policy, mcp, providers, refresher, refreshPass,
-                new KeyRewrap(factory, keyRingSource));
+                new KeyRewrap(factory, keyRingSource), McpCatalog.load(settings.mcpCatalogFile(), settings.allowPrivateHosts()));
         devicePoller = new DevicePoller(factory, refresher, settings);
 
         factory.register(event -> {
@@ -131,6 +132,7 @@ public class ConnectServiceFactory implements ProviderFactory<ConnectService>, S
             } else if (event instanceof RealmModel.RealmRemovedEvent e) {
                 Stores.connections(e.getKeycloakSession()).deleteByRealm(e.getRealm().getId());
                 Stores.registrations(e.getKeycloakSession()).deleteByRealm(e.getRealm().getId());
+                Stores.webhooks(e.getKeycloakSession()).deleteByRealm(e.getRealm().getId());
             }
         });
     }

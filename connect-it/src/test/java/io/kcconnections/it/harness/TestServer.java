@@ -93,6 +93,14 @@ public final class TestServer {
                 SecretLedger.note(value));
     }
 
+    /**
+     * The operator's MCP catalog file ({@code mcp-catalog-file}) of every test server; the server reads it again when it
+     * changes, so a test writes its entries there without a restart.
+     */
+    public static Path mcpCatalogFile() {
+        return Path.of(KeycloakServer.prop("kc.work", "target")).resolve("kc-mcp-catalog.json").toAbsolutePath();
+    }
+
     /** The environment every test server starts with. */
     public static Map<String, String> defaultEnv(KeycloakServer s) {
         Map<String, String> env = new LinkedHashMap<>();
@@ -106,6 +114,7 @@ public final class TestServer {
         // Tests change rows straight in the database (an expiry, a lease) and read the effect at once, which a
         // node's row cache would hide; the cache has tests of its own (ServerOptionsIT, ClusterIT).
         env.put("CONNECT_ROW_CACHE_SECONDS", "0");
+        env.put("CONNECT_MCP_CATALOG_FILE", mcpCatalogFile().toString());
         env.put("CONNECT_KEYCLOAK_CLIENT_ID", UPSTREAM_CLIENT);
         env.put("CONNECT_KEYCLOAK_CLIENT_SECRET", SecretLedger.note(UPSTREAM_SECRET));
         env.put("CONNECT_KEYCLOAK_BASE_URL", base);

@@ -65,7 +65,9 @@ public class AdminEncryptionResource {
         m.put("key_ids", p.keyIds());
         m.put("connections_on_older_keys", p.connectionsOnOlderKeys());
         m.put("mcp_registrations_on_older_keys", p.registrationsOnOlderKeys());
-        m.put("done", p.connectionsOnOlderKeys() == 0 && p.registrationsOnOlderKeys() == 0);
+        m.put("webhook_routes_on_older_keys", p.webhookRoutesOnOlderKeys());
+        m.put("done", p.connectionsOnOlderKeys() == 0 && p.registrationsOnOlderKeys() == 0
+                && p.webhookRoutesOnOlderKeys() == 0);
         m.put("moved", p.moved());
         m.put("unreadable", p.unreadable());
         return Response.ok(m).build();

@@ -132,6 +132,12 @@ public class ConnectAdminResource {
         return new AdminCatalogResource(session, auth);
     }
 
+    /** {@code /webhooks/{provider}/{route}}: webhook routes (signing secrets) and their activity. */
+    @Path("webhooks")
+    public AdminWebhooksResource webhooks() {
+        return new AdminWebhooksResource(session, auth, adminEvent);
+    }
+
     /** {@code /providers}: the realm's provider configurations (each method checks its own permission first). */
     @Path("providers")
     public AdminProvidersResource providers() {

@@ -118,12 +118,16 @@ public final class ConnectSettings {
             ProviderConfigProperty.INTEGER_TYPE, "Largest metadata or registration answer read from an MCP server or its "
             + "authorization server (bytes, 1024–1048576); larger answers are refused.", false);
 
+    public static final Option MCP_CATALOG_FILE = new Option("mcp-catalog-file", "CONNECT_MCP_CATALOG_FILE", null,
+            ProviderConfigProperty.STRING_TYPE, "A JSON file of remote MCP servers added to the bundled catalog "
+            + "(GET /connect/mcp/catalog), same shape as connect-mcp-catalog/servers.json; read again when it changes.", false);
+
     public static final List<Option> OPTIONS = List.of(TOKEN_ENCRYPTION_KEY, TOKEN_ENCRYPTION_OLD_KEYS, STATE_TTL_SECONDS, START_TTL_SECONDS, LINK_ISSUER_ROLE,
             REDIRECT_ALLOW_HOSTS, DEFAULT_REDIRECT_URI, REFRESH_MARGIN_SECONDS, REFRESH_WINDOW_SECONDS, TOKEN_READER_ROLE,
             CLIENT_CONNECTION_ROLE, ALLOW_PRIVATE_HOSTS, REFRESH_LEASE_SECONDS, REFRESH_WAIT_MILLIS, REFRESH_INTERVAL_SECONDS, REFRESH_CONCURRENCY,
             REFRESH_PAGE_SIZE, CLEANUP_INTERVAL_SECONDS, RETENTION_DAYS, DEVICE_POLL_SECONDS, MCP_DISCOVERY_TTL_SECONDS,
             MCP_MAX_DOCUMENT_BYTES, MCP_MAX_REGISTRATIONS, MCP_MAX_REGISTRATIONS_PER_USER, MAX_CONNECTIONS_PER_USER,
-            OUTBOUND_DEADLINE_SECONDS, OUTBOUND_HTTP_CLIENT, MAX_RESPONSE_BYTES, ROW_CACHE_SECONDS);
+            OUTBOUND_DEADLINE_SECONDS, OUTBOUND_HTTP_CLIENT, MAX_RESPONSE_BYTES, ROW_CACHE_SECONDS, MCP_CATALOG_FILE);
 
     private final String encryptionKey;
     private final List<String> oldEncryptionKeys;
@@ -146,6 +150,7 @@ public final class ConnectSettings {
     private final int retentionDays;
     private final int devicePollSeconds;
     private final int mcpDiscoveryTtlSeconds;
+    private final String mcpCatalogFile;
     private final int mcpMaxDocumentBytes;
     private final int mcpMaxRegistrations;
     private final int mcpMaxRegistrationsPerUser;
@@ -206,6 +211,7 @@ public final class ConnectSettings {
         this.outboundHttpClient = oneOf(spi, env, OUTBOUND_HTTP_CLIENT, List.of("pinned", "keycloak"), p);
         this.maxResponseBytes = intIn(spi, env, MAX_RESPONSE_BYTES, 4096, 10485760, p);
         this.rowCacheSeconds = intIn(spi, env, ROW_CACHE_SECONDS, 0, 3600, p);
+        this.mcpCatalogFile = blankToNull(read(spi, env, MCP_CATALOG_FILE));
         this.problems = List.copyOf(p);
     }
 
@@ -259,6 +265,7 @@ public final class ConnectSettings {
         m.put(OUTBOUND_HTTP_CLIENT.name, outboundHttpClient);
         m.put(MAX_RESPONSE_BYTES.name, String.valueOf(maxResponseBytes));
         m.put(ROW_CACHE_SECONDS.name, String.valueOf(rowCacheSeconds));
+        m.put(MCP_CATALOG_FILE.name, mcpCatalogFile == null ? "" : mcpCatalogFile);
         return m;
     }
 
@@ -349,6 +356,7 @@ public final class ConnectSettings {
     public int refreshIntervalSeconds() { return refreshIntervalSeconds; }
     public int devicePollSeconds() { return devicePollSeconds; }
     public int mcpDiscoveryTtlSeconds() { return mcpDiscoveryTtlSeconds; }
+    public String mcpCatalogFile() { return mcpCatalogFile; }
     public int mcpMaxDocumentBytes() { return mcpMaxDocumentBytes; }
     public int mcpMaxRegistrations() { return mcpMaxRegistrations; }
     public int mcpMaxRegistrationsPerUser() { return mcpMaxRegistrationsPerUser; }

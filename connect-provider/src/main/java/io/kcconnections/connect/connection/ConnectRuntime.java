@@ -5,6 +5,7 @@ import io.kcconnections.connect.catalog.ProviderRegistry;
 import io.kcconnections.connect.config.ConnectSettings;
 import io.kcconnections.connect.crypto.KeyRingSource;
 import io.kcconnections.connect.mcp.ConnectionProviders;
+import io.kcconnections.connect.mcp.McpCatalog;
 import io.kcconnections.connect.mcp.McpConnect;
 import io.kcconnections.connect.refresh.KeyRewrap;
 import io.kcconnections.connect.refresh.RefreshPass;
@@ -16,5 +17,5 @@ import io.kcconnections.connect.refresh.Refresher;
  */
 public record ConnectRuntime(ConnectSettings settings, KeyRingSource keys, ProviderRegistry registry, HostPolicy policy,
                       McpConnect mcp, ConnectionProviders providers, Refresher refresher, RefreshPass refreshPass,
-                      KeyRewrap keyRewrap) {
+                      KeyRewrap keyRewrap, McpCatalog mcpCatalog) {
 }

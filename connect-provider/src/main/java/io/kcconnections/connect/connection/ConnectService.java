@@ -5,6 +5,7 @@ import io.kcconnections.connect.config.ConnectSettings;
 import io.kcconnections.connect.crypto.KeyRing;
 import io.kcconnections.connect.crypto.KeyRingSource;
 import io.kcconnections.connect.mcp.ConnectionProviders;
+import io.kcconnections.connect.mcp.McpCatalog;
 import io.kcconnections.connect.mcp.McpConnect;
 import io.kcconnections.connect.net.OutboundHttp;
 import io.kcconnections.connect.oauth.OAuthClient;
@@ -99,6 +100,15 @@ public final class ConnectService implements Provider {
 
     public ConnectionProviders providers() {
         return runtime.providers();
+    }
+
+    /** Known remote MCP servers, installable by id ({@link McpInstalls}). */
+    public McpCatalog mcpCatalog() {
+        return runtime.mcpCatalog();
+    }
+
+    public McpInstalls mcpInstalls() {
+        return new McpInstalls(this);
     }
 
     public McpConnect mcp() {

@@ -20,6 +20,8 @@ import org.keycloak.models.RealmModel;
  * <tr><td>connect_failed, refresh_failed, needs_reauth</td><td>FEDERATED_IDENTITY_LINK_ERROR (error = the
  * connect_event)</td><td>yes</td></tr>
  * <tr><td>disconnect</td><td>REMOVE_FEDERATED_IDENTITY</td><td>yes</td></tr>
+ * <tr><td>webhook (a verified webhook delivery; {@code webhook_route}, {@code delivery_id}, {@code size}, never the
+ * body)</td><td>IDENTITY_PROVIDER_RESPONSE</td><td>no (enable the type in the realm's event settings)</td></tr>
  * <tr><td>token_release, token_denied</td><td>IDENTITY_PROVIDER_RETRIEVE_TOKEN(_ERROR)</td><td>no (enable the type in
  * the realm's event settings to store every token release)</td></tr>
  * </table>
@@ -104,5 +106,16 @@ public final class ConnectEvents {
         } else {
             e.error(error);
         }
+    }
+
+    /** A verified webhook delivery from {@code provider} on {@code route}; never its body. */
+    public static void webhookReceived(KeycloakSession session, RealmModel realm, String provider, String route,
+                                       String deliveryId, long size) {
+        EventBuilder e = session.getContext().getConnection() != null
+                ? new EventBuilder(realm, session, session.getContext().getConnection())
+                : new EventBuilder(realm, session);
+        e.detail(Details.IDENTITY_PROVIDER, provider).detail(CONNECT_EVENT, "webhook").detail("webhook_route", route)
+                .detail("delivery_id", deliveryId).detail("size", String.valueOf(size))
+                .event(EventType.IDENTITY_PROVIDER_RESPONSE).success();
     }
 }

@@ -10,6 +10,7 @@ import io.kcconnections.connect.crypto.KeyRingSource;
 import io.kcconnections.connect.store.ClientRegistration;
 import io.kcconnections.connect.store.Connection;
 import io.kcconnections.connect.store.Stores;
+import io.kcconnections.connect.store.Webhooks;
 import io.kcconnections.connect.store.TokenCodec;
 import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSessionFactory;
@@ -17,7 +18,8 @@ import org.keycloak.models.utils.KeycloakModelUtils;
 
 /**
  * Moves stored secrets to the primary encryption key after a rotation, so the old key can be dropped: connections'
- * tokens, pending device codes and MCP registrations' client secrets and registration tokens. Online: a page of rows
+ * tokens, pending device codes, MCP registrations' client secrets and registration tokens, and webhook routes' secrets.
+ * Online: a page of rows
  * per short transaction, each row written only if nobody changed it since it was read (a refresh meanwhile wrote
  * new ciphertexts under the primary key anyway). Resumable: it selects by the rows' key id, so a run that stops
  * (a restart, a node going away) leaves nothing half done, and the next run goes on from what is left. Runs in the
@@ -32,7 +34,7 @@ public final class KeyRewrap implements Runnable {
 
     /** How far a realm (or the whole server) is: rows still on older keys, and those no configured key reads. */
     public record Progress(String primaryKeyId, List<String> keyIds, long connectionsOnOlderKeys,
-                           long registrationsOnOlderKeys, int moved, int unreadable) {
+                           long registrationsOnOlderKeys, long webhookRoutesOnOlderKeys, int moved, int unreadable) {
     }
 
     private final KeycloakSessionFactory sessionFactory;
@@ -76,9 +78,9 @@ public final class KeyRewrap implements Runnable {
         try {
             Progress p = rewrap(ring, null, BACKGROUND_ROWS);
             if (p.moved() > 0 || p.unreadable() > 0) {
-                LOG.infof("key re-wrap: %d rows moved to key %s; %d connections and %d registrations remain on older keys"
-                        + " (%d unreadable)", p.moved(), p.primaryKeyId(), p.connectionsOnOlderKeys(),
-                        p.registrationsOnOlderKeys(), p.unreadable());
+                LOG.infof("key re-wrap: %d rows moved to key %s; %d connections, %d registrations and "
+                        + "%d webhook routes remain on older keys (%d unreadable)", p.moved(), p.primaryKeyId(),
+                        p.connectionsOnOlderKeys(), p.registrationsOnOlderKeys(), p.webhookRoutesOnOlderKeys(), p.unreadable());
             }
         } catch (RuntimeException e) {
             LOG.warnf("key re-wrap failed: %s", e.toString());
@@ -132,7 +134,25 @@ public final class KeyRewrap implements Runnable {
             }
             after = page.get(page.size() - 1).id();
         }
+        if (counts[0] + counts[1] < maxRows) {
+            List<Webhooks.Route> routes = KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory,
+                    s -> Stores.webhooks(s).onOtherKeys(realmId, ring.primaryKeyId(), maxRows - counts[0] - counts[1]));
+            for (Webhooks.Route r : routes) {
+                counts[rewrapWebhookRoute(ring, r) ? 0 : 1]++;
+            }
+        }
         return progress(ring, realmId, counts[0], counts[1]);
+    }
+
+    private boolean rewrapWebhookRoute(KeyRing ring, Webhooks.Route r) {
+        try {
+            String secret = ring.rewrap(r.secret(), Webhooks.secretAad(r.realmId(), r.id()));
+            KeycloakModelUtils.runJobInTransaction(sessionFactory, s -> Stores.webhooks(s).rewrap(r, ring.primaryKeyId(), secret));
+            return true;
+        } catch (KeyRing.DecryptionException e) {
+            LOG.warnf("key re-wrap: webhook route %s cannot be decrypted: %s", r.id(), e.getMessage());
+            return false;
+        }
     }
 
     /** @return false when a value cannot be decrypted with the configured keys (left as it is, and logged) */
@@ -170,8 +190,9 @@ public final class KeyRewrap implements Runnable {
     private Progress progress(KeyRing ring, String realmId, int moved, int unreadable) {
         long[] left = KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory, s -> new long[]{
                 Stores.connections(s).countOnOtherKeys(realmId, ring.primaryKeyId()),
-                Stores.registrations(s).countOnOtherKeys(realmId, ring.primaryKeyId())});
-        return new Progress(ring.primaryKeyId(), ring.keyIds(), left[0], left[1], moved, unreadable);
+                Stores.registrations(s).countOnOtherKeys(realmId, ring.primaryKeyId()),
+                Stores.webhooks(s).countOnOtherKeys(realmId, ring.primaryKeyId())});
+        return new Progress(ring.primaryKeyId(), ring.keyIds(), left[0], left[1], left[2], moved, unreadable);
     }
 
     private KeyRing ring() {

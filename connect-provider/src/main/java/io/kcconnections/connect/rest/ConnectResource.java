@@ -253,6 +253,18 @@ public class ConnectResource {
         });
     }
 
+    /** {@code /mcp/catalog}: known remote MCP servers, installed per person as MCP connections. */
+    @Path("mcp/catalog")
+    public McpCatalogResource mcpCatalog() {
+        return new McpCatalogResource(session, connect);
+    }
+
+    /** {@code /webhooks/{provider}/{route}}: signed webhook deliveries from providers (no bearer token). */
+    @Path("webhooks")
+    public WebhookResource webhooks() {
+        return new WebhookResource(session, connect);
+    }
+
     /** A connect link for one of the realm's users, minted by a backend (form or query parameters). */
     @POST
     @Path("links")

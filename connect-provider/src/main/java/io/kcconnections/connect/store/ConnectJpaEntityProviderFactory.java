@@ -23,7 +23,8 @@ public class ConnectJpaEntityProviderFactory implements JpaEntityProviderFactory
 
     @Override
     public List<Class<?>> getEntities() {
-        return List.of(ConnectionEntity.class, ClientRegistrationEntity.class);
+        return List.of(ConnectionEntity.class, ClientRegistrationEntity.class, WebhookRouteEntity.class,
+                WebhookDeliveryEntity.class);
     }
 
     @Override

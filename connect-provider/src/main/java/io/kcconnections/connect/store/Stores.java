@@ -29,6 +29,10 @@ public final class Stores {
         return new JpaClientRegistrations(em(session));
     }
 
+    public static Webhooks webhooks(KeycloakSession session) {
+        return new JpaWebhooks(em(session));
+    }
+
     private static EntityManager em(KeycloakSession session) {
         return session.getProvider(JpaConnectionProvider.class).getEntityManager();
     }
