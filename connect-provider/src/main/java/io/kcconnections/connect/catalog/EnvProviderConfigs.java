@@ -39,7 +39,9 @@ import io.kcconnections.connect.spi.template.TemplateParam;
  * {@code name} or {@code name:kind} (kind {@code host}, {@code url}, {@code segment} or {@code value}, the default), the
  * latter per connection: the app passes them to {@code /connect/authorize}). A custom provider described but without
  * credentials is a template only: realms can configure it, nothing is reported;</li>
- * <li>legacy names {@code AUTH_GITHUB_*}, {@code AUTH_GOOGLE_*}, {@code AUTH_MS_*} as fallbacks; {@code CONNECT_*} wins.</li>
+ * <li>legacy names {@code AUTH_GITHUB_*}, {@code AUTH_GOOGLE_*}, {@code AUTH_MS_*} as fallbacks; {@code CONNECT_*} wins;</li>
+ * <li>svc-infra's names ({@link EnvAliases}): bare {@code GITHUB_CLIENT_ID}-style names, {@code _PKCE}, {@code _LOGIN}
+ * and the {@code _DOMAIN} forms of Shopify, Zendesk and Keycloak.</li>
  * </ul>
  * A provider with no client id and no variables at all is skipped silently; anything half-done is a problem.
  */
@@ -72,10 +74,11 @@ public final class EnvProviderConfigs {
     private EnvProviderConfigs() {
     }
 
-    public static Result read(Map<String, String> env, Map<String, ProviderTemplate> catalog) {
+    public static Result read(Map<String, String> environment, Map<String, ProviderTemplate> catalog) {
         Map<String, ProviderConfig> configs = new TreeMap<>();
         Map<String, ProviderTemplate> custom = new TreeMap<>();
         List<String> problems = new ArrayList<>();
+        Map<String, String> env = EnvAliases.apply(environment, catalog.keySet(), problems);
 
         for (String raw : csvOrSpace(env.get("CONNECT_PROVIDERS"))) {
             String name = raw.toLowerCase(Locale.ROOT);
