@@ -1,0 +1,81 @@
+package io.kcconnections.connect.oauth;
+
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kcconnections.connect.catalog.Catalog;
+import io.kcconnections.connect.catalog.ProviderConfig;
+import io.kcconnections.connect.catalog.ResolvedProvider;
+import io.kcconnections.connect.net.HostPolicy;
+import io.kcconnections.connect.spi.template.ProviderTemplate;
+import io.kcconnections.connect.store.TokenCodec;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Catalog entries corrected against their providers' documentation (tracker issue 20), checked without a server. */
+class ProviderFidelityTest {
+
+    private static final Catalog CATALOG = Catalog.load(ProviderFidelityTest.class.getClassLoader());
+    private static final OAuthClient CLIENT = new OAuthClient(null, new HostPolicy(false), p -> "the-secret");
+    private static final long DAY = 86_400_000L;
+
+    private static ProviderTemplate template(String name) {
+        return CATALOG.templates().get(name);
+    }
+
+    static ResolvedProvider provider(String name, Map<String, String> values) {
+        ResolvedProvider.Result r = ResolvedProvider.resolve(template(name), new ProviderConfig(name, "test", "the-client",
+                "the-secret", null, null, null, null, null, null, values, null, null), new HostPolicy(false));
+        assertTrue(r.ok(), () -> name + ": " + r.problems());
+        return r.provider();
+    }
+
+    @Test
+    @DisplayName("Atlassian: a dead refresh token (403 invalid_grant) is permanent; unauthorized_client is a client problem, transient")
+    void atlassianRefreshErrors() {
+        ProviderTemplate t = template("atlassian");
+        ProviderCallException dead = TokenResponses.failure(t, 403, null, TokenResponses.parseBody(
+                "{\"error\":\"invalid_grant\",\"error_description\":\"Unknown or invalid refresh token.\"}"));
+        assertEquals(ProviderCallException.Kind.PERMANENT, dead.kind());
+        ProviderCallException client = TokenResponses.failure(t, 403, null, TokenResponses.parseBody(
+                "{\"error\":\"unauthorized_client\",\"error_description\":\"refresh_token is invalid\"}"));
+        assertEquals("unauthorized_client", client.code());
+        assertEquals(ProviderCallException.Kind.TRANSIENT, client.kind(), "a client problem must not end every connection");
+        assertTrue(t.permanentErrors().isEmpty(), t.permanentErrors()::toString);
+    }
+
+    @Test
+    @DisplayName("Microsoft (90 days idle) and Zoom refresh unused connections: idleRefreshDays 30 and 60 bound the next refresh")
+    void idleRefresh() {
+        assertEquals(30, template("microsoft").idleRefreshDays());
+        assertEquals(60, template("zoom").idleRefreshDays());
+        for (String name : List.of("microsoft", "zoom")) {
+            Integer idle = template(name).idleRefreshDays();
+            long at = TokenCodec.refreshAt(null, true, 600, idle);
+            assertTrue(Math.abs(at - (System.currentTimeMillis() + idle * DAY)) < 5_000, name);
+            assertTrue(idle * DAY < 90 * DAY, name + " refreshes well inside 90 days");
+            long hour = System.currentTimeMillis() + 3_600_000;
+            assertEquals(hour - 600_000, TokenCodec.refreshAt(hour, true, 600, idle), "a token that expires sooner wins");
+        }
+    }
+
+    @Test
+    @DisplayName("Notion: the documented token answer states no lifetime: non-expiring, refresh token kept, never refreshed on a timer")
+    void notionTokensDoNotExpire() throws Exception {
+        ObjectNode json = TokenResponses.parseBody("{\"access_token\":\"ntn_at\",\"token_type\":\"bearer\",\"refresh_token\":\"ntn_rt\","
+                + "\"bot_id\":\"b-1\",\"workspace_name\":\"Acme\",\"workspace_id\":\"w-1\",\"owner\":{\"type\":\"user\","
+                + "\"user\":{\"id\":\"u-1\",\"name\":\"Alice\",\"person\":{\"email\":\"a@example.com\"}}},\"request_id\":\"r-1\"}");
+        ProviderTemplate t = template("notion");
+        assertNull(t.tokenResponse().defaultExpiresIn());
+        TokenSet s = TokenResponses.toTokenSet(t, json, List.of());
+        assertNull(s.expiresAt(), "no lifetime documented or sent: non-expiring");
+        assertEquals("ntn_rt", s.refreshToken());
+        assertEquals(Map.of("workspace_id", "w-1", "workspace_name", "Acme", "bot_id", "b-1"), s.captured());
+        assertNull(TokenCodec.refreshAt(s.expiresAt(), true, 600, t.idleRefreshDays()), "no timed refresh");
+    }
+}
