@@ -78,4 +78,25 @@ class ProviderFidelityTest {
         assertEquals(Map.of("workspace_id", "w-1", "workspace_name", "Acme", "bot_id", "b-1"), s.captured());
         assertNull(TokenCodec.refreshAt(s.expiresAt(), true, 600, t.idleRefreshDays()), "no timed refresh");
     }
+
+    @Test
+    @DisplayName("Okta: authorization_server=org selects the org authorization server: /oauth2/v1/… and the org as issuer")
+    void oktaOrgAuthorizationServer() {
+        ResolvedProvider org = provider("okta", Map.of("domain", "acme.okta.com", "authorization_server", "org"));
+        assertEquals("https://acme.okta.com/oauth2/v1/authorize", org.authorizeUrl());
+        assertEquals("https://acme.okta.com/oauth2/v1/token", org.tokenUrl());
+        assertEquals("https://acme.okta.com/oauth2/v1/token", org.refreshUrl());
+        assertEquals("https://acme.okta.com/oauth2/v1/device/authorize", org.deviceAuthorizationUrl());
+        assertEquals("https://acme.okta.com/oauth2/v1/revoke", org.revokeUrl());
+        assertEquals("https://acme.okta.com/oauth2/v1/userinfo", org.userinfoUrl());
+        assertEquals("https://acme.okta.com", org.loginIssuer());
+
+        ResolvedProvider custom = provider("okta", Map.of("domain", "acme.okta.com", "authorization_server", "aus1"));
+        assertEquals("https://acme.okta.com/oauth2/aus1/v1/token", custom.tokenUrl());
+        assertEquals("https://acme.okta.com/oauth2/aus1/v1/device/authorize", custom.deviceAuthorizationUrl());
+        assertEquals("https://acme.okta.com/oauth2/aus1", custom.loginIssuer());
+        ResolvedProvider byDefault = provider("okta", Map.of("domain", "acme.okta.com"));
+        assertEquals("https://acme.okta.com/oauth2/default/v1/authorize", byDefault.authorizeUrl());
+        assertEquals("https://acme.okta.com/oauth2/default", byDefault.loginIssuer());
+    }
 }
