@@ -151,7 +151,7 @@ public final class Callbacks {
         ClientModel app = realm.getClientByClientId(p.clientId());
         ConnectionWriter.Result stored = new ConnectionWriter(connect).writeInOwnTransaction(user.getId(), app, provider,
                 p.connectionId(),
-                tokens, metadata(p, provider, tokens, params), account, ring);
+                tokens, metadata(p, provider, tokens, account, params), account, ring);
         if (stored.error() != null) {
             throw new Failure(stored.error());
         }
@@ -162,10 +162,16 @@ public final class Callbacks {
                 .queryParam("connection_id", p.connectionId()).build());
     }
 
-    /** What the connection records besides its tokens: captured values, callback values, per-connection values, MCP. */
+    /**
+     * What the connection records besides its tokens: captured values (token answer, then account answer), callback
+     * values, per-connection values, MCP.
+     */
     private static Map<String, String> metadata(PendingAuthorization p, ResolvedProvider provider, TokenSet tokens,
-                                                MultivaluedMap<String, String> params) {
+                                                OAuthClient.Account account, MultivaluedMap<String, String> params) {
         Map<String, String> metadata = new LinkedHashMap<>(tokens.captured());
+        if (account != null) {
+            metadata.putAll(account.captured());
+        }
         for (String name : provider.template().callbackCapture()) {
             String v = params.getFirst(name);
             if (v != null && v.length() <= 256 && v.chars().noneMatch(ch -> ch < 0x20)) {

@@ -1,6 +1,7 @@
 package io.kcconnections.connect.oauth;
 
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -62,8 +63,19 @@ public final class OAuthClient {
         return ProviderRequests.callbackUri(session, realm, provider);
     }
 
-    /** The provider-side account a token belongs to. Any field may be null. */
-    public record Account(String id, String name, String email) {
+    /**
+     * The provider-side account a token belongs to. Any field may be null.
+     *
+     * @param captured values the template's {@code account.capture} names, kept with the connection's metadata
+     */
+    public record Account(String id, String name, String email, Map<String, String> captured) {
+        public Account {
+            captured = captured == null ? Map.of() : Map.copyOf(captured);
+        }
+
+        public Account(String id, String name, String email) {
+            this(id, name, email, Map.of());
+        }
     }
 
     /** Builds the authorization URL the browser is sent to. */

@@ -99,4 +99,20 @@ class ProviderFidelityTest {
         assertEquals("https://acme.okta.com/oauth2/default/v1/authorize", byDefault.authorizeUrl());
         assertEquals("https://acme.okta.com/oauth2/default", byDefault.loginIssuer());
     }
+
+    @Test
+    @DisplayName("account captures: Mailchimp's dc and api_endpoint, Basecamp's bc3 account id (an array filtered by product)")
+    void accountCaptures() throws Exception {
+        assertEquals("OAuth", template("mailchimp").account().scheme());
+        assertEquals(Map.of("dc", "/dc", "api_endpoint", "/api_endpoint"), template("mailchimp").account().capture());
+        var basecamp = com.fasterxml.jackson.databind.json.JsonMapper.builder().build().readTree("{\"identity\":{\"id\":9},"
+                + "\"accounts\":[{\"product\":\"campfire\",\"id\":1,\"href\":\"https://x/1\"},"
+                + "{\"product\":\"bc3\",\"id\":99999999,\"href\":\"https://3.basecampapi.com/99999999\"},"
+                + "{\"product\":\"bc3\",\"id\":2,\"href\":\"https://3.basecampapi.com/2\"}]}");
+        assertEquals("99999999", JsonFields.text(basecamp, template("basecamp").account().capture().get("account_id")));
+        assertEquals("https://3.basecampapi.com/99999999", JsonFields.text(basecamp, "/accounts/[product=bc3]/href"));
+        assertNull(JsonFields.text(basecamp, "/accounts/[product=bc4]/id"));
+        assertNull(JsonFields.text(basecamp, "/identity/[product=bc3]/id"), "not an array: nothing");
+        assertEquals("9", JsonFields.text(basecamp, "/identity/id"));
+    }
 }
