@@ -172,11 +172,15 @@ final class ProviderRequests {
             case BODY -> body.put(spec.param(), token);
             case QUERY -> url = url + (url.contains("?") ? "&" : "?") + enc(spec.param()) + "=" + enc(token);
             case BEARER -> headers.put("Authorization", "Bearer " + token);
+            case PATH -> url = (url.endsWith("/") ? url : url + "/") + enc(token);
         }
         if (spec.tokenTypeHint() && spec.placement() == RevokeSpec.Placement.BODY) {
             body.put("token_type_hint", useRefresh ? "refresh_token" : "access_token");
         }
         applyClientAuth(p, spec.clientAuth() != null ? spec.clientAuth() : p.template().clientAuth(), body, headers);
+        if (spec.placement() == RevokeSpec.Placement.PATH) {
+            body.clear(); // the token is the path: no body, so no credentials in one (HubSpot wants none)
+        }
         hooks.tokenRequest(p, realm, ProviderHook.Step.REVOKE, body, headers);
         return new Outbound(spec.method(), url, spec.bodyFormat(), body, headers);
     }

@@ -80,6 +80,16 @@ class ProviderFidelityTest {
     }
 
     @Test
+    @DisplayName("HubSpot: revocation is DELETE /oauth/v1/refresh-tokens/{token}, no body, no client credentials")
+    void hubspotRevoke() throws Exception {
+        Outbound r = CLIENT.revokeRequest(provider("hubspot", Map.of()), null, "at-1", "de2/f+g h");
+        assertEquals("DELETE", r.method());
+        assertEquals("https://api.hubapi.com/oauth/v1/refresh-tokens/de2%2Ff%2Bg%20h", r.url());
+        assertTrue(r.body().isEmpty(), r.body()::toString);
+        assertNull(r.headers().get("Authorization"));
+    }
+
+    @Test
     @DisplayName("Okta: authorization_server=org selects the org authorization server: /oauth2/v1/… and the org as issuer")
     void oktaOrgAuthorizationServer() {
         ResolvedProvider org = provider("okta", Map.of("domain", "acme.okta.com", "authorization_server", "org"));
