@@ -125,4 +125,23 @@ class ProviderFidelityTest {
         assertNull(JsonFields.text(basecamp, "/identity/[product=bc3]/id"), "not an array: nothing");
         assertEquals("9", JsonFields.text(basecamp, "/identity/id"));
     }
+
+    @Test
+    @DisplayName("a hook's call goes out as built: its query on the URL, the client secret added only when asked for")
+    void hookCalls() {
+        ProviderRequests requests = new ProviderRequests(null, p -> "the-secret", new ProviderHooks(null));
+        ResolvedProvider ig = provider("instagram", Map.of());
+        Outbound exchange = requests.hookCall(ig, new io.kcconnections.connect.spi.ProviderHook.Call("GET",
+                "https://graph.instagram.com/access_token", Map.of("grant_type", "ig_exchange_token", "access_token", "a b"), true));
+        assertEquals("GET", exchange.method());
+        assertEquals("https://graph.instagram.com/access_token?grant_type=ig_exchange_token&access_token=a%20b"
+                + "&client_secret=the-secret", exchange.url());
+        assertTrue(exchange.body().isEmpty());
+        Outbound refresh = requests.hookCall(ig, new io.kcconnections.connect.spi.ProviderHook.Call("GET",
+                "https://graph.instagram.com/refresh_access_token", Map.of("grant_type", "ig_refresh_token"), false));
+        assertTrue(!refresh.url().contains("client_secret"), refresh.url());
+        assertEquals("https://graph.instagram.com", ig.values().get("graph_url"));
+        assertEquals("instagram", ig.template().hook());
+        assertEquals("shopify", template("shopify").hook());
+    }
 }
