@@ -164,19 +164,11 @@ public final class Callbacks {
     }
 
     /**
-     * The provider's hook checks the callback before the code is exchanged (Shopify's hmac and shop); a parameter
-     * sent twice is refused outright, since a signature covers one value. A refusal stores nothing.
+     * The provider's hook checks the callback before the code is exchanged (Shopify's hmac and shop). A refusal stores
+     * nothing.
      */
     private void verified(ResolvedProvider provider, MultivaluedMap<String, String> params) throws Failure {
-        Map<String, String> single = new LinkedHashMap<>();
-        for (Map.Entry<String, java.util.List<String>> e : params.entrySet()) {
-            if (e.getValue().size() != 1) {
-                LOG.infof("connect callback for %s: parameter %s is repeated; refused", provider.name(), Inputs.shown(e.getKey()));
-                throw new Failure("callback_refused");
-            }
-            single.put(e.getKey(), e.getValue().get(0));
-        }
-        String refusal = connect.oauth().verifyCallback(provider, connect.realm(), single);
+        String refusal = connect.oauth().verifyCallback(provider, connect.realm(), params);
         if (refusal != null) {
             LOG.warnf("connect callback for %s refused before the code exchange: %s", provider.name(), Inputs.safe(refusal));
             throw new Failure("callback_refused");

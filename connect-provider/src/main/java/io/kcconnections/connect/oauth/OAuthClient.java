@@ -88,17 +88,25 @@ public final class OAuthClient {
 
     /**
      * Whether the callback that carries the code may be trusted, as the provider's hook says (Shopify's signature);
-     * null when it may, else why not (no secret in the text).
+     * null when it may (always, without a hook), else why not (no secret in the text). For a hook, a parameter sent
+     * more than once is refused outright: a signature covers one value.
      *
-     * @param params the callback's parameters, one value each
+     * @param params the callback's parameters
      */
-    public String verifyCallback(ResolvedProvider p, RealmModel realm, Map<String, String> params) {
+    public String verifyCallback(ResolvedProvider p, RealmModel realm, Map<String, List<String>> params) {
         ProviderHook hook = hooks.find(p.template());
         if (hook == null) {
             return null;
         }
+        Map<String, String> single = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, List<String>> e : params.entrySet()) {
+            if (e.getValue().size() != 1) {
+                return "parameter " + TokenResponses.safeCode(e.getKey()) + " is sent " + e.getValue().size() + " times";
+            }
+            single.put(e.getKey(), e.getValue().get(0));
+        }
         try {
-            return hook.verifyCallback(hooks.context(p, realm), Map.copyOf(params), secrets.apply(p));
+            return hook.verifyCallback(hooks.context(p, realm), java.util.Collections.unmodifiableMap(single), secrets.apply(p));
         } catch (RuntimeException e) {
             return "hook " + p.template().hook() + " failed (" + e.getClass().getSimpleName() + ")";
         }
