@@ -131,8 +131,11 @@ class ProviderFidelityTest {
     void hookCalls() {
         ProviderRequests requests = new ProviderRequests(null, p -> "the-secret", new ProviderHooks(null));
         ResolvedProvider ig = provider("instagram", Map.of());
+        Map<String, String> query = new java.util.LinkedHashMap<>();
+        query.put("grant_type", "ig_exchange_token");
+        query.put("access_token", "a b");
         Outbound exchange = requests.hookCall(ig, new io.kcconnections.connect.spi.ProviderHook.Call("GET",
-                "https://graph.instagram.com/access_token", Map.of("grant_type", "ig_exchange_token", "access_token", "a b"), true));
+                "https://graph.instagram.com/access_token", query, true));
         assertEquals("GET", exchange.method());
         assertEquals("https://graph.instagram.com/access_token?grant_type=ig_exchange_token&access_token=a%20b"
                 + "&client_secret=the-secret", exchange.url());
