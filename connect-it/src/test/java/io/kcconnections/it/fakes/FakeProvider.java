@@ -87,6 +87,10 @@ public final class FakeProvider {
         }
     }
 
+    /** What an extra endpoint answers: HTTP status and a JSON body. */
+    public record Answer(int status, String json) {
+    }
+
     /** A refusal: HTTP status, OAuth error code, description. */
     public record Refusal(int status, String error, String description) {
         public static Refusal invalidRequest(String description) {
@@ -119,6 +123,20 @@ public final class FakeProvider {
     public Errors errors = Errors.OAUTH;
     public boolean formUnlessAcceptJson;
     public String userinfoMethod = "GET";
+    /** The Authorization scheme the userinfo endpoint accepts ({@code Bearer}; Mailchimp's metadata wants {@code OAuth}). */
+    public String userinfoScheme = "Bearer";
+    /** Whether the userinfo endpoint refuses any body or Content-Type (Dropbox's RPC endpoints without arguments). */
+    public boolean userinfoRefusesBody;
+    /** How a dead refresh token is refused (HTTP status; Atlassian answers 403). */
+    public int deadRefreshStatus = 400;
+    /** Knob: every refresh is refused like this (a provider refusing the client rather than the grant). */
+    public volatile Refusal refuseRefresh;
+    /** Revocation is {@code DELETE revoke/{token}} with no body and no client authentication (HubSpot). */
+    public boolean revokeTokenInPath;
+    /** Reshapes the callback's parameters before the redirect (Shopify signs them; tests tamper with them). */
+    public volatile java.util.function.UnaryOperator<Map<String, String>> callbackParams = m -> m;
+    /** More endpoints under {@code /{name}/}: path to handler (Instagram's graph calls). */
+    public final Map<String, Function<Seen, Answer>> endpoints = new ConcurrentHashMap<>();
     /** Extra check of the client secret (Apple's signed JWT): returns why it is refused, or null. */
     public volatile Function<String, String> secretCheck;
     /** Further checks of a token request (exchange or refresh): returns a refusal or null. */
@@ -233,7 +251,7 @@ public final class FakeProvider {
                 case "token" -> token(ex, s);
                 case "userinfo" -> userinfo(ex, s);
                 case "revoke" -> revoke(ex, s);
-                default -> send(ex, 404, "text/plain", "no such endpoint");
+                default -> other(ex, s, path);
             }
         } catch (RuntimeException e) {
             e.printStackTrace();
@@ -290,6 +308,7 @@ public final class FakeProvider {
         back.put("code", code);
         back.put("state", q.get("state"));
         back.putAll(callbackExtras);
+        back = new LinkedHashMap<>(callbackParams.apply(back));
         if (formPost) {
             StringBuilder html = new StringBuilder("<html><body onload=\"document.forms[0].submit()\">"
                     + "<form method=\"post\" action=\"" + escape(g.redirectUri) + "\">");
@@ -335,8 +354,12 @@ public final class FakeProvider {
         if (isRefresh) {
             oldRefresh = s.params().get("refresh_token");
             g = oldRefresh == null ? null : refreshTokens.get(oldRefresh);
+            if (refuseRefresh != null) {
+                refuse(ex, s, refuseRefresh);
+                return;
+            }
             if (g == null || g.revoked) {
-                refuse(ex, s, new Refusal(400, "invalid_grant", "unknown or revoked refresh token"));
+                refuse(ex, s, new Refusal(deadRefreshStatus, "invalid_grant", "unknown or revoked refresh token"));
                 return;
             }
         } else {
@@ -486,7 +509,8 @@ public final class FakeProvider {
 
     private void userinfo(HttpExchange ex, Seen s) throws IOException {
         String auth = s.header("authorization");
-        Grant g = auth == null || !auth.startsWith("Bearer ") ? null : accessTokens.get(auth.substring(7));
+        String prefix = userinfoScheme + " ";
+        Grant g = auth == null || !auth.startsWith(prefix) ? null : accessTokens.get(auth.substring(prefix.length()));
         if (g == null || g.revoked) {
             send(ex, 401, "application/json", "{\"error\":\"invalid_token\"}");
             return;
@@ -495,7 +519,50 @@ public final class FakeProvider {
             send(ex, 405, "text/plain", "use " + userinfoMethod);
             return;
         }
+        if (userinfoRefusesBody && (!s.rawBody().isEmpty() || s.header("content-type") != null)) {
+            send(ex, 400, "text/plain", "Error in call to API function: this function takes no arguments, so no body and no "
+                    + "Content-Type (got " + s.header("content-type") + ", " + s.rawBody().length() + " bytes)");
+            return;
+        }
         send(ex, 200, "application/json", Http.JSON.writeValueAsString(userinfo.apply(g)));
+    }
+
+    /** Revocation with the token in the path; anything else the fake's extra endpoints answer, or 404. */
+    private void other(HttpExchange ex, Seen s, String path) throws IOException {
+        if (revokeTokenInPath && path.startsWith("revoke/")) {
+            if (!"DELETE".equals(s.method()) || !s.rawBody().isEmpty() || s.header("authorization") != null) {
+                send(ex, 400, "application/json", "{\"status\":\"error\",\"message\":\"DELETE with the token in the path only\"}");
+                return;
+            }
+            Grant g = refreshTokens.get(URLDecoder.decode(path.substring(7), StandardCharsets.UTF_8));
+            if (g == null) {
+                send(ex, 404, "application/json", "{\"status\":\"error\",\"message\":\"refresh token not found\"}");
+                return;
+            }
+            g.revoked = true;
+            send(ex, 204, "text/plain", "");
+            return;
+        }
+        Function<Seen, Answer> h = endpoints.get(path);
+        if (h == null) {
+            send(ex, 404, "text/plain", "no such endpoint");
+            return;
+        }
+        Answer a = h.apply(s);
+        send(ex, a.status(), "application/json", a.json());
+    }
+
+    /** The grant an access token belongs to, or null (unknown or revoked). */
+    public Grant grantOf(String accessToken) {
+        Grant g = accessToken == null ? null : accessTokens.get(accessToken);
+        return g == null || g.revoked ? null : g;
+    }
+
+    /** Issues another access token for a grant (a provider's own token exchange). */
+    public String issueAccessToken(Grant g, String kind) {
+        String at = SecretLedger.note("at-" + name + "-" + kind + "-" + token(24));
+        accessTokens.put(at, g);
+        return at;
     }
 
     private void revoke(HttpExchange ex, Seen s) throws IOException {

@@ -33,6 +33,9 @@ final class QuirkFakes implements AutoCloseable {
     static final String APPLE_USER = "{\"name\":{\"firstName\":\"Alice\",\"lastName\":\"Demo\"},\"email\":\"alice@privaterelay.appleid.com\"}";
     static final String QB_REALM_ID = "9130357766900";
     static final String SF_INSTANCE = "https://acme.my.salesforce.com";
+    static final String SHOP = "acme.myshopify.com";
+    /** Instagram's long-lived tokens (the short-lived ones are the fake's ordinary access tokens). */
+    final java.util.Set<String> igLongLived = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private final FakeProvider.Server fakes;
     /** The fakes by provider name. */
@@ -63,6 +66,8 @@ final class QuirkFakes implements AutoCloseable {
         env.put("CONNECT_ZENDESK_SUBDOMAIN", "acme");
         env.put("CONNECT_APPLE_TEAM_ID", APPLE_TEAM);
         env.put("CONNECT_APPLE_KEY_ID", APPLE_KEY_ID); // its client secret is the .p8 key (see defineProviders)
+        String ig = fake.get("instagram").url("x");
+        env.put("CONNECT_INSTAGRAM_GRAPH_URL", ig.substring(0, ig.length() - 2)); // both graph calls go to the fake
         return env;
     }
 
@@ -88,6 +93,7 @@ final class QuirkFakes implements AutoCloseable {
     }
 
     private void defineProviders() throws Exception {
+        defineFidelityProviders();
         FakeProvider gh = define("github", "gh-client-1");
         gh.expectedScopes = List.of("read:user", "user:email");
         gh.expiresIn = null;
@@ -194,6 +200,7 @@ final class QuirkFakes implements AutoCloseable {
         dropbox.grantsRefreshToken = q -> "offline".equals(q.get("token_access_type"));
         dropbox.refresh = FakeProvider.Refresh.KEEP;
         dropbox.userinfoMethod = "POST";
+        dropbox.userinfoRefusesBody = true;
         dropbox.userinfo = g -> {
             ObjectNode o = obj().put("account_id", "dbid:AAH4f99").put("email", "alice@example.com");
             o.putObject("name").put("display_name", "Alice Demo");
@@ -261,6 +268,139 @@ final class QuirkFakes implements AutoCloseable {
             a.removeAll();
             a.put("status", 0).set("body", body);
         };
+    }
+
+    /** Providers whose entries were corrected against their documentation (tracker issue 20). */
+    private void defineFidelityProviders() {
+        FakeProvider atl = define("atlassian", "atl-client-1");
+        atl.jsonBody = true;
+        atl.expectedScopes = List.of("read:me", "offline_access");
+        atl.requiredAuthorizeParams = Map.of("audience", "api.atlassian.com", "prompt", "consent");
+        atl.grantsRefreshToken = q -> List.of(q.get("scope").split(" ")).contains("offline_access");
+        atl.deadRefreshStatus = 403; // {"error": "invalid_grant", "error_description": "Unknown or invalid refresh token."}
+        atl.userinfo = g -> obj().put("account_id", "5b10ac8d82e05b22cc7d4ef5").put("name", "Alice").put("email", "alice@example.com");
+
+        FakeProvider hub = define("hubspot", "hub-client-1");
+        hub.expectedScopes = List.of("oauth");
+        hub.expiresIn = 1800L;
+        hub.refresh = FakeProvider.Refresh.KEEP;
+        hub.revokeTokenInPath = true;
+        hub.userinfo = g -> obj().put("portalId", 62515).put("accountType", "STANDARD");
+
+        FakeProvider mc = define("mailchimp", "mc-client-1");
+        mc.expiresIn = 0L; // "expires_in": 0, no refresh token: the token never expires
+        mc.grantsRefreshToken = q -> false;
+        mc.pkce = FakeProvider.Pkce.FORBIDDEN;
+        mc.userinfoScheme = "OAuth";
+        mc.userinfo = g -> {
+            ObjectNode o = obj().put("dc", "us19").put("api_endpoint", "https://us19.api.mailchimp.com").put("user_id", 41981)
+                    .put("accountname", "Acme");
+            o.putObject("login").put("email", "alice@example.com");
+            return o;
+        };
+
+        FakeProvider bc = define("basecamp", "bc-client-1");
+        bc.expiresIn = 1209600L;
+        bc.pkce = FakeProvider.Pkce.FORBIDDEN;
+        bc.userinfo = g -> {
+            ObjectNode o = obj().put("expires_at", "2026-12-21T07:00:00Z");
+            o.putObject("identity").put("id", 9999999).put("first_name", "Alice").put("email_address", "alice@example.com");
+            var accounts = o.putArray("accounts");
+            accounts.addObject().put("product", "campfire").put("id", 1111).put("href", "https://example.campfirenow.com");
+            accounts.addObject().put("product", "bc3").put("id", 99999999).put("href", "https://3.basecampapi.com/99999999");
+            return o;
+        };
+
+        FakeProvider shop = define("shopify", "shop-client-1");
+        shop.scopeSeparator = ",";
+        shop.expectedScopes = List.of("read_products");
+        shop.pkce = FakeProvider.Pkce.FORBIDDEN;
+        shop.requiredTokenParams = Map.of("expiring", "1"::equals);
+        shop.callbackExtras = Map.of("shop", SHOP, "timestamp", String.valueOf(System.currentTimeMillis() / 1000),
+                "host", "YWRtaW4uc2hvcGlmeS5jb20vc3RvcmUvYWNtZQ");
+        shop.callbackParams = this::shopifySigned;
+
+        FakeProvider ig = define("instagram", "ig-client-1");
+        ig.scopeSeparator = ",";
+        ig.expectedScopes = List.of("instagram_business_basic");
+        ig.pkce = FakeProvider.Pkce.FORBIDDEN;
+        ig.expiresIn = null; // the short-lived token's answer: access_token, user_id, permissions
+        ig.grantsRefreshToken = q -> false;
+        ig.answer = (s, a) -> {
+            a.remove("token_type");
+            a.put("user_id", "17841400000000000");
+            a.putArray("permissions").add("instagram_business_basic");
+        };
+        ig.userinfo = g -> obj().put("user_id", "17841400000000000").put("username", "acme.shop");
+        ig.endpoints.put("access_token", s -> instagramExchange(ig, s));
+        ig.endpoints.put("refresh_access_token", s -> instagramRefresh(ig, s));
+    }
+
+    /** Shopify signs the callback: hmac is the hex HMAC-SHA256 (client secret) of the other parameters, sorted. */
+    Map<String, String> shopifySigned(Map<String, String> params) {
+        Map<String, String> signed = new java.util.TreeMap<>(params);
+        signed.remove("hmac");
+        StringBuilder msg = new StringBuilder();
+        signed.forEach((k, v) -> msg.append(msg.length() == 0 ? "" : "&").append(k).append('=').append(v));
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(fake.get("shopify").clientSecret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            Map<String, String> out = new LinkedHashMap<>(params);
+            out.put("hmac", java.util.HexFormat.of().formatHex(mac.doFinal(msg.toString().getBytes(StandardCharsets.UTF_8))));
+            return out;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** GET access_token?grant_type=ig_exchange_token&client_secret=…&access_token=<short-lived>: a 60-day token. */
+    private FakeProvider.Answer instagramExchange(FakeProvider ig, FakeProvider.Seen s) {
+        Map<String, String> q = s.params();
+        if (!"GET".equals(s.method()) || !s.rawBody().isEmpty()) {
+            return graphError(400, 100, "Unsupported request: a GET with its parameters in the query");
+        }
+        if (!"ig_exchange_token".equals(q.get("grant_type"))) {
+            return graphError(400, 100, "grant_type must be ig_exchange_token");
+        }
+        if (!ig.clientSecret.equals(q.get("client_secret"))) {
+            return graphError(400, 101, "Error validating client secret.");
+        }
+        String shortLived = q.get("access_token");
+        FakeProvider.Grant g = ig.grantOf(shortLived);
+        if (g == null || igLongLived.contains(shortLived)) {
+            return graphError(400, 190, "Invalid OAuth access token - Cannot parse access token");
+        }
+        return longLived(ig, g);
+    }
+
+    /** GET refresh_access_token?grant_type=ig_refresh_token&access_token=<long-lived>: another 60 days. */
+    private FakeProvider.Answer instagramRefresh(FakeProvider ig, FakeProvider.Seen s) {
+        Map<String, String> q = s.params();
+        if (!"GET".equals(s.method()) || !s.rawBody().isEmpty() || !"ig_refresh_token".equals(q.get("grant_type"))) {
+            return graphError(400, 100, "a GET with grant_type=ig_refresh_token");
+        }
+        if (q.containsKey("client_secret")) {
+            return graphError(400, 100, "the refresh takes no client secret");
+        }
+        String token = q.get("access_token");
+        FakeProvider.Grant g = ig.grantOf(token);
+        if (g == null || !igLongLived.contains(token)) {
+            return graphError(400, 190, "Error validating access token: the session is invalid or has expired");
+        }
+        return longLived(ig, g);
+    }
+
+    private FakeProvider.Answer longLived(FakeProvider ig, FakeProvider.Grant g) {
+        String at = ig.issueAccessToken(g, "long");
+        igLongLived.add(at);
+        return new FakeProvider.Answer(200, obj().put("access_token", at).put("token_type", "bearer")
+                .put("expires_in", 5183944).toString());
+    }
+
+    private static FakeProvider.Answer graphError(int status, int code, String message) {
+        ObjectNode e = obj();
+        e.putObject("error").put("message", message).put("type", "OAuthException").put("code", code).put("fbtrace_id", "A1b2");
+        return new FakeProvider.Answer(status, e.toString());
     }
 
     // ---------------------------------------------------------------------------------------------------------------

@@ -78,13 +78,31 @@ public final class ResolvedProvider {
         String userinfo = c.userinfoUrl() != null ? c.userinfoUrl() : t.account() == null ? null : t.account().userinfoUrl();
         this.userinfoUrl = userinfo == null ? null : s.url(userinfo, "userinfo URL");
         this.deviceAuthorizationUrl = t.deviceAuthorizationUrl() == null ? null : s.url(t.deviceAuthorizationUrl(), "device authorization URL");
-        this.loginIssuer = t.login().issuer() == null ? null : s.url(t.login().issuer(), "login issuer");
+        this.loginIssuer = t.login().issuer() == null ? null : s.url(loginIssuerTemplate(t, values), "login issuer");
         this.loginUserinfoUrl = t.login().userinfoUrl() == null ? userinfoUrl : s.url(t.login().userinfoUrl(), "login userinfo URL");
         this.authorizeParams = s.map(t.authorizeParams());
         this.tokenParams = s.map(t.tokenParams());
         this.refreshParams = s.map(t.refreshParams());
         this.tokenHeaders = s.map(t.tokenHeaders());
         this.accountHeaders = t.account() == null ? Map.of() : s.map(t.account().headers());
+    }
+
+    /**
+     * The login issuer as the template writes it: {@code issuerWhenOmitted} when a segment of the issuer takes its
+     * {@code omitValue} (Okta's org authorization server is the org, not {@code /oauth2}), else {@code issuer}.
+     */
+    private static String loginIssuerTemplate(ProviderTemplate t, Map<String, String> values) {
+        String issuer = t.login().issuer();
+        if (t.login().issuerWhenOmitted() == null) {
+            return issuer;
+        }
+        for (String name : ProviderTemplate.placeholders(issuer)) {
+            TemplateParam p = t.param(name);
+            if (p != null && p.omits(values.get(name))) {
+                return t.login().issuerWhenOmitted();
+            }
+        }
+        return issuer;
     }
 
     /**
@@ -279,6 +297,14 @@ public final class ResolvedProvider {
                     TemplateParam p = t.param(name);
                     if (inUrl && p != null && p.kind() == TemplateParam.Kind.VALUE) {
                         v = enc(v);
+                    }
+                    if (inUrl && p != null && p.omits(v)) {
+                        // The segment is left out with its slash: /oauth2/{server}/v1 becomes /oauth2/v1.
+                        m.appendReplacement(sb, "");
+                        if (sb.length() > 0 && sb.charAt(sb.length() - 1) == '/') {
+                            sb.setLength(sb.length() - 1);
+                        }
+                        continue;
                     }
                 }
                 m.appendReplacement(sb, Matcher.quoteReplacement(v));

@@ -139,6 +139,7 @@ public final class Callbacks {
             throw new Failure("server_error");
         }
         OAuthClient oauth = connect.oauth();
+        verified(provider, params);
         TokenSet tokens;
         try {
             tokens = oauth.exchangeCode(provider, realm, code, connect.authorizations().callbackUri(providerName),
@@ -151,7 +152,7 @@ public final class Callbacks {
         ClientModel app = realm.getClientByClientId(p.clientId());
         ConnectionWriter.Result stored = new ConnectionWriter(connect).writeInOwnTransaction(user.getId(), app, provider,
                 p.connectionId(),
-                tokens, metadata(p, provider, tokens, params), account, ring);
+                tokens, metadata(p, provider, tokens, account, params), account, ring);
         if (stored.error() != null) {
             throw new Failure(stored.error());
         }
@@ -162,10 +163,28 @@ public final class Callbacks {
                 .queryParam("connection_id", p.connectionId()).build());
     }
 
-    /** What the connection records besides its tokens: captured values, callback values, per-connection values, MCP. */
+    /**
+     * The provider's hook checks the callback before the code is exchanged (Shopify's hmac and shop). A refusal stores
+     * nothing.
+     */
+    private void verified(ResolvedProvider provider, MultivaluedMap<String, String> params) throws Failure {
+        String refusal = connect.oauth().verifyCallback(provider, connect.realm(), params);
+        if (refusal != null) {
+            LOG.warnf("connect callback for %s refused before the code exchange: %s", provider.name(), Inputs.safe(refusal));
+            throw new Failure("callback_refused");
+        }
+    }
+
+    /**
+     * What the connection records besides its tokens: captured values (token answer, then account answer), callback
+     * values, per-connection values, MCP.
+     */
     private static Map<String, String> metadata(PendingAuthorization p, ResolvedProvider provider, TokenSet tokens,
-                                                MultivaluedMap<String, String> params) {
+                                                OAuthClient.Account account, MultivaluedMap<String, String> params) {
         Map<String, String> metadata = new LinkedHashMap<>(tokens.captured());
+        if (account != null) {
+            metadata.putAll(account.captured());
+        }
         for (String name : provider.template().callbackCapture()) {
             String v = params.getFirst(name);
             if (v != null && v.length() <= 256 && v.chars().noneMatch(ch -> ch < 0x20)) {

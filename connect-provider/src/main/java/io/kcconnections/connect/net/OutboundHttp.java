@@ -133,6 +133,9 @@ public final class OutboundHttp {
             case "GET" -> new HttpGet(out.url());
             default -> {
                 HttpPost post = new HttpPost(out.url());
+                if (out.body() == null) {
+                    yield post;
+                }
                 post.setEntity(entity(out));
                 if (out.json()) {
                     post.setHeader("Content-Type", "application/json");

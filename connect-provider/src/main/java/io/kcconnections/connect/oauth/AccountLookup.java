@@ -53,8 +53,15 @@ final class AccountLookup {
                 return null;
             }
             JsonNode json = found.json();
+            Map<String, String> captured = new LinkedHashMap<>();
+            a.capture().forEach((name, pointer) -> {
+                String v = JsonFields.text(json, pointer);
+                if (v != null && v.length() <= 512) {
+                    captured.put(name, v);
+                }
+            });
             return new OAuthClient.Account(JsonFields.text(json, a.id()), JsonFields.text(json, a.name()),
-                    JsonFields.text(json, a.email()));
+                    JsonFields.text(json, a.email()), captured);
         } catch (IOException | IllegalArgumentException e) {
             LOG.infof("provider %s: account lookup failed (%s); the connection is stored without an account id",
                     p.name(), e.getClass().getSimpleName());
@@ -71,13 +78,14 @@ final class AccountLookup {
             return null;
         }
         Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Authorization", "Bearer " + tokens.accessToken());
+        headers.put("Authorization", a.scheme() + " " + tokens.accessToken());
         headers.put("Accept", "application/json");
         headers.putAll(p.accountHeaders());
         boolean post = "POST".equals(a.method());
         OutboundHttp.Reply resp;
         try {
-            resp = http.send(new OutboundRequest(post ? "POST" : "GET", url, post, Map.of(), headers));
+            // A POST carries no body and no Content-Type (Dropbox refuses both on its RPC endpoints without arguments).
+            resp = http.send(new OutboundRequest(post ? "POST" : "GET", url, false, post ? null : Map.of(), headers));
         } catch (PinnedClients.RefusedAddress e) {
             LOG.warnf("provider %s: userinfo call refused: %s", p.name(), e.getMessage());
             return null;

@@ -1,6 +1,7 @@
 package io.kcconnections.connect.oauth;
 
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -27,6 +28,7 @@ public final class OAuthClient {
     private final ProviderRequests requests;
     private final ProviderTransport transport;
     private final AccountLookup accounts;
+    private final Function<ResolvedProvider, String> secrets;
 
     public OAuthClient(KeycloakSession session, HostPolicy policy) {
         this(session, policy, OutboundHttp.Options.DEFAULTS);
@@ -45,6 +47,7 @@ public final class OAuthClient {
     private OAuthClient(KeycloakSession session, HostPolicy policy, Function<ResolvedProvider, String> secrets,
                         OutboundHttp.Options options) {
         this.policy = policy;
+        this.secrets = secrets;
         this.hooks = new ProviderHooks(session);
         this.requests = new ProviderRequests(session, secrets, hooks);
         OutboundHttp http = new OutboundHttp(session, policy, options);
@@ -62,8 +65,19 @@ public final class OAuthClient {
         return ProviderRequests.callbackUri(session, realm, provider);
     }
 
-    /** The provider-side account a token belongs to. Any field may be null. */
-    public record Account(String id, String name, String email) {
+    /**
+     * The provider-side account a token belongs to. Any field may be null.
+     *
+     * @param captured values the template's {@code account.capture} names, kept with the connection's metadata
+     */
+    public record Account(String id, String name, String email, Map<String, String> captured) {
+        public Account {
+            captured = captured == null ? Map.of() : Map.copyOf(captured);
+        }
+
+        public Account(String id, String name, String email) {
+            this(id, name, email, Map.of());
+        }
     }
 
     /** Builds the authorization URL the browser is sent to. */
@@ -72,17 +86,58 @@ public final class OAuthClient {
         return requests.authorizeUrl(p, realm, redirectUri, state, codeChallenge, scopes);
     }
 
-    /** Exchanges an authorization code (with the PKCE verifier when one was sent). */
-    public TokenSet exchangeCode(ResolvedProvider p, RealmModel realm, String code, String redirectUri, String verifier,
-                                 List<String> requestedScopes) throws ProviderCallException {
-        return tokenCall(p, realm, ProviderHook.Step.CODE_EXCHANGE,
-                requests.codeExchange(p, realm, code, redirectUri, verifier), requestedScopes);
+    /**
+     * Whether the callback that carries the code may be trusted, as the provider's hook says (Shopify's signature);
+     * null when it may (always, without a hook), else why not (no secret in the text). For a hook, a parameter sent
+     * more than once is refused outright: a signature covers one value.
+     *
+     * @param params the callback's parameters
+     */
+    public String verifyCallback(ResolvedProvider p, RealmModel realm, Map<String, List<String>> params) {
+        ProviderHook hook = hooks.find(p.template());
+        if (hook == null) {
+            return null;
+        }
+        Map<String, String> single = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, List<String>> e : params.entrySet()) {
+            if (e.getValue().size() != 1) {
+                return "parameter " + TokenResponses.safeCode(e.getKey()) + " is sent " + e.getValue().size() + " times";
+            }
+            single.put(e.getKey(), e.getValue().get(0));
+        }
+        try {
+            return hook.verifyCallback(hooks.context(p, realm), java.util.Collections.unmodifiableMap(single), secrets.apply(p));
+        } catch (RuntimeException e) {
+            return "hook " + p.template().hook() + " failed (" + e.getClass().getSimpleName() + ")";
+        }
     }
 
-    /** Refreshes; the result's refresh token is null when the provider sent none. */
+    /**
+     * Exchanges an authorization code (with the PKCE verifier when one was sent); when the provider's hook asks for a
+     * second call (Instagram's long-lived token), its answer completes the exchange's.
+     */
+    public TokenSet exchangeCode(ResolvedProvider p, RealmModel realm, String code, String redirectUri, String verifier,
+                                 List<String> requestedScopes) throws ProviderCallException {
+        ProviderHook.Step step = ProviderHook.Step.CODE_EXCHANGE;
+        ObjectNode json = answer(p, realm, step, requests.codeExchange(p, realm, code, redirectUri, verifier));
+        ProviderHook hook = hooks.find(p.template());
+        ProviderHook.Call next = hook == null ? null : hook.afterCodeExchange(hooks.context(p, realm), json.deepCopy());
+        if (next != null) {
+            json.setAll(answer(p, realm, step, requests.hookCall(p, next)));
+        }
+        return TokenResponses.toTokenSet(p.template(), json, requestedScopes, false);
+    }
+
+    /**
+     * Refreshes, with the template's request or the one the provider's hook makes; the result's refresh token is null
+     * when the provider sent none.
+     */
     public TokenSet refresh(ResolvedProvider p, RealmModel realm, String refreshToken, List<String> priorScopes)
             throws ProviderCallException {
-        return tokenCall(p, realm, ProviderHook.Step.REFRESH, requests.refresh(p, realm, refreshToken), priorScopes);
+        ProviderHook hook = hooks.find(p.template());
+        ProviderHook.Call call = hook == null ? null : hook.refreshCall(hooks.context(p, realm), refreshToken);
+        Outbound out = call != null ? requests.hookCall(p, call) : requests.refresh(p, realm, refreshToken);
+        return tokenCall(p, realm, ProviderHook.Step.REFRESH, out, priorScopes);
     }
 
     /**
@@ -160,6 +215,13 @@ public final class OAuthClient {
     /** Sends a token-endpoint request and reads its answer: the hook sees it first, then errors, then the tokens. */
     private TokenSet tokenCall(ResolvedProvider p, RealmModel realm, ProviderHook.Step step, Outbound out,
                                List<String> requestedScopes) throws ProviderCallException {
+        ObjectNode json = answer(p, realm, step, out);
+        return TokenResponses.toTokenSet(p.template(), json, requestedScopes, step == ProviderHook.Step.REFRESH);
+    }
+
+    /** Sends a token-endpoint request; its answer once the hook has seen it, or the failure it means. */
+    private ObjectNode answer(ResolvedProvider p, RealmModel realm, ProviderHook.Step step, Outbound out)
+            throws ProviderCallException {
         ProviderTemplate t = p.template();
         OutboundHttp.Reply r = transport.send(p, out);
         ObjectNode json = TokenResponses.parseBody(r.body());
@@ -168,6 +230,6 @@ public final class OAuthClient {
         if (failure != null) {
             throw failure;
         }
-        return TokenResponses.toTokenSet(t, json, requestedScopes, step == ProviderHook.Step.REFRESH);
+        return json;
     }
 }

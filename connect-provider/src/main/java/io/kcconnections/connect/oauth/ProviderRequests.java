@@ -172,13 +172,38 @@ final class ProviderRequests {
             case BODY -> body.put(spec.param(), token);
             case QUERY -> url = url + (url.contains("?") ? "&" : "?") + enc(spec.param()) + "=" + enc(token);
             case BEARER -> headers.put("Authorization", "Bearer " + token);
+            case PATH -> url = (url.endsWith("/") ? url : url + "/") + enc(token);
         }
         if (spec.tokenTypeHint() && spec.placement() == RevokeSpec.Placement.BODY) {
             body.put("token_type_hint", useRefresh ? "refresh_token" : "access_token");
         }
         applyClientAuth(p, spec.clientAuth() != null ? spec.clientAuth() : p.template().clientAuth(), body, headers);
+        if (spec.placement() == RevokeSpec.Placement.PATH) {
+            body.clear(); // the token is the path: no body, so no credentials in one (HubSpot wants none)
+        }
         hooks.tokenRequest(p, realm, ProviderHook.Step.REVOKE, body, headers);
         return new Outbound(spec.method(), url, spec.bodyFormat(), body, headers);
+    }
+
+    /** A request a provider hook asks for: its query on the URL, the client secret added when it says so. */
+    Outbound hookCall(ResolvedProvider p, ProviderHook.Call call) {
+        Map<String, String> query = new LinkedHashMap<>(call.query());
+        if (call.withClientSecret()) {
+            String secret = secrets.apply(p);
+            if (secret != null) {
+                query.put("client_secret", secret);
+            }
+        }
+        StringBuilder url = new StringBuilder(call.url());
+        char sep = call.url().contains("?") ? '&' : '?';
+        for (Map.Entry<String, String> e : query.entrySet()) {
+            url.append(sep).append(enc(e.getKey())).append('=').append(enc(e.getValue()));
+            sep = '&';
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Accept", "application/json");
+        headers.putAll(p.tokenHeaders());
+        return new Outbound(call.method(), url.toString(), p.template().bodyFormat(), Map.of(), headers);
     }
 
     private void applyClientAuth(ResolvedProvider p, ClientAuthMethod m, Map<String, String> body,

@@ -43,6 +43,19 @@ class OutboundHttpTest {
     }
 
     @Test
+    void aPostWithoutBodySendsNoEntityAndNoContentType() throws Exception {
+        // Dropbox's get_current_account refuses a body ("{}" included) and any Content-Type.
+        HttpUriRequest r = OutboundHttp.request(new OutboundRequest("POST", "https://api.example.com/2/users/get_current_account",
+                false, null, Map.of("Authorization", "Bearer at")));
+        assertEquals("POST", r.getMethod());
+        assertNull(((HttpEntityEnclosingRequest) r).getEntity());
+        assertNull(r.getFirstHeader("Content-Type"));
+        assertEquals("Bearer at", r.getFirstHeader("Authorization").getValue());
+        HttpUriRequest form = OutboundHttp.request(new OutboundRequest("POST", "https://api.example.com/t", false, Map.of(), Map.of()));
+        assertTrue(((HttpEntityEnclosingRequest) form).getEntity() != null, "an empty form is still a form (Zoom's revoke)");
+    }
+
+    @Test
     void deleteWithAFormBody() throws Exception {
         Map<String, String> body = new LinkedHashMap<>();
         body.put("token", "a b&c");

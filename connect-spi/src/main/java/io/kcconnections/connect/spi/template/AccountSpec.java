@@ -14,11 +14,17 @@ import com.fasterxml.jackson.annotation.JsonValue;
  * @param source      {@code userinfo} (call {@link #userinfoUrl()} with the new access token), {@code id_token} (claims of
  *                    the ID token received directly from the token endpoint), or {@code token_response}
  * @param userinfoUrl the account endpoint; may use template placeholders
- * @param method      {@code GET} (default) or {@code POST}
+ * @param method      {@code GET} (default) or {@code POST}; a POST carries no body at all (Dropbox refuses one)
  * @param headers     extra request headers (for example an API version header)
  * @param id          JSON pointer of the stable account id; default {@code /sub}
  * @param name        JSON pointer of a display name (optional)
  * @param email       JSON pointer of an email address (optional)
+ * @param scheme      the {@code Authorization} scheme the access token is sent with: {@code Bearer} (default), or
+ *                    another word such as Mailchimp's {@code OAuth}
+ * @param capture     per-connection values to keep from the account answer, name to JSON pointer (kept with the
+ *                    connection's metadata like the template's {@code capture}); a pointer segment {@code [key=value]}
+ *                    picks the first element of an array whose member {@code key} is {@code value}
+ *                    ({@code /accounts/[product=bc3]/id})
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record AccountSpec(
@@ -28,7 +34,9 @@ public record AccountSpec(
         @JsonProperty("headers") Map<String, String> headers,
         @JsonProperty("id") String id,
         @JsonProperty("name") String name,
-        @JsonProperty("email") String email) {
+        @JsonProperty("email") String email,
+        @JsonProperty("scheme") String scheme,
+        @JsonProperty("capture") Map<String, String> capture) {
 
     public AccountSpec {
         source = source == null ? (userinfoUrl != null ? Source.USERINFO : Source.ID_TOKEN) : source;
@@ -38,6 +46,17 @@ public record AccountSpec(
         method = method == null ? "GET" : method.trim().toUpperCase(Locale.ROOT);
         headers = headers == null ? Map.of() : Map.copyOf(headers);
         id = id == null ? "/sub" : id;
+        scheme = scheme == null || scheme.isBlank() ? "Bearer" : scheme.trim();
+        if (!scheme.matches("[A-Za-z][A-Za-z0-9_-]*")) {
+            throw new IllegalArgumentException("account.scheme must be one word: " + scheme);
+        }
+        capture = capture == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(capture));
+    }
+
+    /** An account spec without {@link #scheme()} and {@link #capture()}. */
+    public AccountSpec(Source source, String userinfoUrl, String method, Map<String, String> headers, String id,
+                       String name, String email) {
+        this(source, userinfoUrl, method, headers, id, name, email, null, null);
     }
 
     /** Where the account identity comes from. */

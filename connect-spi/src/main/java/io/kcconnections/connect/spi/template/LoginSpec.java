@@ -21,6 +21,9 @@ import com.fasterxml.jackson.annotation.JsonValue;
  * @param claims     for {@code oauth2}: Keycloak's claim keys ({@code userIDClaim}, {@code userNameClaim},
  *                   {@code emailClaim}, …) to their values
  * @param scopes     scopes a login asks for (default: the provider's default scopes)
+ * @param issuerWhenOmitted for {@code oidc}: the issuer when a segment parameter of the issuer takes its
+ *                   {@code omitValue} (Okta's org authorization server is the org itself, {@code https://{domain}});
+ *                   null: the issuer with the segment left out
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record LoginSpec(
@@ -29,9 +32,16 @@ public record LoginSpec(
         @JsonProperty("issuer") String issuer,
         @JsonProperty("userinfoUrl") String userinfoUrl,
         @JsonProperty("claims") Map<String, String> claims,
-        @JsonProperty("scopes") List<String> scopes) {
+        @JsonProperty("scopes") List<String> scopes,
+        @JsonProperty("issuerWhenOmitted") String issuerWhenOmitted) {
 
-    public static final LoginSpec NONE = new LoginSpec(Type.NONE, null, null, null, null, null);
+    public static final LoginSpec NONE = new LoginSpec(Type.NONE, null, null, null, null, null, null);
+
+    /** A login spec without {@link #issuerWhenOmitted()}. */
+    public LoginSpec(Type type, String providerId, String issuer, String userinfoUrl, Map<String, String> claims,
+                     List<String> scopes) {
+        this(type, providerId, issuer, userinfoUrl, claims, scopes, null);
+    }
 
     public LoginSpec {
         type = type == null ? Type.NONE : type;

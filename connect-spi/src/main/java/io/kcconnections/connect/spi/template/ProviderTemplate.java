@@ -201,6 +201,7 @@ public record ProviderTemplate(
             all.addAll(account.headers().values());
         }
         addIfSet(all, login.issuer());
+        addIfSet(all, login.issuerWhenOmitted());
         addIfSet(all, login.userinfoUrl());
         return all;
     }
@@ -234,6 +235,7 @@ public record ProviderTemplate(
             checkUrl(problems, "account.userinfoUrl", account.userinfoUrl());
         }
         checkUrl(problems, "login.issuer", login.issuer());
+        checkUrl(problems, "login.issuerWhenOmitted", login.issuerWhenOmitted());
         checkUrl(problems, "login.userinfoUrl", login.userinfoUrl());
         return problems;
     }

@@ -15,7 +15,10 @@ import com.fasterxml.jackson.annotation.JsonValue;
  * @param clientAuth   how the client authenticates; default: the template's client auth method
  * @param token        which token to revoke: {@code refresh} (default, revokes the grant where supported) or {@code access}
  * @param param        body or query member carrying the token, default {@code token}
- * @param placement    where the token goes: {@code body} (default), {@code query}, or {@code bearer} (Authorization header)
+ * @param placement    where the token goes: {@code body} (default), {@code query}, {@code bearer} (Authorization header),
+ *                     or {@code path} (URL-encoded as one more path segment of {@code url}, HubSpot's
+ *                     {@code DELETE /oauth/v1/refresh-tokens/{token}}; no body is sent, so client authentication is
+ *                     only sent when it is a header)
  * @param tokenTypeHint whether to send {@code token_type_hint}
  * @param bodyFormat   default: form
  */
@@ -61,7 +64,7 @@ public record RevokeSpec(
 
     /** Where the token travels in a revocation request. */
     public enum Placement {
-        BODY, QUERY, BEARER;
+        BODY, QUERY, BEARER, PATH;
 
         @JsonValue
         public String id() {

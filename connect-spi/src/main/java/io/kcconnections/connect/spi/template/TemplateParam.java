@@ -24,6 +24,9 @@ import com.fasterxml.jackson.annotation.JsonValue;
  *                     to {@code /connect/authorize} as a query parameter of this name, it is validated like a configured
  *                     value, stored with the connection and used for its token, refresh and revoke calls; a configured
  *                     value, if any, is the default
+ * @param omitValue    for a {@code segment} parameter: the value that leaves the segment out, {@code /{name}} being
+ *                     dropped from every URL (Okta's org authorization server: {@code org} turns
+ *                     {@code /oauth2/{authorization_server}/v1/token} into {@code /oauth2/v1/token}); null for none
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record TemplateParam(
@@ -34,7 +37,8 @@ public record TemplateParam(
         @JsonProperty("kind") Kind kind,
         @JsonProperty("pattern") String pattern,
         @JsonProperty("example") String example,
-        @JsonProperty("perConnection") boolean perConnection) {
+        @JsonProperty("perConnection") boolean perConnection,
+        @JsonProperty("omitValue") String omitValue) {
 
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*");
 
@@ -46,6 +50,20 @@ public record TemplateParam(
         if (pattern != null) {
             Pattern.compile(pattern);
         }
+        if (omitValue != null && kind != Kind.SEGMENT) {
+            throw new IllegalArgumentException("param " + name + ": omitValue is only for segment parameters");
+        }
+    }
+
+    /** A parameter without {@link #omitValue()}. */
+    public TemplateParam(String name, String description, boolean required, String defaultValue, Kind kind,
+                         String pattern, String example, boolean perConnection) {
+        this(name, description, required, defaultValue, kind, pattern, example, perConnection, null);
+    }
+
+    /** Whether this value means "leave the segment out" ({@link #omitValue()}). */
+    public boolean omits(String value) {
+        return omitValue != null && omitValue.equals(value);
     }
 
     /** Host names no provider owns: a host-valued parameter whose pattern admits them admits any host. */
