@@ -11,7 +11,22 @@ import io.kcconnections.connect.spi.template.BodyFormat;
  *
  * @param format how {@code body} is encoded (a DELETE with an empty form body sends none)
  */
-record Outbound(String method, String url, BodyFormat format, Map<String, String> body, Map<String, String> headers) {
+record Outbound(String method, String url, BodyFormat format, Map<String, String> body, Map<String, String> headers,
+                String shownUrl) {
+
+    Outbound(String method, String url, BodyFormat format, Map<String, String> body, Map<String, String> headers) {
+        this(method, url, format, body, headers, null);
+    }
+
+    /**
+     * The URL as logs may show it: without its query (client secrets, tokens), and with a token that is part of the
+     * path (HubSpot's revocation) written as {@code {token}}.
+     */
+    String shown() {
+        String u = shownUrl != null ? shownUrl : url;
+        int i = u.indexOf('?');
+        return i < 0 ? u : u.substring(0, i);
+    }
 
     /** The same request for {@link io.kcconnections.connect.net.OutboundHttp}. */
     OutboundRequest toRequest() {

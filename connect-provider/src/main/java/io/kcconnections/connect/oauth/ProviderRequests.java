@@ -168,6 +168,7 @@ final class ProviderRequests {
         headers.put("Accept", "application/json");
         // The template's headers (an API version, a User-Agent) apply to every call at the provider's OAuth endpoints.
         headers.putAll(p.tokenHeaders());
+        String endpoint = url;
         switch (spec.placement()) {
             case BODY -> body.put(spec.param(), token);
             case QUERY -> url = url + (url.contains("?") ? "&" : "?") + enc(spec.param()) + "=" + enc(token);
@@ -182,7 +183,9 @@ final class ProviderRequests {
             body.clear(); // the token is the path: no body, so no credentials in one (HubSpot wants none)
         }
         hooks.tokenRequest(p, realm, ProviderHook.Step.REVOKE, body, headers);
-        return new Outbound(spec.method(), url, spec.bodyFormat(), body, headers);
+        String shown = spec.placement() == RevokeSpec.Placement.PATH
+                ? (endpoint.endsWith("/") ? endpoint : endpoint + "/") + "{token}" : null;
+        return new Outbound(spec.method(), url, spec.bodyFormat(), body, headers, shown);
     }
 
     /** A request a provider hook asks for: its query on the URL, the client secret added when it says so. */

@@ -36,7 +36,7 @@ final class ProviderTransport {
         long started = System.nanoTime();
         try {
             OutboundHttp.Reply r = http.send(out.toRequest());
-            LOG.debugf("provider %s: %s %s -> HTTP %d in %d ms", p.name(), out.method(), stripQuery(out.url()), r.status(),
+            LOG.debugf("provider %s: %s %s -> HTTP %d in %d ms", p.name(), out.method(), out.shown(), r.status(),
                     (System.nanoTime() - started) / 1_000_000);
             return r;
         } catch (PinnedClients.RefusedAddress e) {
@@ -57,10 +57,5 @@ final class ProviderTransport {
     /** The Apache request a DELETE with a body becomes (GitHub's revocation). */
     static HttpUriRequest deleteWithBody(Outbound out) throws IOException {
         return OutboundHttp.deleteWithBody(out.toRequest());
-    }
-
-    private static String stripQuery(String url) {
-        int i = url.indexOf('?');
-        return i < 0 ? url : url.substring(0, i);
     }
 }

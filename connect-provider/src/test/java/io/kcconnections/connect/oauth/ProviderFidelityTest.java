@@ -85,6 +85,7 @@ class ProviderFidelityTest {
         Outbound r = CLIENT.revokeRequest(provider("hubspot", Map.of()), null, "at-1", "de2/f+g h");
         assertEquals("DELETE", r.method());
         assertEquals("https://api.hubapi.com/oauth/v1/refresh-tokens/de2%2Ff%2Bg%20h", r.url());
+        assertEquals("https://api.hubapi.com/oauth/v1/refresh-tokens/{token}", r.shown(), "logs never see the token");
         assertTrue(r.body().isEmpty(), r.body()::toString);
         assertNull(r.headers().get("Authorization"));
     }
