@@ -137,6 +137,9 @@ public final class Bench {
         env.put("CONNECT_BENCHFAKE_SCOPES", "read");
         // Only the benchmark starts passes (through the admin API): no background pass in the middle of a measurement.
         env.put("CONNECT_REFRESH_INTERVAL_SECONDS", "86400");
+        // wrk reads one user's tokens thousands of times a second: the rate limits would measure themselves.
+        env.put("CONNECT_RATE_LIMIT_TOKEN_READS_PER_MINUTE", "0");
+        env.put("CONNECT_RATE_LIMIT_CONNECTION_READS_PER_MINUTE", "0");
         env.put("CONNECT_REFRESH_CONCURRENCY", String.valueOf(REFRESH_CONCURRENCY));
         env.put("CONNECT_REFRESH_PAGE_SIZE", String.valueOf(REFRESH_PAGE));
         env.put("CONNECT_REFRESH_WINDOW_SECONDS", "600");

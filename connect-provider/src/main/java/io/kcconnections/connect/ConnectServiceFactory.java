@@ -16,6 +16,7 @@ import io.kcconnections.connect.login.LoginSync;
 import io.kcconnections.connect.mcp.ConnectionProviders;
 import io.kcconnections.connect.mcp.McpCatalog;
 import io.kcconnections.connect.mcp.McpConnect;
+import io.kcconnections.connect.limits.RateLimits;
 import io.kcconnections.connect.refresh.CleanupTask;
 import io.kcconnections.connect.refresh.KeyRewrap;
 import io.kcconnections.connect.store.RowCache;
@@ -110,7 +111,8 @@ public class ConnectServiceFactory implements ProviderFactory<ConnectService>, S
         Refresher refresher = new Refresher(factory, settings, keyRingSource, policy, providers);
         RefreshPass refreshPass = new RefreshPass(factory, refresher, settings);
         runtime = new ConnectRuntime(settings, keyRingSource, registry, policy, mcp, providers, refresher, refreshPass,
-                new KeyRewrap(factory, keyRingSource), McpCatalog.load(settings.mcpCatalogFile(), settings.allowPrivateHosts()));
+                new KeyRewrap(factory, keyRingSource), McpCatalog.load(settings.mcpCatalogFile(), settings.allowPrivateHosts()),
+                new RateLimits(100_000, System::currentTimeMillis));
         devicePoller = new DevicePoller(factory, refresher, settings);
 
         factory.register(event -> {

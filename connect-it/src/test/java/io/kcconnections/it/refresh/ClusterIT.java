@@ -19,6 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kcconnections.it.harness.Admin;
 import io.kcconnections.it.harness.Browser;
 import io.kcconnections.it.harness.Connect;
@@ -316,6 +317,33 @@ class ClusterIT {
 
     @Test
     @Order(3)
+    @DisplayName("rate limits are per node, as documented: with 2 connect starts a minute, each node allows alice 2 and"
+            + " refuses the third with 429 and Retry-After; the realm's setting reaches both nodes")
+    void rateLimitsArePerNode() {
+        assertNotNull(realm, "connections made");
+        String me = userToken(node1.baseUrl(), "alice", "alice");
+        ObjectNode rep = Http.JSON.createObjectNode();
+        rep.putObject("attributes").put("connect.rate-limit.connect-starts", "2");
+        assertEquals(204, admin.put("/" + realm, rep).status());
+        try {
+            for (KeycloakServer node : List.of(node1, node2)) {
+                String url = node.baseUrl() + "/realms/" + realm + "/connect/authorize?provider=ckc&connection_id=rl-"
+                        + UUID.randomUUID().toString().substring(0, 8) + "&redirect_uri=" + Http.enc(Connect.APP_REDIRECT);
+                assertEquals(200, Http.get(url, me).status(), node.baseUrl());
+                assertEquals(200, Http.get(url, me).status(), node.baseUrl());
+                Http.Resp third = Http.get(url, me);
+                assertEquals(429, third.status(), () -> node.baseUrl() + ": " + third);
+                assertEquals("rate_limited", third.json().get("error").asText());
+                assertTrue(Integer.parseInt(third.header("Retry-After")) >= 1, third::toString);
+            }
+        } finally {
+            rep.putObject("attributes").put("connect.rate-limit.connect-starts", "");
+            assertEquals(204, admin.put("/" + realm, rep).status());
+        }
+    }
+
+    @Test
+    @Order(4)
     @DisplayName("background passes on both nodes plus reads on both: each due connection refreshed exactly once")
     void refreshedOncePerExpiry() throws Exception {
         assertNotNull(realm, "connections made");
@@ -349,7 +377,7 @@ class ClusterIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     @DisplayName("kill -9 of node 2 in the middle of a pass: node 1 finishes after the lease, nothing lost, nothing left claimed")
     void killOneNodeMidPass() throws Exception {
         assertNotNull(realm, "connections made");

@@ -1,5 +1,7 @@
 package io.kcconnections.connect.config;
 
+import io.kcconnections.connect.limits.RateLimits;
+
 import java.util.LinkedHashMap;
 import java.net.URI;
 import java.util.ArrayList;
@@ -94,6 +96,19 @@ public final class ConnectSettings {
     public static final Option MAX_CONNECTIONS_PER_USER = new Option("max-connections-per-user",
             "CONNECT_MAX_CONNECTIONS_PER_USER", "100", ProviderConfigProperty.INTEGER_TYPE,
             "Most connections one person may have in a realm (1–100000); a new one beyond it is refused (connection_limit).", false);
+    public static final Option RATE_LIMIT_TOKEN_READS = new Option("rate-limit-token-reads-per-minute",
+            "CONNECT_RATE_LIMIT_TOKEN_READS_PER_MINUTE", "6000", ProviderConfigProperty.INTEGER_TYPE,
+            "Token reads a minute for each user and for each client, on each node (0: no limit; 429 with Retry-After "
+                    + "beyond). A realm may set its own with the attribute connect.rate-limit.token-reads.", false);
+    public static final Option RATE_LIMIT_CONNECT_STARTS = new Option("rate-limit-connect-starts-per-minute",
+            "CONNECT_RATE_LIMIT_CONNECT_STARTS_PER_MINUTE", "600", ProviderConfigProperty.INTEGER_TYPE,
+            "Connect starts (authorize, links, device, client connections) a minute for each user and for each client, "
+                    + "on each node (0: no limit). Realm attribute: connect.rate-limit.connect-starts.", false);
+    public static final Option RATE_LIMIT_CONNECTION_READS = new Option("rate-limit-connection-reads-per-minute",
+            "CONNECT_RATE_LIMIT_CONNECTION_READS_PER_MINUTE", "1200", ProviderConfigProperty.INTEGER_TYPE,
+            "Token reads a minute of any one connection, on each node (0: no limit). Realm attributes: "
+                    + "connect.rate-limit.connection-reads, and connect.rate-limit.connection-reads.<provider> for one "
+                    + "provider.", false);
     public static final Option OUTBOUND_DEADLINE_SECONDS = new Option("outbound-deadline-seconds",
             "CONNECT_OUTBOUND_DEADLINE_SECONDS", "30", ProviderConfigProperty.INTEGER_TYPE,
             "Total time one call to a provider may take, its whole answer included (1–600; at most half of "
@@ -127,6 +142,7 @@ public final class ConnectSettings {
             CLIENT_CONNECTION_ROLE, ALLOW_PRIVATE_HOSTS, REFRESH_LEASE_SECONDS, REFRESH_WAIT_MILLIS, REFRESH_INTERVAL_SECONDS, REFRESH_CONCURRENCY,
             REFRESH_PAGE_SIZE, CLEANUP_INTERVAL_SECONDS, RETENTION_DAYS, DEVICE_POLL_SECONDS, MCP_DISCOVERY_TTL_SECONDS,
             MCP_MAX_DOCUMENT_BYTES, MCP_MAX_REGISTRATIONS, MCP_MAX_REGISTRATIONS_PER_USER, MAX_CONNECTIONS_PER_USER,
+            RATE_LIMIT_TOKEN_READS, RATE_LIMIT_CONNECT_STARTS, RATE_LIMIT_CONNECTION_READS,
             OUTBOUND_DEADLINE_SECONDS, OUTBOUND_HTTP_CLIENT, MAX_RESPONSE_BYTES, ROW_CACHE_SECONDS, MCP_CATALOG_FILE);
 
     private final String encryptionKey;
@@ -155,6 +171,9 @@ public final class ConnectSettings {
     private final int mcpMaxRegistrations;
     private final int mcpMaxRegistrationsPerUser;
     private final int maxConnectionsPerUser;
+    private final int rateLimitTokenReads;
+    private final int rateLimitConnectStarts;
+    private final int rateLimitConnectionReads;
     private final int outboundDeadlineSeconds;
     private final String outboundHttpClient;
     private final int maxResponseBytes;
@@ -207,6 +226,9 @@ public final class ConnectSettings {
         this.mcpMaxRegistrations = intIn(spi, env, MCP_MAX_REGISTRATIONS, 1, 100000, p);
         this.mcpMaxRegistrationsPerUser = intIn(spi, env, MCP_MAX_REGISTRATIONS_PER_USER, 1, 100000, p);
         this.maxConnectionsPerUser = intIn(spi, env, MAX_CONNECTIONS_PER_USER, 1, 100000, p);
+        this.rateLimitTokenReads = intIn(spi, env, RATE_LIMIT_TOKEN_READS, 0, 10_000_000, p);
+        this.rateLimitConnectStarts = intIn(spi, env, RATE_LIMIT_CONNECT_STARTS, 0, 10_000_000, p);
+        this.rateLimitConnectionReads = intIn(spi, env, RATE_LIMIT_CONNECTION_READS, 0, 10_000_000, p);
         this.outboundDeadlineSeconds = intIn(spi, env, OUTBOUND_DEADLINE_SECONDS, 1, 600, p);
         this.outboundHttpClient = oneOf(spi, env, OUTBOUND_HTTP_CLIENT, List.of("pinned", "keycloak"), p);
         this.maxResponseBytes = intIn(spi, env, MAX_RESPONSE_BYTES, 4096, 10485760, p);
@@ -261,6 +283,9 @@ public final class ConnectSettings {
         m.put(MCP_MAX_REGISTRATIONS.name, String.valueOf(mcpMaxRegistrations));
         m.put(MCP_MAX_REGISTRATIONS_PER_USER.name, String.valueOf(mcpMaxRegistrationsPerUser));
         m.put(MAX_CONNECTIONS_PER_USER.name, String.valueOf(maxConnectionsPerUser));
+        m.put(RATE_LIMIT_TOKEN_READS.name, String.valueOf(rateLimitTokenReads));
+        m.put(RATE_LIMIT_CONNECT_STARTS.name, String.valueOf(rateLimitConnectStarts));
+        m.put(RATE_LIMIT_CONNECTION_READS.name, String.valueOf(rateLimitConnectionReads));
         m.put(OUTBOUND_DEADLINE_SECONDS.name, String.valueOf(outboundDeadlineMillis() / 1000));
         m.put(OUTBOUND_HTTP_CLIENT.name, outboundHttpClient);
         m.put(MAX_RESPONSE_BYTES.name, String.valueOf(maxResponseBytes));
@@ -362,6 +387,15 @@ public final class ConnectSettings {
     public int mcpMaxRegistrationsPerUser() { return mcpMaxRegistrationsPerUser; }
 
     public int maxConnectionsPerUser() { return maxConnectionsPerUser; }
+
+    /** The server's per-minute allowance of a rate limit (0: none); realms may set their own. */
+    public int rateLimit(RateLimits.Kind kind) {
+        return switch (kind) {
+            case TOKEN_READS -> rateLimitTokenReads;
+            case CONNECT_STARTS -> rateLimitConnectStarts;
+            case CONNECTION_READS -> rateLimitConnectionReads;
+        };
+    }
 
     /** The total time of one provider call: the option, capped at half the refresh lease (a refresh ends in its lease). */
     public long outboundDeadlineMillis() {

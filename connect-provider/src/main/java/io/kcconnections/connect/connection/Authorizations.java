@@ -53,6 +53,7 @@ public final class Authorizations {
     }
 
     public Started start(Caller caller, Request r) throws ConnectError {
+        Throttle.connectStart(connect, caller);
         connect.keyRing();
         if (caller.isServiceAccount()) {
             throw ConnectError.forbidden("user_token_required", "a connection is made for a person: use a user's access token");

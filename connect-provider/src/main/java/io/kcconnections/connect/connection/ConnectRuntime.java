@@ -1,5 +1,7 @@
 package io.kcconnections.connect.connection;
 
+import io.kcconnections.connect.limits.RateLimits;
+
 import io.kcconnections.connect.net.HostPolicy;
 import io.kcconnections.connect.catalog.ProviderRegistry;
 import io.kcconnections.connect.config.ConnectSettings;
@@ -17,5 +19,5 @@ import io.kcconnections.connect.refresh.Refresher;
  */
 public record ConnectRuntime(ConnectSettings settings, KeyRingSource keys, ProviderRegistry registry, HostPolicy policy,
                       McpConnect mcp, ConnectionProviders providers, Refresher refresher, RefreshPass refreshPass,
-                      KeyRewrap keyRewrap, McpCatalog mcpCatalog) {
+                      KeyRewrap keyRewrap, McpCatalog mcpCatalog, RateLimits limits) {
 }

@@ -4,6 +4,7 @@ import io.kcconnections.connect.catalog.ProviderRegistry;
 import io.kcconnections.connect.config.ConnectSettings;
 import io.kcconnections.connect.crypto.KeyRing;
 import io.kcconnections.connect.crypto.KeyRingSource;
+import io.kcconnections.connect.limits.RateLimits;
 import io.kcconnections.connect.mcp.ConnectionProviders;
 import io.kcconnections.connect.mcp.McpCatalog;
 import io.kcconnections.connect.mcp.McpConnect;
@@ -74,6 +75,11 @@ public final class ConnectService implements Provider {
     /** Step 4, store: writes a consent's tokens as a connection. */
     public ConnectionWriter writer() {
         return new ConnectionWriter(this);
+    }
+
+    /** This node's rate-limit buckets (see {@link Throttle}). */
+    RateLimits limits() {
+        return runtime.limits();
     }
 
     /** Connections brought from another token store (admin import). */

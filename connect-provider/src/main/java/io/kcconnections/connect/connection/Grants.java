@@ -50,6 +50,7 @@ public final class Grants {
     }
 
     public DeviceStarted startDevice(Caller caller, Request r) throws ConnectError {
+        Throttle.connectStart(connect, caller);
         KeyRing ring = connect.keyRing();
         if (caller.isServiceAccount()) {
             throw ConnectError.forbidden("user_token_required", "a device connection is made for a person: use a user's access token");
@@ -104,6 +105,7 @@ public final class Grants {
     }
 
     public ClientConnection createClientConnection(Caller caller, Request r) throws ConnectError {
+        Throttle.connectStart(connect, caller);
         KeyRing ring = connect.keyRing();
         if (!caller.isServiceAccount()) {
             throw ConnectError.forbidden("client_token_required",

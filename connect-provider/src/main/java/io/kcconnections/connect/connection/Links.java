@@ -23,6 +23,7 @@ public final class Links {
     }
 
     public Authorizations.Started mint(Caller caller, Request r) throws ConnectError {
+        Throttle.connectStart(connect, caller);
         connect.keyRing();
         String role = connect.settings().linkIssuerRole();
         if (!caller.isServiceAccount() || !caller.hasRealmRole(role)) {

@@ -81,6 +81,7 @@ public final class TokenReads {
     }
 
     private Released read(Caller caller, Lookup lookup, Outcome outcome) throws ConnectError {
+        Throttle.tokenRead(connect, caller);
         KeyRing ring = connect.keyRing();
         Connection c = lookup.connectionId() != null ? visible(caller, lookup.connectionId(), lookup.provider(), outcome)
                 : byProvider(caller, lookup, outcome);
@@ -92,6 +93,7 @@ public final class TokenReads {
             throw ConnectError.forbidden("client_not_allowed", "this connection was made through another app; the "
                     + "provider's allowed clients do not include this one");
         }
+        Throttle.connectionRead(connect, c);
         try {
             usable(c, outcome);
             c = fresh(c, System.currentTimeMillis(), outcome);

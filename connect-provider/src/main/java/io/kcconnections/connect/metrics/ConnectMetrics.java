@@ -59,6 +59,12 @@ public final class ConnectMetrics {
                 .register(registry).increment();
     }
 
+    /** A request refused by a rate limit ({@code kind}: token-reads, connect-starts, connection-reads). */
+    public void rateLimited(String kind) {
+        Counter.builder("kc_connect_rate_limited").description("Requests refused by a rate limit (429)")
+                .tag("kind", kind).register(registry).increment();
+    }
+
     public void pass(long nanos) {
         Timer.builder("kc_connect_refresh_pass_duration").description("Background refresh pass duration")
                 .register(registry).record(nanos, TimeUnit.NANOSECONDS);
