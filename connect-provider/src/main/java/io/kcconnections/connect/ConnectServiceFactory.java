@@ -12,6 +12,9 @@ import io.kcconnections.connect.config.ConnectSettings;
 import io.kcconnections.connect.crypto.KeyRingSource;
 import io.kcconnections.connect.connection.ConnectRuntime;
 import io.kcconnections.connect.connection.ConnectService;
+import io.kcconnections.connect.credentials.CredentialCatalog;
+import io.kcconnections.connect.credentials.HealthChecks;
+import io.kcconnections.connect.credentials.HealthProber;
 import io.kcconnections.connect.login.LoginSync;
 import io.kcconnections.connect.mcp.ConnectionProviders;
 import io.kcconnections.connect.mcp.McpCatalog;
@@ -112,7 +115,8 @@ public class ConnectServiceFactory implements ProviderFactory<ConnectService>, S
         RefreshPass refreshPass = new RefreshPass(factory, refresher, settings);
         runtime = new ConnectRuntime(settings, keyRingSource, registry, policy, mcp, providers, refresher, refreshPass,
                 new KeyRewrap(factory, keyRingSource), McpCatalog.load(settings.mcpCatalogFile(), settings.allowPrivateHosts()),
-                new RateLimits(100_000, System::currentTimeMillis));
+                new RateLimits(100_000, System::currentTimeMillis), new HealthProber(factory, settings,
+                        new HealthChecks(settings, keyRingSource, policy, providers, credentialCatalog())));
         devicePoller = new DevicePoller(factory, refresher, settings);
 
         factory.register(event -> {
@@ -129,14 +133,25 @@ public class ConnectServiceFactory implements ProviderFactory<ConnectService>, S
                 }
             } else if (event instanceof UserModel.UserRemovedEvent e) {
                 Stores.connections(e.getKeycloakSession()).deleteByUser(e.getRealm().getId(), e.getUser().getId());
+                Stores.credentials(e.getKeycloakSession()).deleteByUser(e.getRealm().getId(), e.getUser().getId());
             } else if (event instanceof ClientModel.ClientRemovedEvent e) {
                 Stores.connections(e.getKeycloakSession()).deleteByOwnerClient(e.getClient().getRealm().getId(), e.getClient().getId());
+                Stores.credentials(e.getKeycloakSession()).deleteByOwnerClient(e.getClient().getRealm().getId(), e.getClient().getId());
             } else if (event instanceof RealmModel.RealmRemovedEvent e) {
                 Stores.connections(e.getKeycloakSession()).deleteByRealm(e.getRealm().getId());
                 Stores.registrations(e.getKeycloakSession()).deleteByRealm(e.getRealm().getId());
                 Stores.webhooks(e.getKeycloakSession()).deleteByRealm(e.getRealm().getId());
+                Stores.credentials(e.getKeycloakSession()).deleteByRealm(e.getRealm().getId());
+                Stores.health(e.getKeycloakSession()).deleteByRealm(e.getRealm().getId());
             }
         });
+    }
+
+    /** The bundled credential catalog; its problems are logged, the entries with problems left out. */
+    private CredentialCatalog credentialCatalog() {
+        CredentialCatalog c = CredentialCatalog.load(getClass().getClassLoader());
+        c.problems().forEach(p -> LOG.warnf("connect credential catalog: %s", p));
+        return c;
     }
 
     /** Timers start once the database is migrated and realms are imported (Keycloak's own tasks do the same). */
@@ -156,6 +171,9 @@ public class ConnectServiceFactory implements ProviderFactory<ConnectService>, S
             if (settings.devicePollSeconds() > 0) {
                 timer.schedule(devicePoller, settings.devicePollSeconds() * 1000L, "kc-connect-device-poll");
             }
+            if (settings.healthIntervalSeconds() > 0) {
+                timer.schedule(runtime.prober(), settings.healthIntervalSeconds() * 1000L, "kc-connect-health");
+            }
             if (settings.cleanupIntervalSeconds() > 0) {
                 timer.scheduleTask(new CleanupTask(settings), settings.cleanupIntervalSeconds() * 1000L, "kc-connect-cleanup");
                 timer.schedule(runtime.keyRewrap(), settings.cleanupIntervalSeconds() * 1000L, "kc-connect-key-rewrap");
@@ -170,6 +188,7 @@ public class ConnectServiceFactory implements ProviderFactory<ConnectService>, S
             runtime.refreshPass().close();
             runtime.refresher().close();
             runtime.keyRewrap().close();
+            runtime.prober().close();
         }
         if (devicePoller != null) {
             devicePoller.close();

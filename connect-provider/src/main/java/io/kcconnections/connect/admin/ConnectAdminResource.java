@@ -11,12 +11,14 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import io.kcconnections.connect.connection.ConnectService;
+import io.kcconnections.connect.connection.Credentials;
 import io.kcconnections.connect.connection.Inputs;
 import io.kcconnections.connect.login.LoginSync;
 import io.kcconnections.connect.refresh.RefreshPass;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.events.admin.ResourceType;
 
+import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
@@ -73,6 +75,50 @@ public class ConnectAdminResource {
             throw new NotFoundException("user not found");
         }
         return new AdminConnectionsResource(this, user);
+    }
+
+    /** One user's typed credentials (user permissions decide). */
+    @Path("users/{userId}/credentials")
+    public AdminCredentialsResource userCredentials(@PathParam("userId") String userId) {
+        UserModel user = Inputs.plausibleUserId(userId) ? session.users().getUserById(realm, userId) : null;
+        if (user == null) {
+            auth.users().requireQuery();
+            throw new NotFoundException("user not found");
+        }
+        return new AdminCredentialsResource(this, new Credentials.Owner(user.getId(), null), new AdminCredentialsResource.Guard() {
+            public void requireView() {
+                auth.users().requireView(user);
+            }
+
+            public void requireManage() {
+                auth.users().requireManage(user);
+            }
+        });
+    }
+
+    /** A client's service-account credentials, by the client's id (client permissions decide). */
+    @Path("clients/{id}/credentials")
+    public AdminCredentialsResource clientCredentials(@PathParam("id") String id) {
+        ClientModel client = id == null || id.length() > 36 ? null : realm.getClientById(id);
+        if (client == null || !client.isServiceAccountsEnabled()) {
+            auth.clients().requireList();
+            throw new NotFoundException("no client with a service account has this id");
+        }
+        return new AdminCredentialsResource(this, new Credentials.Owner(null, client.getId()), new AdminCredentialsResource.Guard() {
+            public void requireView() {
+                auth.clients().requireView(client);
+            }
+
+            public void requireManage() {
+                auth.clients().requireManage(client);
+            }
+        });
+    }
+
+    /** The realm's health summary, and a probe of the whole realm now. */
+    @Path("health")
+    public AdminHealthResource health() {
+        return new AdminHealthResource(this);
     }
 
     /**

@@ -137,13 +137,24 @@ public final class ConnectSettings {
             ProviderConfigProperty.STRING_TYPE, "A JSON file of remote MCP servers added to the bundled catalog "
             + "(GET /connect/mcp/catalog), same shape as connect-mcp-catalog/servers.json; read again when it changes.", false);
 
+    public static final Option MAX_CONNECTIONS_PER_TYPE = new Option("max-connections-per-type", "CONNECT_MAX_CONNECTIONS_PER_TYPE",
+            "100", ProviderConfigProperty.INTEGER_TYPE, "Most typed credentials (api_key, basic, smtp, …) of one type a person or "
+            + "a client may store in a realm (1–100000); one more is refused (connection_limit).", false);
+    public static final Option HEALTH_INTERVAL_SECONDS = new Option("health-interval-seconds", "CONNECT_HEALTH_INTERVAL_SECONDS",
+            "300", ProviderConfigProperty.INTEGER_TYPE, "How often the background prober checks each connection and credential "
+            + "(0: off; else 10–86400).", false);
+    public static final Option HEALTH_UNHEALTHY_AFTER = new Option("health-unhealthy-after", "CONNECT_HEALTH_UNHEALTHY_AFTER",
+            "3", ProviderConfigProperty.INTEGER_TYPE, "Failed checks in a row before a connection or credential is unhealthy "
+            + "(1–100); one success makes it healthy again.", false);
+
     public static final List<Option> OPTIONS = List.of(TOKEN_ENCRYPTION_KEY, TOKEN_ENCRYPTION_OLD_KEYS, STATE_TTL_SECONDS, START_TTL_SECONDS, LINK_ISSUER_ROLE,
             REDIRECT_ALLOW_HOSTS, DEFAULT_REDIRECT_URI, REFRESH_MARGIN_SECONDS, REFRESH_WINDOW_SECONDS, TOKEN_READER_ROLE,
             CLIENT_CONNECTION_ROLE, ALLOW_PRIVATE_HOSTS, REFRESH_LEASE_SECONDS, REFRESH_WAIT_MILLIS, REFRESH_INTERVAL_SECONDS, REFRESH_CONCURRENCY,
             REFRESH_PAGE_SIZE, CLEANUP_INTERVAL_SECONDS, RETENTION_DAYS, DEVICE_POLL_SECONDS, MCP_DISCOVERY_TTL_SECONDS,
             MCP_MAX_DOCUMENT_BYTES, MCP_MAX_REGISTRATIONS, MCP_MAX_REGISTRATIONS_PER_USER, MAX_CONNECTIONS_PER_USER,
             RATE_LIMIT_TOKEN_READS, RATE_LIMIT_CONNECT_STARTS, RATE_LIMIT_CONNECTION_READS,
-            OUTBOUND_DEADLINE_SECONDS, OUTBOUND_HTTP_CLIENT, MAX_RESPONSE_BYTES, ROW_CACHE_SECONDS, MCP_CATALOG_FILE);
+            OUTBOUND_DEADLINE_SECONDS, OUTBOUND_HTTP_CLIENT, MAX_RESPONSE_BYTES, ROW_CACHE_SECONDS, MCP_CATALOG_FILE,
+            MAX_CONNECTIONS_PER_TYPE, HEALTH_INTERVAL_SECONDS, HEALTH_UNHEALTHY_AFTER);
 
     private final String encryptionKey;
     private final List<String> oldEncryptionKeys;
@@ -171,6 +182,9 @@ public final class ConnectSettings {
     private final int mcpMaxRegistrations;
     private final int mcpMaxRegistrationsPerUser;
     private final int maxConnectionsPerUser;
+    private final int maxConnectionsPerType;
+    private final int healthIntervalSeconds;
+    private final int healthUnhealthyAfter;
     private final int rateLimitTokenReads;
     private final int rateLimitConnectStarts;
     private final int rateLimitConnectionReads;
@@ -226,6 +240,9 @@ public final class ConnectSettings {
         this.mcpMaxRegistrations = intIn(spi, env, MCP_MAX_REGISTRATIONS, 1, 100000, p);
         this.mcpMaxRegistrationsPerUser = intIn(spi, env, MCP_MAX_REGISTRATIONS_PER_USER, 1, 100000, p);
         this.maxConnectionsPerUser = intIn(spi, env, MAX_CONNECTIONS_PER_USER, 1, 100000, p);
+        this.maxConnectionsPerType = intIn(spi, env, MAX_CONNECTIONS_PER_TYPE, 1, 100000, p);
+        this.healthIntervalSeconds = intervalIn(spi, env, HEALTH_INTERVAL_SECONDS, p);
+        this.healthUnhealthyAfter = intIn(spi, env, HEALTH_UNHEALTHY_AFTER, 1, 100, p);
         this.rateLimitTokenReads = intIn(spi, env, RATE_LIMIT_TOKEN_READS, 0, 10_000_000, p);
         this.rateLimitConnectStarts = intIn(spi, env, RATE_LIMIT_CONNECT_STARTS, 0, 10_000_000, p);
         this.rateLimitConnectionReads = intIn(spi, env, RATE_LIMIT_CONNECTION_READS, 0, 10_000_000, p);
@@ -283,6 +300,9 @@ public final class ConnectSettings {
         m.put(MCP_MAX_REGISTRATIONS.name, String.valueOf(mcpMaxRegistrations));
         m.put(MCP_MAX_REGISTRATIONS_PER_USER.name, String.valueOf(mcpMaxRegistrationsPerUser));
         m.put(MAX_CONNECTIONS_PER_USER.name, String.valueOf(maxConnectionsPerUser));
+        m.put(MAX_CONNECTIONS_PER_TYPE.name, String.valueOf(maxConnectionsPerType));
+        m.put(HEALTH_INTERVAL_SECONDS.name, String.valueOf(healthIntervalSeconds));
+        m.put(HEALTH_UNHEALTHY_AFTER.name, String.valueOf(healthUnhealthyAfter));
         m.put(RATE_LIMIT_TOKEN_READS.name, String.valueOf(rateLimitTokenReads));
         m.put(RATE_LIMIT_CONNECT_STARTS.name, String.valueOf(rateLimitConnectStarts));
         m.put(RATE_LIMIT_CONNECTION_READS.name, String.valueOf(rateLimitConnectionReads));
@@ -387,6 +407,9 @@ public final class ConnectSettings {
     public int mcpMaxRegistrationsPerUser() { return mcpMaxRegistrationsPerUser; }
 
     public int maxConnectionsPerUser() { return maxConnectionsPerUser; }
+    public int maxConnectionsPerType() { return maxConnectionsPerType; }
+    public int healthIntervalSeconds() { return healthIntervalSeconds; }
+    public int healthUnhealthyAfter() { return healthUnhealthyAfter; }
 
     /** The server's per-minute allowance of a rate limit (0: none); realms may set their own. */
     public int rateLimit(RateLimits.Kind kind) {

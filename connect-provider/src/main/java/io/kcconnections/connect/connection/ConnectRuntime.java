@@ -1,5 +1,6 @@
 package io.kcconnections.connect.connection;
 
+import io.kcconnections.connect.credentials.HealthProber;
 import io.kcconnections.connect.limits.RateLimits;
 
 import io.kcconnections.connect.net.HostPolicy;
@@ -19,5 +20,6 @@ import io.kcconnections.connect.refresh.Refresher;
  */
 public record ConnectRuntime(ConnectSettings settings, KeyRingSource keys, ProviderRegistry registry, HostPolicy policy,
                       McpConnect mcp, ConnectionProviders providers, Refresher refresher, RefreshPass refreshPass,
-                      KeyRewrap keyRewrap, McpCatalog mcpCatalog, RateLimits limits) {
+                      KeyRewrap keyRewrap, McpCatalog mcpCatalog, RateLimits limits,
+                      HealthProber prober) {
 }

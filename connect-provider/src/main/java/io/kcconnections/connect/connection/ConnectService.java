@@ -2,12 +2,15 @@ package io.kcconnections.connect.connection;
 
 import io.kcconnections.connect.catalog.ProviderRegistry;
 import io.kcconnections.connect.config.ConnectSettings;
+import io.kcconnections.connect.credentials.CredentialCatalog;
+import io.kcconnections.connect.credentials.HealthProber;
 import io.kcconnections.connect.crypto.KeyRing;
 import io.kcconnections.connect.crypto.KeyRingSource;
 import io.kcconnections.connect.limits.RateLimits;
 import io.kcconnections.connect.mcp.ConnectionProviders;
 import io.kcconnections.connect.mcp.McpCatalog;
 import io.kcconnections.connect.mcp.McpConnect;
+import io.kcconnections.connect.net.HostPolicy;
 import io.kcconnections.connect.net.OutboundHttp;
 import io.kcconnections.connect.oauth.OAuthClient;
 import io.kcconnections.connect.refresh.KeyRewrap;
@@ -90,6 +93,26 @@ public final class ConnectService implements Provider {
     /** The realm's clients at MCP authorization servers (admin). */
     public McpClients mcpClients() {
         return new McpClients(this);
+    }
+
+    /** Typed credentials: API keys, basic, bearer, SMTP, database, generic HTTP, OAuth app clients. */
+    public Credentials credentials() {
+        return new Credentials(this);
+    }
+
+    /** The bundled catalog of API-key, token and basic-auth providers. */
+    public CredentialCatalog credentialCatalog() {
+        return runtime.prober().checks().catalog();
+    }
+
+    /** Health checks of connections and credentials: background, per realm, or one now. */
+    public HealthProber prober() {
+        return runtime.prober();
+    }
+
+    /** The outbound-address policy the operator configured. */
+    public HostPolicy runtimePolicy() {
+        return runtime.policy();
     }
 
     public Disconnector disconnects() {

@@ -22,6 +22,10 @@ import org.keycloak.models.RealmModel;
  * <tr><td>disconnect</td><td>REMOVE_FEDERATED_IDENTITY</td><td>yes</td></tr>
  * <tr><td>webhook (a verified webhook delivery; {@code webhook_route}, {@code delivery_id}, {@code size}, never the
  * body)</td><td>IDENTITY_PROVIDER_RESPONSE</td><td>no (enable the type in the realm's event settings)</td></tr>
+ * <tr><td>health_healthy, health_unhealthy, health_unknown (the prober saw a connection's or credential's health
+ * change; {@code kind}, {@code reason})</td><td>FEDERATED_IDENTITY_LINK (an error for unhealthy)</td><td>yes</td></tr>
+ * <tr><td>secret_reveal, secret_denied (one field of a typed credential; {@code field})</td>
+ * <td>IDENTITY_PROVIDER_RETRIEVE_TOKEN(_ERROR)</td><td>no (enable the type, as for token releases)</td></tr>
  * <tr><td>token_release, token_denied</td><td>IDENTITY_PROVIDER_RETRIEVE_TOKEN(_ERROR)</td><td>no (enable the type in
  * the realm's event settings to store every token release)</td></tr>
  * </table>
@@ -117,5 +121,34 @@ public final class ConnectEvents {
         e.detail(Details.IDENTITY_PROVIDER, provider).detail(CONNECT_EVENT, "webhook").detail("webhook_route", route)
                 .detail("delivery_id", deliveryId).detail("size", String.valueOf(size))
                 .event(EventType.IDENTITY_PROVIDER_RESPONSE).success();
+    }
+
+    /** The prober saw a connection's or credential's health change to {@code status}. */
+    public static void healthChanged(KeycloakSession session, RealmModel realm, String userId, String provider,
+                                     String connectionId, String kind, String status, String reason) {
+        EventBuilder e = of(session, realm, userId, provider, connectionId, "health_" + status).detail("kind", kind);
+        if (reason != null) {
+            e.detail(REASON, reason);
+        }
+        e.event(EventType.FEDERATED_IDENTITY_LINK);
+        if ("unhealthy".equals(status)) {
+            e.error("health_unhealthy");
+        } else {
+            e.success();
+        }
+    }
+
+    /** One field of a typed credential was handed to a caller; never its value. */
+    public static void secretRevealed(KeycloakSession session, RealmModel realm, ClientModel client, String userId,
+                                      String provider, String connectionId, String field) {
+        of(session, realm, userId, provider, connectionId, "secret_reveal").client(client).detail("field", field)
+                .event(EventType.IDENTITY_PROVIDER_RETRIEVE_TOKEN).success();
+    }
+
+    /** A reveal was refused (the caller gets a plain 404). */
+    public static void secretDenied(KeycloakSession session, RealmModel realm, ClientModel client, String callerUserId,
+                                    String connectionId, String field, String error) {
+        of(session, realm, callerUserId, null, connectionId, "secret_denied").client(client).detail("field", field)
+                .event(EventType.IDENTITY_PROVIDER_RETRIEVE_TOKEN).error(error);
     }
 }

@@ -14,6 +14,7 @@ import org.apache.http.client.entity.UrlEncodedFormEntity;
 import org.apache.http.client.methods.HttpDelete;
 import org.apache.http.client.methods.HttpEntityEnclosingRequestBase;
 import org.apache.http.client.methods.HttpGet;
+import org.apache.http.client.methods.HttpHead;
 import org.apache.http.client.methods.HttpPost;
 import org.apache.http.client.methods.HttpRequestBase;
 import org.apache.http.entity.ContentType;
@@ -131,6 +132,7 @@ public final class OutboundHttp {
         HttpRequestBase req = switch (out.method()) {
             case "DELETE" -> new HttpDelete(out.url());
             case "GET" -> new HttpGet(out.url());
+            case "HEAD" -> new HttpHead(out.url());
             default -> {
                 HttpPost post = new HttpPost(out.url());
                 if (out.body() == null) {

@@ -220,7 +220,12 @@ public class ConnectResource {
     @Path("token/{connection_id}")
     @Produces(MediaType.APPLICATION_JSON)
     public Response token(@PathParam("connection_id") String connectionId, @QueryParam("provider") String provider,
-                          @QueryParam("redirect_uri") String redirectUri) {
+                          @QueryParam("redirect_uri") String redirectUri, @QueryParam("field") String field) {
+        if (field != null) {
+            // One field of a typed credential (same answer and audit as .../credentials/{id}/secrets/{field}).
+            return Responses.handle(() -> CredentialsResource.revealed(
+                    connect.credentials().reveal(Callers.authenticate(session), connectionId, field)));
+        }
         return token(new TokenReads.Lookup(connectionId, provider, null, redirectUri));
     }
 
@@ -250,6 +255,23 @@ public class ConnectResource {
             body.put("status", c.status().id());
             body.put("metadata", c.tokens().metadata());
             return Responses.json(200, body);
+        });
+    }
+
+    /** {@code /credentials}: typed credentials (API keys, basic, bearer, SMTP, database, generic HTTP, OAuth apps). */
+    @Path("credentials")
+    public CredentialsResource credentials() {
+        return new CredentialsResource(session, connect);
+    }
+
+    /** The credential types with their fields, and the catalog's API-key, token and basic-auth providers. */
+    @GET
+    @Path("credential-types")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response credentialTypes() {
+        return Responses.handle(() -> {
+            Callers.authenticate(session);
+            return Responses.json(200, CredentialsResource.types(connect));
         });
     }
 

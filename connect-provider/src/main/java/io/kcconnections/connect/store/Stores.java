@@ -33,6 +33,14 @@ public final class Stores {
         return new JpaWebhooks(em(session));
     }
 
+    public static CredentialRows credentials(KeycloakSession session) {
+        return new JpaCredentialRows(em(session));
+    }
+
+    public static Health health(KeycloakSession session) {
+        return new JpaHealth(em(session));
+    }
+
     private static EntityManager em(KeycloakSession session) {
         return session.getProvider(JpaConnectionProvider.class).getEntityManager();
     }
