@@ -115,6 +115,8 @@ public final class TestServer {
         // node's row cache would hide; the cache has tests of its own (ServerOptionsIT, ClusterIT).
         env.put("CONNECT_ROW_CACHE_SECONDS", "0");
         env.put("CONNECT_MCP_CATALOG_FILE", mcpCatalogFile().toString());
+        // Health probes run when a test asks (POST .../connect/health/probe), never on the timer in the middle of one.
+        env.put("CONNECT_HEALTH_INTERVAL_SECONDS", "86400");
         env.put("CONNECT_KEYCLOAK_CLIENT_ID", UPSTREAM_CLIENT);
         env.put("CONNECT_KEYCLOAK_CLIENT_SECRET", SecretLedger.note(UPSTREAM_SECRET));
         env.put("CONNECT_KEYCLOAK_BASE_URL", base);

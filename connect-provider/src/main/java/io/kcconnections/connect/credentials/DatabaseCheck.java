@@ -57,11 +57,8 @@ final class DatabaseCheck {
         } catch (UnknownHostException e) {
             return CheckResult.fail("unreachable", "the host does not resolve");
         }
-        Driver driver;
-        try {
-            driver = (Driver) Class.forName(driverClass(dialect), true, getClass().getClassLoader()).getDeclaredConstructor()
-                    .newInstance();
-        } catch (ReflectiveOperationException | LinkageError e) {
+        Driver driver = Drivers.load(dialect);
+        if (driver == null) {
             return CheckResult.fail("driver_unavailable", "no JDBC driver for " + dialect + " on this server");
         }
         boolean tls = !"disable".equals(fields.getOrDefault("tls", "require"));
@@ -102,17 +99,6 @@ final class DatabaseCheck {
             return CheckResult.fail(auth ? "auth_failed" : state.startsWith("08") ? "unreachable" : "query_failed",
                     "SQLState " + (state.isEmpty() ? "unknown" : state));
         }
-    }
-
-    static String driverClass(String dialect) {
-        return switch (dialect) {
-            case "postgresql" -> "org.postgresql.Driver";
-            case "mariadb" -> "org.mariadb.jdbc.Driver";
-            case "mysql" -> "com.mysql.cj.jdbc.Driver";
-            case "mssql" -> "com.microsoft.sqlserver.jdbc.SQLServerDriver";
-            case "oracle" -> "oracle.jdbc.OracleDriver";
-            default -> throw new IllegalArgumentException("dialect");
-        };
     }
 
     static String url(String dialect, String host, String port, String database) {
