@@ -8,6 +8,7 @@ import io.kcconnections.connect.limits.RateLimits;
 import io.kcconnections.connect.mcp.ConnectionProviders;
 import io.kcconnections.connect.mcp.McpCatalog;
 import io.kcconnections.connect.mcp.McpConnect;
+import io.kcconnections.connect.net.HostPolicy;
 import io.kcconnections.connect.net.OutboundHttp;
 import io.kcconnections.connect.oauth.OAuthClient;
 import io.kcconnections.connect.refresh.KeyRewrap;
@@ -134,6 +135,11 @@ public final class ConnectService implements Provider {
             throw new ConnectError(503, "encryption_unavailable",
                     "token encryption is not configured on this server; see the server log");
         }
+    }
+
+    /** The outbound-address policy (allow-private-hosts). */
+    public HostPolicy policy() {
+        return runtime.policy();
     }
 
     public OAuthClient oauth() {

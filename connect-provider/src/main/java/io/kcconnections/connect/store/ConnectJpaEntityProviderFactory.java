@@ -24,7 +24,7 @@ public class ConnectJpaEntityProviderFactory implements JpaEntityProviderFactory
     @Override
     public List<Class<?>> getEntities() {
         return List.of(ConnectionEntity.class, ClientRegistrationEntity.class, WebhookRouteEntity.class,
-                WebhookDeliveryEntity.class);
+                WebhookDeliveryEntity.class, WebhookEndpointEntity.class, WebhookOutboxEntity.class);
     }
 
     @Override
