@@ -115,6 +115,9 @@ public final class TestServer {
         // node's row cache would hide; the cache has tests of its own (ServerOptionsIT, ClusterIT).
         env.put("CONNECT_ROW_CACHE_SECONDS", "0");
         env.put("CONNECT_MCP_CATALOG_FILE", mcpCatalogFile().toString());
+        // Webhooks out: look for due deliveries every second and retry a failed one a second later.
+        env.put("CONNECT_WEBHOOK_OUT_INTERVAL_SECONDS", "1");
+        env.put("CONNECT_WEBHOOK_OUT_BACKOFF_SECONDS", "1");
         env.put("CONNECT_KEYCLOAK_CLIENT_ID", UPSTREAM_CLIENT);
         env.put("CONNECT_KEYCLOAK_CLIENT_SECRET", SecretLedger.note(UPSTREAM_SECRET));
         env.put("CONNECT_KEYCLOAK_BASE_URL", base);
