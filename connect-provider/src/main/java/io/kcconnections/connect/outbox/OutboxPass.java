@@ -44,6 +44,7 @@ public final class OutboxPass implements Runnable {
     private final HostPolicy policy;
     private final Supplier<String> owners;
     private final AtomicBoolean running = new AtomicBoolean();
+    private volatile boolean closed;
     private final ExecutorService passThread = Executors.newSingleThreadExecutor(daemon("kc-connect-webhook-pass"));
     private final ExecutorService workers = Executors.newFixedThreadPool(CONCURRENCY, daemon("kc-connect-webhook"));
 
@@ -73,7 +74,7 @@ public final class OutboxPass implements Runnable {
     /** The timer's tick: hands a pass to this class's thread and returns at once. */
     @Override
     public void run() {
-        if (!running.compareAndSet(false, true)) {
+        if (closed || !running.compareAndSet(false, true)) {
             return;
         }
         try {
@@ -198,6 +199,7 @@ public final class OutboxPass implements Runnable {
 
     /** Stops the pools (server shutdown). */
     public void close() {
+        closed = true;
         passThread.shutdownNow();
         workers.shutdownNow();
     }
