@@ -164,10 +164,14 @@ final class JpaWebhookOut implements WebhookOut {
     }
 
     @Override
-    public List<Endpoint> onOtherKeys(String keyId, int limit) {
-        return em.createQuery("select e from ConnectWebhookEndpoint e where (e.keyId is null or e.keyId <> :kid) order by e.id",
-                        WebhookEndpointEntity.class).setParameter("kid", keyId).setMaxResults(limit).getResultStream()
-                .map(JpaWebhookOut::model).toList();
+    public List<Endpoint> onOtherKeys(String realmId, String keyId, int limit) {
+        var q = em.createQuery("select e from ConnectWebhookEndpoint e where (e.keyId is null or e.keyId <> :kid)"
+                + (realmId == null ? "" : " and e.realmId = :realmId") + " order by e.id", WebhookEndpointEntity.class)
+                .setParameter("kid", keyId).setMaxResults(limit);
+        if (realmId != null) {
+            q.setParameter("realmId", realmId);
+        }
+        return q.getResultStream().map(JpaWebhookOut::model).toList();
     }
 
     @Override

@@ -79,8 +79,8 @@ public interface WebhookOut {
     /** Drops delivered and failed rows created before {@code cutoff}. */
     int deleteFinishedBefore(long cutoff);
 
-    /** Up to {@code limit} endpoints (of every realm) whose secret is under another key than {@code keyId}. */
-    List<Endpoint> onOtherKeys(String keyId, int limit);
+    /** Up to {@code limit} endpoints of a realm (every realm when null) whose secret is under another key than {@code keyId}. */
+    List<Endpoint> onOtherKeys(String realmId, String keyId, int limit);
 
     long countOnOtherKeys(String realmId, String keyId);
 
