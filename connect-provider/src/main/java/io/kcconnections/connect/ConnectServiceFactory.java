@@ -20,6 +20,8 @@ import io.kcconnections.connect.mcp.ConnectionProviders;
 import io.kcconnections.connect.mcp.McpCatalog;
 import io.kcconnections.connect.mcp.McpConnect;
 import io.kcconnections.connect.limits.RateLimits;
+import io.kcconnections.connect.outbox.Outbox;
+import io.kcconnections.connect.outbox.OutboxPass;
 import io.kcconnections.connect.refresh.CleanupTask;
 import io.kcconnections.connect.refresh.KeyRewrap;
 import io.kcconnections.connect.store.RowCache;
@@ -63,6 +65,7 @@ public class ConnectServiceFactory implements ProviderFactory<ConnectService>, S
     private volatile ProviderRegistry registry;
     private volatile ConnectRuntime runtime;
     private volatile DevicePoller devicePoller;
+    private volatile OutboxPass outboxPass;
     private Map<String, String> env = System.getenv();
 
     /** For tests: the environment the factory reads instead of the process's. */
@@ -118,6 +121,7 @@ public class ConnectServiceFactory implements ProviderFactory<ConnectService>, S
                 new RateLimits(100_000, System::currentTimeMillis), new HealthProber(factory, settings,
                         new HealthChecks(settings, keyRingSource, policy, providers, credentialCatalog())));
         devicePoller = new DevicePoller(factory, refresher, settings);
+        outboxPass = new OutboxPass(factory, settings.webhookOut(), keyRingSource, policy, LeaseOwners::next);
 
         factory.register(event -> {
             if (event instanceof PostMigrationEvent) {
@@ -132,17 +136,22 @@ public class ConnectServiceFactory implements ProviderFactory<ConnectService>, S
                     LOG.warnf("login sync of the new realm %s failed: %s", e.getCreatedRealm().getName(), ex.toString());
                 }
             } else if (event instanceof UserModel.UserRemovedEvent e) {
-                Stores.connections(e.getKeycloakSession()).deleteByUser(e.getRealm().getId(), e.getUser().getId());
-                Stores.credentials(e.getKeycloakSession()).deleteByUser(e.getRealm().getId(), e.getUser().getId());
+                KeycloakSession s = e.getKeycloakSession();
+                Stores.connections(s).listByUser(e.getRealm().getId(), e.getUser().getId()).forEach(c -> Outbox.record(s,
+                        registry, c, Outbox.DELETED, Map.of("status", "deleted", "reason", "user_removed")));
+                Stores.connections(s).deleteByUser(e.getRealm().getId(), e.getUser().getId());
+                Stores.credentials(s).deleteByUser(e.getRealm().getId(), e.getUser().getId());
             } else if (event instanceof ClientModel.ClientRemovedEvent e) {
                 Stores.connections(e.getKeycloakSession()).deleteByOwnerClient(e.getClient().getRealm().getId(), e.getClient().getId());
                 Stores.credentials(e.getKeycloakSession()).deleteByOwnerClient(e.getClient().getRealm().getId(), e.getClient().getId());
+                Stores.webhookOut(e.getKeycloakSession()).deleteByClient(e.getClient().getRealm().getId(), e.getClient().getId());
             } else if (event instanceof RealmModel.RealmRemovedEvent e) {
                 Stores.connections(e.getKeycloakSession()).deleteByRealm(e.getRealm().getId());
                 Stores.registrations(e.getKeycloakSession()).deleteByRealm(e.getRealm().getId());
                 Stores.webhooks(e.getKeycloakSession()).deleteByRealm(e.getRealm().getId());
                 Stores.credentials(e.getKeycloakSession()).deleteByRealm(e.getRealm().getId());
                 Stores.health(e.getKeycloakSession()).deleteByRealm(e.getRealm().getId());
+                Stores.webhookOut(e.getKeycloakSession()).deleteByRealm(e.getRealm().getId());
             }
         });
     }
@@ -168,6 +177,9 @@ public class ConnectServiceFactory implements ProviderFactory<ConnectService>, S
             } else {
                 LOG.warn("connect: the background refresher is off (refresh-interval-seconds=0)");
             }
+            if (settings.webhookOut().intervalSeconds() > 0) {
+                timer.schedule(outboxPass, settings.webhookOut().intervalSeconds() * 1000L, "kc-connect-webhooks-out");
+            }
             if (settings.devicePollSeconds() > 0) {
                 timer.schedule(devicePoller, settings.devicePollSeconds() * 1000L, "kc-connect-device-poll");
             }
@@ -192,6 +204,9 @@ public class ConnectServiceFactory implements ProviderFactory<ConnectService>, S
         }
         if (devicePoller != null) {
             devicePoller.close();
+        }
+        if (outboxPass != null) {
+            outboxPass.close();
         }
     }
 

@@ -178,6 +178,12 @@ public class ConnectAdminResource {
         return new AdminCatalogResource(session, auth);
     }
 
+    /** {@code /webhook-endpoints}: apps' endpoints for signed lifecycle events, and their deliveries. */
+    @Path("webhook-endpoints")
+    public AdminWebhookEndpointsResource webhookEndpoints() {
+        return new AdminWebhookEndpointsResource(session, auth, adminEvent);
+    }
+
     /** {@code /webhooks/{provider}/{route}}: webhook routes (signing secrets) and their activity. */
     @Path("webhooks")
     public AdminWebhooksResource webhooks() {

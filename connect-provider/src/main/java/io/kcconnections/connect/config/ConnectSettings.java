@@ -147,7 +147,7 @@ public final class ConnectSettings {
             "3", ProviderConfigProperty.INTEGER_TYPE, "Failed checks in a row before a connection or credential is unhealthy "
             + "(1–100); one success makes it healthy again.", false);
 
-    public static final List<Option> OPTIONS = List.of(TOKEN_ENCRYPTION_KEY, TOKEN_ENCRYPTION_OLD_KEYS, STATE_TTL_SECONDS, START_TTL_SECONDS, LINK_ISSUER_ROLE,
+    public static final List<Option> OPTIONS = withWebhookOut(TOKEN_ENCRYPTION_KEY, TOKEN_ENCRYPTION_OLD_KEYS, STATE_TTL_SECONDS, START_TTL_SECONDS, LINK_ISSUER_ROLE,
             REDIRECT_ALLOW_HOSTS, DEFAULT_REDIRECT_URI, REFRESH_MARGIN_SECONDS, REFRESH_WINDOW_SECONDS, TOKEN_READER_ROLE,
             CLIENT_CONNECTION_ROLE, ALLOW_PRIVATE_HOSTS, REFRESH_LEASE_SECONDS, REFRESH_WAIT_MILLIS, REFRESH_INTERVAL_SECONDS, REFRESH_CONCURRENCY,
             REFRESH_PAGE_SIZE, CLEANUP_INTERVAL_SECONDS, RETENTION_DAYS, DEVICE_POLL_SECONDS, MCP_DISCOVERY_TTL_SECONDS,
@@ -155,6 +155,12 @@ public final class ConnectSettings {
             RATE_LIMIT_TOKEN_READS, RATE_LIMIT_CONNECT_STARTS, RATE_LIMIT_CONNECTION_READS,
             OUTBOUND_DEADLINE_SECONDS, OUTBOUND_HTTP_CLIENT, MAX_RESPONSE_BYTES, ROW_CACHE_SECONDS, MCP_CATALOG_FILE,
             MAX_CONNECTIONS_PER_TYPE, HEALTH_INTERVAL_SECONDS, HEALTH_UNHEALTHY_AFTER);
+
+    private static List<Option> withWebhookOut(Option... own) {
+        List<Option> all = new ArrayList<>(List.of(own));
+        all.addAll(WebhookOutSettings.OPTIONS);
+        return List.copyOf(all);
+    }
 
     private final String encryptionKey;
     private final List<String> oldEncryptionKeys;
@@ -192,6 +198,7 @@ public final class ConnectSettings {
     private final String outboundHttpClient;
     private final int maxResponseBytes;
     private final int rowCacheSeconds;
+    private final WebhookOutSettings webhookOut;
     private final List<String> problems;
 
     private ConnectSettings(Function<String, String> spi, Map<String, String> env) {
@@ -251,6 +258,7 @@ public final class ConnectSettings {
         this.maxResponseBytes = intIn(spi, env, MAX_RESPONSE_BYTES, 4096, 10485760, p);
         this.rowCacheSeconds = intIn(spi, env, ROW_CACHE_SECONDS, 0, 3600, p);
         this.mcpCatalogFile = blankToNull(read(spi, env, MCP_CATALOG_FILE));
+        this.webhookOut = WebhookOutSettings.read(spi, env, p);
         this.problems = List.copyOf(p);
     }
 
@@ -311,6 +319,7 @@ public final class ConnectSettings {
         m.put(MAX_RESPONSE_BYTES.name, String.valueOf(maxResponseBytes));
         m.put(ROW_CACHE_SECONDS.name, String.valueOf(rowCacheSeconds));
         m.put(MCP_CATALOG_FILE.name, mcpCatalogFile == null ? "" : mcpCatalogFile);
+        m.putAll(webhookOut.effective());
         return m;
     }
 
@@ -322,7 +331,7 @@ public final class ConnectSettings {
         return v == null || v.isBlank() ? o.defaultValue : v.trim();
     }
 
-    private static int intIn(Function<String, String> spi, Map<String, String> env, Option o, int min, int max, List<String> p) {
+    static int intIn(Function<String, String> spi, Map<String, String> env, Option o, int min, int max, List<String> p) {
         String v = read(spi, env, o);
         int def = Integer.parseInt(o.defaultValue);
         try {
@@ -429,6 +438,7 @@ public final class ConnectSettings {
     public boolean outboundKeycloakClient() { return "keycloak".equals(outboundHttpClient); }
     public int maxResponseBytes() { return maxResponseBytes; }
     public int rowCacheSeconds() { return rowCacheSeconds; }
+    public WebhookOutSettings webhookOut() { return webhookOut; }
     public int refreshConcurrency() { return refreshConcurrency; }
     public int refreshPageSize() { return refreshPageSize; }
     public int cleanupIntervalSeconds() { return cleanupIntervalSeconds; }

@@ -159,6 +159,11 @@ public final class ConnectService implements Provider {
         }
     }
 
+    /** The outbound-address policy (allow-private-hosts). */
+    public HostPolicy policy() {
+        return runtime.policy();
+    }
+
     public OAuthClient oauth() {
         return new OAuthClient(session, runtime.policy(), OutboundHttp.Options.of(runtime.settings()));
     }

@@ -10,6 +10,7 @@ import io.kcconnections.connect.oauth.OAuthClient;
 import io.kcconnections.connect.oauth.TokenSet;
 import io.kcconnections.connect.store.Connection;
 import io.kcconnections.connect.store.Connections;
+import io.kcconnections.connect.outbox.Outbox;
 import io.kcconnections.connect.store.Stores;
 import io.kcconnections.connect.store.TokenCodec;
 import io.kcconnections.connect.store.TokenColumns;
@@ -85,6 +86,7 @@ public final class ConnectionWriter {
                     realm.getId(), existing.id(), tokens, TokenCodec.merge(existing.tokens().metadata(), metadata), refreshAt),
                     keptRefreshToken(ring, existing));
             store.replaceAfterConsent(existing.id(), appAfterReconnect(existing, app), accountId, accountName, cols, now);
+            store.findById(existing.id()).ifPresent(c -> Outbox.record(session, connect.registry(), c, Outbox.RECONNECTED, Map.of()));
             return new Result(null, true);
         }
         if (store.countByUser(realm.getId(), userId) >= connect.settings().maxConnectionsPerUser()) {
@@ -92,8 +94,10 @@ public final class ConnectionWriter {
         }
         String id = UUID.randomUUID().toString();
         TokenColumns cols = TokenCodec.encrypt(ring, realm.getId(), id, tokens, metadata, refreshAt);
-        store.insert(Connection.consented(id, realm.getId(), userId, appClient, provider.name(), cid, accountId, accountName,
-                cols, now));
+        Connection made = Connection.consented(id, realm.getId(), userId, appClient, provider.name(), cid, accountId,
+                accountName, cols, now);
+        store.insert(made);
+        Outbox.record(session, connect.registry(), made, Outbox.CREATED, Map.of());
         return new Result(null, false);
     }
 

@@ -1,10 +1,13 @@
 package io.kcconnections.connect.connection;
 
+import java.util.Map;
+
 import io.kcconnections.connect.catalog.ResolvedProvider;
 import io.kcconnections.connect.crypto.KeyRing;
 import io.kcconnections.connect.events.ConnectEvents;
 import io.kcconnections.connect.oauth.ProviderCallException;
 import io.kcconnections.connect.store.Connection;
+import io.kcconnections.connect.outbox.Outbox;
 import io.kcconnections.connect.store.Stores;
 import io.kcconnections.connect.store.TokenCodec;
 import org.jboss.logging.Logger;
@@ -29,6 +32,11 @@ public final class Disconnector {
     public String disconnect(RealmModel realm, Connection c, ClientModel caller) {
         String revoked = revoke(realm, c);
         Stores.connections(connect.session()).delete(c.id());
+        // In the request's transaction: the events commit with the delete.
+        if ("revoked".equals(revoked)) {
+            Outbox.record(connect.session(), connect.registry(), c, Outbox.REVOKED, Map.of("status", "deleted"));
+        }
+        Outbox.record(connect.session(), connect.registry(), c, Outbox.DELETED, Map.of("status", "deleted", "revoked", revoked));
         ConnectEvents.disconnected(connect.session(), realm, caller, c.userId(), c.provider(), c.connectionId(), revoked);
         return revoked;
     }

@@ -13,6 +13,7 @@ import io.kcconnections.connect.oauth.ProviderCallException;
 import io.kcconnections.connect.oauth.TokenSet;
 import io.kcconnections.connect.store.Connection;
 import io.kcconnections.connect.store.ConnectionStatus;
+import io.kcconnections.connect.outbox.Outbox;
 import io.kcconnections.connect.store.Stores;
 import io.kcconnections.connect.store.TokenCodec;
 import io.kcconnections.connect.store.TokenColumns;
@@ -145,9 +146,15 @@ public final class Grants {
         TokenColumns cols = TokenCodec.encrypt(ring, realm.getId(), id, tokens, Map.of(), refreshAt);
         storeOrConflict(s -> {
             if (existing != null) {
-                return Stores.connections(s).replaceAfterConsent(id, owner, null, null, cols, now) == 1;
+                boolean replaced = Stores.connections(s).replaceAfterConsent(id, owner, null, null, cols, now) == 1;
+                if (replaced) {
+                    Stores.connections(s).findById(id).ifPresent(c -> Outbox.record(s, connect.registry(), c, Outbox.RECONNECTED, Map.of()));
+                }
+                return replaced;
             }
-            Stores.connections(s).insert(Connection.clientOwned(id, realm.getId(), owner, provider.name(), cid, cols, now));
+            Connection made = Connection.clientOwned(id, realm.getId(), owner, provider.name(), cid, cols, now);
+            Stores.connections(s).insert(made);
+            Outbox.record(s, connect.registry(), made, Outbox.CREATED, Map.of());
             return true;
         });
         ConnectEvents.of(connect.session(), realm, null, provider.name(), cid, existing != null ? "reconnect" : "connect")

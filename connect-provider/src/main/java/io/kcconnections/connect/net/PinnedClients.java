@@ -25,7 +25,9 @@ public final class PinnedClients {
         /** MCP servers and their authorization servers ({@link GuardedFetch}). */
         MCP(32, 4),
         /** Provider token, refresh, revoke, device and userinfo calls ({@link OutboundHttp}); Keycloak's pool sizes. */
-        PROVIDERS(128, 64);
+        PROVIDERS(128, 64),
+        /** Signed lifecycle events to apps' endpoints ({@link WebhookPost}). */
+        WEBHOOKS(32, 4);
 
         private final int maxTotal;
         private final int maxPerRoute;

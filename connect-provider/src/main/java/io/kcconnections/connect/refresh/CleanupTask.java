@@ -24,6 +24,10 @@ public final class CleanupTask implements ScheduledTask {
 
     @Override
     public void run(KeycloakSession session) {
+        int days = s.webhookOut().retentionDays();
+        if (days > 0) {
+            Stores.webhookOut(session).deleteFinishedBefore(System.currentTimeMillis() - days * 86_400_000L);
+        }
         if (s.retentionDays() == 0) {
             return;
         }

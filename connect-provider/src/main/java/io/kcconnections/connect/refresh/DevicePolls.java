@@ -1,5 +1,8 @@
 package io.kcconnections.connect.refresh;
 
+import java.util.Map;
+
+import io.kcconnections.connect.outbox.Outbox;
 import io.kcconnections.connect.store.Stores;
 import io.kcconnections.connect.catalog.ResolvedProvider;
 import io.kcconnections.connect.crypto.KeyRing;
@@ -82,6 +85,10 @@ final class DevicePolls {
             boolean ok = Stores.pendingGrants(s).complete(c.id(), pendingExpiresAt, cols, done);
             if (ok && account != null) {
                 Stores.connections(s).setAccount(c.id(), account.id(), account.name() != null ? account.name() : account.email());
+            }
+            if (ok) { // the device grant's connection is made now: announced with its tokens' write
+                Stores.connections(s).findById(c.id()).ifPresent(made -> Outbox.record(s,
+                        refresher.providers().registry(), made, Outbox.CREATED, Map.of("grant_type", "device_code")));
             }
             return ok;
         });

@@ -10,6 +10,7 @@ import io.kcconnections.connect.crypto.KeyRingSource;
 import io.kcconnections.connect.store.ClientRegistration;
 import io.kcconnections.connect.store.Connection;
 import io.kcconnections.connect.store.Stores;
+import io.kcconnections.connect.store.WebhookOut;
 import io.kcconnections.connect.store.Webhooks;
 import io.kcconnections.connect.store.TokenCodec;
 import org.jboss.logging.Logger;
@@ -18,7 +19,8 @@ import org.keycloak.models.utils.KeycloakModelUtils;
 
 /**
  * Moves stored secrets to the primary encryption key after a rotation, so the old key can be dropped: connections'
- * tokens, pending device codes, MCP registrations' client secrets and registration tokens, and webhook routes' secrets.
+ * tokens, pending device codes, MCP registrations' client secrets and registration tokens, and webhook routes' and
+ * endpoints' secrets.
  * Online: a page of rows
  * per short transaction, each row written only if nobody changed it since it was read (a refresh meanwhile wrote
  * new ciphertexts under the primary key anyway). Resumable: it selects by the rows' key id, so a run that stops
@@ -34,7 +36,8 @@ public final class KeyRewrap implements Runnable {
 
     /** How far a realm (or the whole server) is: rows still on older keys, and those no configured key reads. */
     public record Progress(String primaryKeyId, List<String> keyIds, long connectionsOnOlderKeys,
-                           long registrationsOnOlderKeys, long webhookRoutesOnOlderKeys, int moved, int unreadable) {
+                           long registrationsOnOlderKeys, long webhookRoutesOnOlderKeys, long webhookEndpointsOnOlderKeys,
+                           int moved, int unreadable) {
     }
 
     private final KeycloakSessionFactory sessionFactory;
@@ -79,8 +82,9 @@ public final class KeyRewrap implements Runnable {
             Progress p = rewrap(ring, null, BACKGROUND_ROWS);
             if (p.moved() > 0 || p.unreadable() > 0) {
                 LOG.infof("key re-wrap: %d rows moved to key %s; %d connections, %d registrations and "
-                        + "%d webhook routes remain on older keys (%d unreadable)", p.moved(), p.primaryKeyId(),
-                        p.connectionsOnOlderKeys(), p.registrationsOnOlderKeys(), p.webhookRoutesOnOlderKeys(), p.unreadable());
+                        + "%d webhook routes and %d webhook endpoints remain on older keys (%d unreadable)", p.moved(),
+                        p.primaryKeyId(), p.connectionsOnOlderKeys(), p.registrationsOnOlderKeys(),
+                        p.webhookRoutesOnOlderKeys(), p.webhookEndpointsOnOlderKeys(), p.unreadable());
             }
         } catch (RuntimeException e) {
             LOG.warnf("key re-wrap failed: %s", e.toString());
@@ -141,6 +145,13 @@ public final class KeyRewrap implements Runnable {
                 counts[rewrapWebhookRoute(ring, r) ? 0 : 1]++;
             }
         }
+        if (counts[0] + counts[1] < maxRows) {
+            List<WebhookOut.Endpoint> endpoints = KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory,
+                    s -> Stores.webhookOut(s).onOtherKeys(realmId, ring.primaryKeyId(), maxRows - counts[0] - counts[1]));
+            for (WebhookOut.Endpoint e : endpoints) {
+                counts[rewrapWebhookEndpoint(ring, e) ? 0 : 1]++;
+            }
+        }
         return progress(ring, realmId, counts[0], counts[1]);
     }
 
@@ -151,6 +162,17 @@ public final class KeyRewrap implements Runnable {
             return true;
         } catch (KeyRing.DecryptionException e) {
             LOG.warnf("key re-wrap: webhook route %s cannot be decrypted: %s", r.id(), e.getMessage());
+            return false;
+        }
+    }
+
+    private boolean rewrapWebhookEndpoint(KeyRing ring, WebhookOut.Endpoint e) {
+        try {
+            String secret = ring.rewrap(e.secret(), WebhookOut.secretAad(e.realmId(), e.id()));
+            KeycloakModelUtils.runJobInTransaction(sessionFactory, s -> Stores.webhookOut(s).rewrap(e, ring.primaryKeyId(), secret));
+            return true;
+        } catch (KeyRing.DecryptionException ex) {
+            LOG.warnf("key re-wrap: webhook endpoint %s cannot be decrypted: %s", e.id(), ex.getMessage());
             return false;
         }
     }
@@ -191,8 +213,9 @@ public final class KeyRewrap implements Runnable {
         long[] left = KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory, s -> new long[]{
                 Stores.connections(s).countOnOtherKeys(realmId, ring.primaryKeyId()),
                 Stores.registrations(s).countOnOtherKeys(realmId, ring.primaryKeyId()),
-                Stores.webhooks(s).countOnOtherKeys(realmId, ring.primaryKeyId())});
-        return new Progress(ring.primaryKeyId(), ring.keyIds(), left[0], left[1], left[2], moved, unreadable);
+                Stores.webhooks(s).countOnOtherKeys(realmId, ring.primaryKeyId()),
+                Stores.webhookOut(s).countOnOtherKeys(realmId, ring.primaryKeyId())});
+        return new Progress(ring.primaryKeyId(), ring.keyIds(), left[0], left[1], left[2], left[3], moved, unreadable);
     }
 
     private KeyRing ring() {

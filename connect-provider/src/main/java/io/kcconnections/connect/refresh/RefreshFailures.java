@@ -1,11 +1,13 @@
 package io.kcconnections.connect.refresh;
 
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 import io.kcconnections.connect.events.ConnectEvents;
 import io.kcconnections.connect.oauth.ProviderCallException;
 import io.kcconnections.connect.store.Connection;
 import io.kcconnections.connect.store.ConnectionStatus;
+import io.kcconnections.connect.outbox.Outbox;
 import io.kcconnections.connect.store.Stores;
 import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
@@ -40,7 +42,15 @@ final class RefreshFailures {
             LOG.infof("connection %s (%s) refresh failed (%s), attempt %d; next try in %d s", c.id(), c.provider(),
                     e.getMessage(), failures, (refreshAt - now) / 1000);
         }
-        boolean written = refresher.inTx(s -> Stores.leases(s).failRefresh(c.id(), owner, status, e.code(), failures, refreshAt, now));
+        boolean written = refresher.inTx(s -> {
+            boolean w = Stores.leases(s).failRefresh(c.id(), owner, status, e.code(), failures, refreshAt, now);
+            if (w) { // queued with the failure, in its transaction
+                Outbox.record(s, refresher.providers().registry(), c, status == ConnectionStatus.NEEDS_REAUTH
+                        ? Outbox.NEEDS_REAUTH : Outbox.REFRESH_FAILED, Map.of("status", status.id(), "reason", e.code(),
+                        "failures", failures));
+            }
+            return w;
+        });
         if (written) {
             if (status == ConnectionStatus.NEEDS_REAUTH) {
                 ConnectEvents.needsReauth(session, realm, c.userId(), c.provider(), c.connectionId(), e.code());

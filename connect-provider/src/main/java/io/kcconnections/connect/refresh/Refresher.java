@@ -375,7 +375,7 @@ public final class Refresher {
             deferTo.accept(ready);
             return null;
         }
-        Connection after = inTx(s -> Stores.leases(s).completeRefreshes(List.of(ready.completion()))).get(c.id());
+        Connection after = inTx(s -> WriteBack.complete(s, providers.registry(), List.of(ready))).get(c.id());
         return landed(ready, after, session, realm);
     }
 
@@ -414,6 +414,10 @@ public final class Refresher {
 
     <T> T inTx(KeycloakSessionTaskWithResult<T> task) {
         return KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory, task);
+    }
+
+    ConnectionProviders providers() {
+        return providers;
     }
 
     ConnectSettings settings() {

@@ -6,11 +6,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
+import io.kcconnections.connect.catalog.ProviderRegistry;
+import io.kcconnections.connect.outbox.Outbox;
 import io.kcconnections.connect.store.Connection;
+import io.kcconnections.connect.store.ConnectionStatus;
 import io.kcconnections.connect.store.Leases;
 import io.kcconnections.connect.store.Stores;
 import io.kcconnections.connect.store.TokenColumns;
 import org.jboss.logging.Logger;
+import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
@@ -82,9 +86,24 @@ final class WriteBack {
     }
 
     private Map<String, Connection> writeAll(List<Ready> batch) {
+        return KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory,
+                session -> complete(session, refresher.providers().registry(), batch));
+    }
+
+    /**
+     * Writes refreshes in the session's transaction; a connection that is active again after failing is announced
+     * ({@code connection.recovered} in the webhook outbox) in the same transaction.
+     */
+    static Map<String, Connection> complete(KeycloakSession session, ProviderRegistry registry, List<Ready> batch) {
         List<Leases.Completion> completions = new ArrayList<>(batch.size());
         batch.forEach(r -> completions.add(r.completion()));
-        return KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory,
-                session -> Stores.leases(session).completeRefreshes(completions));
+        Map<String, Connection> written = Stores.leases(session).completeRefreshes(completions);
+        for (Ready r : batch) {
+            Connection after = written.get(r.claimed().id());
+            if (after != null && r.claimed().status() != ConnectionStatus.ACTIVE) {
+                Outbox.record(session, registry, after, Outbox.RECOVERED, Map.of());
+            }
+        }
+        return written;
     }
 }

@@ -24,7 +24,8 @@ public class ConnectJpaEntityProviderFactory implements JpaEntityProviderFactory
     @Override
     public List<Class<?>> getEntities() {
         return List.of(ConnectionEntity.class, ClientRegistrationEntity.class, WebhookRouteEntity.class,
-                WebhookDeliveryEntity.class, CredentialEntity.class, HealthEntity.class);
+                WebhookDeliveryEntity.class, CredentialEntity.class, HealthEntity.class, WebhookEndpointEntity.class,
+                WebhookOutboxEntity.class);
     }
 
     @Override

@@ -41,6 +41,10 @@ public final class Stores {
         return new JpaHealth(em(session));
     }
 
+    public static WebhookOut webhookOut(KeycloakSession session) {
+        return new JpaWebhookOut(em(session));
+    }
+
     private static EntityManager em(KeycloakSession session) {
         return session.getProvider(JpaConnectionProvider.class).getEntityManager();
     }

@@ -1,0 +1,242 @@
+package io.kcconnections.it.webhooks;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import io.kcconnections.it.harness.Connect;
+import io.kcconnections.it.harness.FreshRealm;
+import io.kcconnections.it.harness.Http;
+import io.kcconnections.it.harness.SecretLedger;
+import io.kcconnections.it.harness.TestRealm;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Webhooks out: an app registers an endpoint (admin API) and receives its connections' lifecycle events, signed per
+ * Standard Webhooks, from the database outbox. A local receiver fails the first delivery (500), which is retried with
+ * the same webhook-id; signatures verify with the secret answered at creation; payloads carry no token; another app's
+ * endpoint hears nothing of connections it may not read; the admin API refuses without a token (401), without the
+ * rights (403) and bad URLs (400).
+ */
+class WebhooksOutIT {
+
+    @FreshRealm
+    private TestRealm realm;
+
+    private HttpServer server;
+    private final List<Received> app = new CopyOnWriteArrayList<>();
+    private final List<Received> other = new CopyOnWriteArrayList<>();
+    private final AtomicInteger appCalls = new AtomicInteger();
+
+    /** One request the receiver saw. */
+    record Received(String id, String timestamp, String signature, String body, int answered) {
+        JsonNode json() {
+            try {
+                return Http.JSON.readTree(body);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    @BeforeEach
+    void receiver() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/hook-app", x -> {
+            int status = appCalls.incrementAndGet() == 1 ? 500 : 204; // the very first delivery fails
+            record(x, app, status);
+        });
+        server.createContext("/hook-other", x -> record(x, other, 204));
+        server.start();
+    }
+
+    private static void record(com.sun.net.httpserver.HttpExchange x, List<Received> into, int status) throws IOException {
+        String body = new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        into.add(new Received(x.getRequestHeaders().getFirst("webhook-id"), x.getRequestHeaders().getFirst("webhook-timestamp"),
+                x.getRequestHeaders().getFirst("webhook-signature"), body, status));
+        x.sendResponseHeaders(status, -1);
+        x.close();
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
+
+    private String hook(String path) {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+    }
+
+    private String endpoints() {
+        return "/" + realm.name + "/connect/webhook-endpoints";
+    }
+
+    private JsonNode register(String clientId, String url) {
+        Http.Resp r = realm.admin().post(endpoints(), Map.of("clientId", clientId, "url", url));
+        assertEquals(201, r.status(), r::toString);
+        SecretLedger.note(r.json().get("secret").asText());
+        return r.json();
+    }
+
+    private static String sign(String secret, String id, String ts, String body) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(Base64.getDecoder().decode(secret.substring("whsec_".length())), "HmacSHA256"));
+        return "v1," + Base64.getEncoder().encodeToString(mac.doFinal((id + "." + ts + "." + body).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static List<Received> await(List<Received> seen, Predicate<List<Received>> done) throws InterruptedException {
+        long end = System.currentTimeMillis() + 60_000;
+        while (!done.test(seen) && System.currentTimeMillis() < end) {
+            Thread.sleep(200);
+        }
+        assertTrue(done.test(seen), () -> "received: " + seen);
+        return new ArrayList<>(seen);
+    }
+
+    private static long ofType(List<Received> seen, String type) {
+        return seen.stream().filter(r -> r.json().path("type").asText().equals(type)).count();
+    }
+
+    @Test
+    @DisplayName("Given endpoints of demo-app and demo-other, when alice connects through demo-app and disconnects, then "
+            + "only demo-app's endpoint gets signed created/revoked/deleted events, the failed first delivery is retried "
+            + "with the same id, and no payload carries a token")
+    void signedEventsRetriedOnlyToTheAppsEndpoint() throws Exception {
+        JsonNode mine = register("demo-app", hook("/hook-app"));
+        String secret = mine.get("secret").asText();
+        assertTrue(secret.startsWith("whsec_"), secret);
+        JsonNode theirs = register("demo-other", hook("/hook-other"));
+        String alice = realm.alice();
+
+        String landed = Connect.connect(realm, alice, "keycloak", "wh-c1", realm.upstreamUser());
+        assertTrue(landed.contains("success=true"), landed);
+        Http.Resp token = Connect.token(realm, alice, "wh-c1", "keycloak");
+        assertEquals(200, token.status(), token::toString);
+        String accessToken = token.json().get("token").asText();
+
+        List<Received> got = await(app, s -> s.size() >= 2);
+        Received failed = got.get(0);
+        Received retried = got.get(1);
+        assertEquals(500, failed.answered());
+        assertEquals(204, retried.answered());
+        assertEquals(failed.id(), retried.id(), "a retry keeps the webhook-id");
+        assertEquals(failed.body(), retried.body());
+        for (Received r : got) {
+            assertEquals(sign(secret, r.id(), r.timestamp(), r.body()), r.signature(), "signature of " + r);
+            assertTrue(Math.abs(System.currentTimeMillis() / 1000 - Long.parseLong(r.timestamp())) < 120);
+        }
+        JsonNode created = retried.json();
+        assertEquals("connection.created", created.get("type").asText());
+        assertTrue(created.hasNonNull("timestamp"));
+        JsonNode data = created.get("data");
+        assertEquals("wh-c1", data.get("connection_id").asText());
+        assertEquals("keycloak", data.get("provider").asText());
+        assertEquals("active", data.get("status").asText());
+        String aliceId = realm.admin().get("/" + realm.name + "/users?username=alice&exact=true").json().get(0).get("id").asText();
+        assertEquals(aliceId, data.get("user_id").asText());
+
+        Http.Resp deliveries = realm.admin().get(endpoints() + "/" + mine.get("id").asText() + "/deliveries");
+        assertEquals(200, deliveries.status(), deliveries::toString);
+        JsonNode d = deliveries.json().get("deliveries").get(0);
+        assertEquals("delivered", d.get("status").asText(), d::toString);
+        assertEquals(2, d.get("attempts").asInt());
+        assertEquals(204, d.get("lastStatus").asInt());
+        assertEquals(failed.id(), d.get("id").asText());
+
+        assertEquals(204, Http.delete(realm.url("/connect/connections/wh-c1?provider=keycloak"), alice).status());
+        got = await(app, s -> ofType(s, "connection.deleted") >= 1);
+        assertEquals(1, ofType(got, "connection.revoked"), () -> "events: " + app);
+        JsonNode deleted = got.stream().filter(r -> r.json().get("type").asText().equals("connection.deleted"))
+                .findFirst().orElseThrow().json();
+        assertEquals("deleted", deleted.get("data").get("status").asText());
+        assertEquals("revoked", deleted.get("data").get("revoked").asText());
+
+        for (Received r : got) {
+            assertFalse(r.body().contains(accessToken), "a payload carries the access token");
+            assertFalse(r.body().contains("token\""), () -> "a payload has a token member: " + r.body());
+        }
+        assertTrue(other.isEmpty(), () -> "demo-other heard of alice's demo-app connection: " + other);
+        Http.Resp none = realm.admin().get(endpoints() + "/" + theirs.get("id").asText() + "/deliveries");
+        assertEquals(0, none.json().get("deliveries").size(), none::toString);
+    }
+
+    @Test
+    @DisplayName("Given the endpoint admin API, then no token is 401, view-only rights are 403 on writes, bad input is 400, "
+            + "the secret is answered only at creation, and a removed endpoint is gone")
+    void adminApiRefusals() throws Exception {
+        String path = endpoints();
+        String url = TestRealmUrls.admin(realm) + path;
+        assertEquals(401, Http.sendJson("POST", url, Map.of("clientId", "demo-app", "url", hook("/x")), null).status());
+        assertEquals(401, Http.get(url, null).status());
+
+        realm.realmAdmin("hook-viewer", "view-clients");
+        String viewer = TestRealmUrls.adminToken(realm, "hook-viewer");
+        assertEquals(403, Http.sendJson("POST", url, Map.of("clientId", "demo-app", "url", hook("/x")), viewer).status());
+        assertEquals(200, Http.get(url, viewer).status());
+        realm.realmAdmin("nobody", "view-realm");
+        assertEquals(403, Http.get(url, TestRealmUrls.adminToken(realm, "nobody")).status());
+
+        for (String bad : List.of("ftp://example.com/hook", "not a url", "http://user:pw@127.0.0.1/x", "")) {
+            Http.Resp r = realm.admin().post(path, Map.of("clientId", "demo-app", "url", bad));
+            assertEquals(400, r.status(), () -> bad + ": " + r);
+            assertEquals("invalid_url", r.json().get("error").asText(), r::toString);
+        }
+        Http.Resp unknownClient = realm.admin().post(path, Map.of("clientId", "no-such-app", "url", hook("/x")));
+        assertEquals(400, unknownClient.status(), unknownClient::toString);
+        Http.Resp unknownType = realm.admin().post(path, Map.of("clientId", "demo-app", "url", hook("/x"),
+                "events", List.of("connection.exploded")));
+        assertEquals(400, unknownType.status(), unknownType::toString);
+
+        Http.Resp created = realm.admin().post(path, Map.of("clientId", "demo-app", "url", hook("/x"),
+                "events", List.of("connection.created", "connection.deleted")));
+        assertEquals(201, created.status(), created::toString);
+        String secret = SecretLedger.note(created.json().get("secret").asText());
+        String id = created.json().get("id").asText();
+        Http.Resp list = realm.admin().get(path + "?clientId=demo-app");
+        assertEquals(200, list.status(), list::toString);
+        assertFalse(list.body().contains(secret), "the list shows the secret");
+        assertFalse(list.body().contains("secret"), list.body());
+        assertEquals("demo-app", list.json().get("endpoints").get(0).get("clientId").asText());
+        assertEquals(2, list.json().get("endpoints").get(0).get("events").size());
+        assertNotEquals(0, list.json().get("endpoints").size());
+
+        assertEquals(204, realm.admin().delete(path + "/" + id).status());
+        assertEquals(404, realm.admin().delete(path + "/" + id).status());
+        assertEquals(404, realm.admin().get(path + "/" + id + "/deliveries").status());
+    }
+
+    /** Admin URLs and admin-cli tokens of the test realm's own people. */
+    static final class TestRealmUrls {
+        static String admin(TestRealm realm) {
+            String u = realm.url("");
+            return u.substring(0, u.indexOf("/realms/")) + "/admin/realms";
+        }
+
+        static String adminToken(TestRealm realm, String username) {
+            Http.Resp r = Http.postForm(realm.url("/protocol/openid-connect/token"), Map.of("grant_type", "password",
+                    "client_id", "admin-cli", "username", username, "password", username), null);
+            assertEquals(200, r.status(), r::toString);
+            return SecretLedger.note(r.json().get("access_token").asText());
+        }
+    }
+}

@@ -1,0 +1,206 @@
+package io.kcconnections.connect.outbox;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+import io.kcconnections.connect.config.WebhookOutSettings;
+import io.kcconnections.connect.crypto.KeyRing;
+import io.kcconnections.connect.crypto.KeyRingSource;
+import io.kcconnections.connect.net.HostPolicy;
+import io.kcconnections.connect.net.WebhookPost;
+import io.kcconnections.connect.store.Stores;
+import io.kcconnections.connect.store.WebhookOut;
+import org.jboss.logging.Logger;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.utils.KeycloakModelUtils;
+
+/**
+ * Delivers the webhook outbox: on every node, once per interval, claims due rows a page at a time
+ * ({@code FOR UPDATE SKIP LOCKED} plus a lease, committed at once, so exactly one node holds each), posts each signed
+ * (Standard Webhooks: the row id as {@code webhook-id}, a fresh timestamp and signature per attempt) outside any
+ * transaction, and records the outcome while its lease holds: 2xx delivered; anything else (3xx included: redirects
+ * are not followed) retried after the configured backoff, and marked failed after the last attempt. A row whose
+ * endpoint was removed is marked failed. Runs on a thread of its own; a tick while a pass runs is a no-op.
+ */
+public final class OutboxPass implements Runnable {
+
+    private static final Logger LOG = Logger.getLogger(OutboxPass.class);
+    private static final int PAGE = 32;
+    private static final int CONCURRENCY = 4;
+
+    private final KeycloakSessionFactory sessionFactory;
+    private final WebhookOutSettings settings;
+    private final KeyRingSource keys;
+    private final HostPolicy policy;
+    private final Supplier<String> owners;
+    private final AtomicBoolean running = new AtomicBoolean();
+    private volatile boolean closed;
+    private final ExecutorService passThread = Executors.newSingleThreadExecutor(daemon("kc-connect-webhook-pass"));
+    private final ExecutorService workers = Executors.newFixedThreadPool(CONCURRENCY, daemon("kc-connect-webhook"));
+
+    /** A claimed row with its endpoint's URL and secret (null when the endpoint is gone or its secret unusable). */
+    private record Claimed(WebhookOut.Message message, String url, String secret, String problem) {
+    }
+
+    /** @param owners new lease owner ids (this node's id first) */
+    public OutboxPass(KeycloakSessionFactory sessionFactory, WebhookOutSettings settings, KeyRingSource keys,
+                      HostPolicy policy, Supplier<String> owners) {
+        this.sessionFactory = sessionFactory;
+        this.settings = settings;
+        this.keys = keys;
+        this.policy = policy;
+        this.owners = owners;
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** The timer's tick: hands a pass to this class's thread and returns at once. */
+    @Override
+    public void run() {
+        if (closed || !running.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            passThread.submit(() -> {
+                try {
+                    runPass();
+                } catch (RuntimeException e) {
+                    LOG.warnf("webhook delivery pass failed: %s", e.toString());
+                } finally {
+                    running.set(false);
+                }
+            });
+        } catch (RuntimeException e) {
+            running.set(false);
+        }
+    }
+
+    /** One pass on the calling thread: pages of due rows until none is left or the time box is spent; how many were sent. */
+    public int runPass() {
+        long deadline = System.currentTimeMillis() + Math.max(1000L, settings.intervalSeconds() * 800L);
+        String owner = owners.get();
+        long leaseMillis = settings.leaseSeconds() * 1000L;
+        int sent = 0;
+        while (System.currentTimeMillis() < deadline) {
+            long now = System.currentTimeMillis();
+            List<Claimed> page = KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory,
+                    s -> claim(Stores.webhookOut(s), owner, now, now + leaseMillis));
+            if (page.isEmpty()) {
+                break;
+            }
+            List<Future<WebhookOut.Attempt>> results = new ArrayList<>();
+            for (Claimed c : page) {
+                Callable<WebhookOut.Attempt> task = () -> attempt(c, owner);
+                results.add(workers.submit(task));
+            }
+            List<WebhookOut.Attempt> attempts = new ArrayList<>();
+            for (Future<WebhookOut.Attempt> f : results) {
+                try {
+                    attempts.add(f.get());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return sent;
+                } catch (ExecutionException e) {
+                    LOG.warnf("webhook delivery failed unexpectedly: %s", e.getCause().toString());
+                }
+            }
+            KeycloakModelUtils.runJobInTransaction(sessionFactory, s -> attempts.forEach(a -> {
+                if (!Stores.webhookOut(s).complete(a)) {
+                    LOG.infof("webhook event %s: lost its lease before its outcome was written", a.id());
+                }
+            }));
+            sent += page.size();
+        }
+        return sent;
+    }
+
+    private List<Claimed> claim(WebhookOut store, String owner, long now, long leaseUntil) {
+        List<Claimed> out = new ArrayList<>();
+        KeyRing ring = null;
+        String keyProblem = null;
+        try {
+            ring = keys.ring();
+        } catch (KeyRingSource.KeyUnavailableException e) {
+            keyProblem = "signing key unavailable";
+        }
+        for (WebhookOut.Message m : store.claimDue(owner, now, leaseUntil, PAGE)) {
+            WebhookOut.Endpoint e = store.endpoint(m.realmId(), m.endpointId()).orElse(null);
+            if (e == null) {
+                out.add(new Claimed(m, null, null, "endpoint removed"));
+            } else if (ring == null) {
+                out.add(new Claimed(m, e.url(), null, keyProblem));
+            } else {
+                try {
+                    out.add(new Claimed(m, e.url(), ring.decrypt(e.secret(), WebhookOut.secretAad(e.realmId(), e.id())), null));
+                } catch (KeyRing.DecryptionException ex) {
+                    LOG.warnf("webhook endpoint %s: its secret cannot be decrypted with the configured keys", e.id());
+                    out.add(new Claimed(m, e.url(), null, "signing secret unavailable"));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** One attempt of one row; its outcome as the row should record it. */
+    WebhookOut.Attempt attempt(Claimed c, String owner) {
+        WebhookOut.Message m = c.message();
+        long now = System.currentTimeMillis();
+        int attempts = m.attempts() + 1;
+        if (c.url() == null) {
+            return new WebhookOut.Attempt(m.id(), owner, WebhookOut.FAILED, null, now, null, c.problem());
+        }
+        WebhookPost.Result r;
+        if (c.secret() == null) {
+            r = new WebhookPost.Result(0, c.problem());
+        } else {
+            long ts = now / 1000;
+            String id = webhookId(m.id());
+            Map<String, String> headers = new LinkedHashMap<>();
+            headers.put("webhook-id", id);
+            headers.put("webhook-timestamp", String.valueOf(ts));
+            headers.put("webhook-signature", WebhookSignature.sign(c.secret(), id, ts, m.payload()));
+            r = new WebhookPost(policy, settings.deadlineSeconds() * 1000L).post(c.url(), m.payload(), headers);
+        }
+        long done = System.currentTimeMillis();
+        Integer http = r.status() == 0 ? null : r.status();
+        if (r.delivered()) {
+            return new WebhookOut.Attempt(m.id(), owner, WebhookOut.DELIVERED, null, done, http, null);
+        }
+        String error = r.error() != null ? r.error() : "HTTP " + r.status();
+        if (attempts >= settings.maxAttempts()) {
+            LOG.infof("webhook event %s (%s): failed after %d attempts (%s)", m.id(), m.eventType(), attempts, error);
+            return new WebhookOut.Attempt(m.id(), owner, WebhookOut.FAILED, null, done, http, error);
+        }
+        return new WebhookOut.Attempt(m.id(), owner, WebhookOut.PENDING, done + settings.backoffMillis(attempts), done,
+                http, error);
+    }
+
+    /** The {@code webhook-id} of a row: stable across its retries, so receivers de-duplicate. */
+    public static String webhookId(String rowId) {
+        return "msg_" + rowId.replace("-", "");
+    }
+
+    /** Stops the pools (server shutdown). */
+    public void close() {
+        closed = true;
+        passThread.shutdownNow();
+        workers.shutdownNow();
+    }
+}

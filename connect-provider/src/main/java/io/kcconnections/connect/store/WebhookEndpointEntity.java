@@ -1,0 +1,35 @@
+package io.kcconnections.connect.store;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+/**
+ * An endpoint an app (client) registered to hear about its connections: URL, event types (comma-separated, empty for
+ * all) and the signing secret, a {@code KeyRing} ciphertext bound to (realm, row id, column). Written once, at
+ * creation; only a key re-wrap changes it (through an update query, {@link JpaWebhookOut}).
+ */
+@Entity(name = "ConnectWebhookEndpoint")
+@Table(name = "CONNECT_WEBHOOK_ENDPOINT")
+public class WebhookEndpointEntity {
+
+    @Id
+    @Column(name = "ID", length = 36)
+    String id;
+    @Column(name = "REALM_ID", length = 36, nullable = false)
+    String realmId;
+    /** The client's internal id. */
+    @Column(name = "CLIENT_ID", length = 36, nullable = false)
+    String clientId;
+    @Column(name = "URL", length = 2048, nullable = false)
+    String url;
+    @Column(name = "EVENT_TYPES", length = 512)
+    String eventTypes;
+    @Column(name = "SECRET", nullable = false)
+    String secret;
+    @Column(name = "KEY_ID", length = 64)
+    String keyId;
+    @Column(name = "CREATED_AT", nullable = false)
+    long createdAt;
+}
