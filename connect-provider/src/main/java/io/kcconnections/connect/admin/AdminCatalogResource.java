@@ -59,6 +59,7 @@ public class AdminCatalogResource {
         m.put("displayName", t.displayName());
         m.put("category", t.category());
         m.put("docs", t.docs());
+        m.put("sources", sources(t));
         m.put("defaultScopes", t.defaultScopes());
         m.put("pkce", t.pkce() == null ? null : t.pkce().name().toLowerCase(Locale.ROOT));
         m.put("loginCapable", t.login() != null && t.login().type() != LoginSpec.Type.NONE);
@@ -82,5 +83,19 @@ public class AdminCatalogResource {
 
     private static String lower(String s) {
         return s == null ? "" : s.toLowerCase(Locale.ROOT);
+    }
+
+    /** Where the template's facts come from, or null for a provider described without sources (CONNECT_PROVIDERS). */
+    private static Map<String, Object> sources(ProviderTemplate t) {
+        if (t.sources() == null) {
+            return null;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("checked", t.sources().checked());
+        m.put("endpoints", t.sources().endpoints());
+        m.put("tokens", t.sources().tokens());
+        m.put("scopes", t.sources().scopes());
+        m.put("quirks", t.sources().quirks());
+        return m;
     }
 }

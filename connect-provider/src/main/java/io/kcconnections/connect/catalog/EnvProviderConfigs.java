@@ -213,7 +213,7 @@ public final class EnvProviderConfigs {
         return new ProviderTemplate(name, get(env, p + "DISPLAY_NAME"), get(env, p + "CATEGORY"), List.of(),
                 authorize, token, get(env, p + "REFRESH_URL"), get(env, p + "DEVICE_AUTHORIZATION_URL"), params, auth, null,
                 get(env, p + "SCOPE_SEPARATOR"), null, null, query(get(env, p + "AUTHORIZE_PARAMS")), null, null,
-                null, null, null, null, null, null, revoke, account, login, null, null, null, "true".equalsIgnoreCase(cc), null);
+                null, null, null, null, null, null, revoke, account, login, null, null, null, "true".equalsIgnoreCase(cc), null, null);
     }
 
     /**

@@ -266,7 +266,7 @@ public final class McpConnect {
                     ep.get("token_endpoint"), null, null, null, auth, null, null, null, null, resourceParam, resourceParam,
                     resourceParam, null, PkceMode.REQUIRED, null, null, null, null,
                     revoke == null ? null : new RevokeSpec(revoke, null, null, RevokeSpec.Which.REFRESH, null, null, true, null),
-                    null, null, null, null, null, false, null);
+                    null, null, null, null, null, false, null, null);
         } catch (IllegalArgumentException e) {
             LOG.warnf("realm %s: the registration at %s is unusable: %s", realm.getName(), GuardedFetch.shown(issuer), e.getMessage());
             return null;

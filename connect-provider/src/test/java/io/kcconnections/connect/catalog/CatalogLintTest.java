@@ -45,8 +45,11 @@ class CatalogLintTest {
                 if (!t.name().equals(name)) {
                     failures.add(name + ": name is '" + t.name() + "'");
                 }
-                if (t.docs().isEmpty()) {
-                    failures.add(name + ": docs must list the provider documentation the entry was checked against");
+                if (t.sources() == null) {
+                    failures.add(name + ": sources must name the provider documentation the entry was checked against");
+                }
+                if (text.contains("\ndocs:")) {
+                    failures.add(name + ": docs is replaced by sources in the bundled catalog");
                 }
                 t.problems().forEach(p -> failures.add(name + ": " + p));
             } catch (IOException | IllegalArgumentException e) {
@@ -68,6 +71,59 @@ class CatalogLintTest {
         assertTrue(!new TemplateParam("s", null, true, null, TemplateParam.Kind.HOST, "[a-z0-9-]+\\.myshopify\\.com", null, true)
                 .namesAnyHost());
         assertTrue(!new TemplateParam("t", null, true, null, TemplateParam.Kind.SEGMENT, null, null, true).namesAnyHost());
+    }
+
+    @Test
+    void anEntryWithoutSourcesIsRefused() throws IOException {
+        String github = Files.readString(DIR.resolve("github.yaml"));
+        ProviderTemplate sourced = ProviderTemplate.parse(github);
+        assertTrue(sourced.problems().isEmpty(), sourced.problems()::toString);
+
+        String unsourced = github.replaceAll("(?s)\nsources:\n(  .*?\n)+(?=[a-z])", "\n");
+        ProviderTemplate none = ProviderTemplate.parse(unsourced);
+        assertTrue(none.sources() == null);
+        assertTrue(none.problems().stream().anyMatch(p -> p.startsWith("sources is required")), none.problems()::toString);
+        assertTrue(!Catalog.load(loaderWith("github", unsourced)).templates().containsKey("github"),
+                "the catalog loads an entry without sources");
+
+        String base = unsourced.replace("name: github\n", "name: github\nsources:\n  checked: \"2026-12-07\"\n"
+                + "  endpoints: [https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps]\n"
+                + "  tokens: [https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps]\n");
+        // GitHub declares permanentErrors and a DELETE revocation: quirks need their own pages.
+        assertEquals(List.of("sources.quirks is required: the entry declares permanentErrors, revoke placement/method"),
+                ProviderTemplate.parse(base).problems());
+        assertTrue(problemsOf(base.replace("  checked: \"2026-12-07\"\n", ""))
+                .contains("sources.checked is required (YYYY-MM-DD): when the documentation was last read"));
+        assertTrue(problemsOf(base.replace("2026-12-07", "last week")).stream().anyMatch(p -> p.startsWith("sources.checked must be a date")));
+        assertTrue(problemsOf(base.replace("2026-12-07", "2999-01-01")).stream().anyMatch(p -> p.startsWith("sources.checked is in the future")));
+        assertTrue(problemsOf(base.replaceFirst("  endpoints: .*\n", "")).stream().anyMatch(p -> p.startsWith("sources.endpoints is required")));
+        assertTrue(problemsOf(base.replaceFirst("  tokens: .*\n", "")).stream().anyMatch(p -> p.startsWith("sources.tokens is required")));
+        assertTrue(problemsOf(base.replaceFirst("  tokens: \\[https", "  tokens: [http")).stream()
+                .anyMatch(p -> p.startsWith("sources.tokens must list absolute https URLs")));
+
+        // A template contributed through connect-catalog-source is held to the same rule.
+        ProviderRegistry r = ProviderRegistry.build(Catalog.load(getClass().getClassLoader()),
+                List.of(ProviderTemplate.parse(unsourced.replace("name: github", "name: github-custom"))), Map.of(),
+                new HostPolicy(false));
+        assertTrue(!r.templates().containsKey("github-custom"));
+        assertTrue(r.problems().stream().anyMatch(p -> p.startsWith("contributed provider github-custom: ")
+                && p.contains("sources is required")), r.problems()::toString);
+    }
+
+    private static List<String> problemsOf(String yaml) throws IOException {
+        return ProviderTemplate.parse(yaml).problems();
+    }
+
+    /** A class loader whose catalog holds one entry with the given text. */
+    private static ClassLoader loaderWith(String name, String yaml) {
+        return new ClassLoader(null) {
+            @Override
+            public InputStream getResourceAsStream(String path) {
+                String body = path.equals(Catalog.INDEX) ? name + "\n"
+                        : path.equals("connect-catalog/" + name + ".yaml") ? yaml : null;
+                return body == null ? null : new java.io.ByteArrayInputStream(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+        };
     }
 
     @Test

@@ -159,12 +159,12 @@ class QuirkRequestTest {
         assertEquals(Map.of("redirect_uri", "{redirect_uri}"), provider("gusto", Map.of()).refreshParams());
         String base = "name: p\nauthorizeUrl: https://p.example.com/a\ntokenUrl: https://p.example.com/t\n";
         assertTrue(ProviderTemplate.parse(base + "refreshParams: {redirect_uri: '{redirect_uri}'}\n"
-                + "tokenParams: {callback: 'x {redirect_uri}'}\n").problems().isEmpty());
-        assertTrue(ProviderTemplate.parse(base + "authorizeParams: {back: '{redirect_uri}'}\n").problems().get(0)
+                + "tokenParams: {callback: 'x {redirect_uri}'}\n").structuralProblems().isEmpty());
+        assertTrue(ProviderTemplate.parse(base + "authorizeParams: {back: '{redirect_uri}'}\n").structuralProblems().get(0)
                 .contains("only be used in tokenParams and refreshParams"));
-        assertTrue(ProviderTemplate.parse(base + "tokenHeaders: {X-Back: '{redirect_uri}'}\n").problems().get(0)
+        assertTrue(ProviderTemplate.parse(base + "tokenHeaders: {X-Back: '{redirect_uri}'}\n").structuralProblems().get(0)
                 .contains("only be used in tokenParams and refreshParams"));
-        assertTrue(ProviderTemplate.parse(base + "params: [{name: redirect_uri}]\n").problems().get(0)
+        assertTrue(ProviderTemplate.parse(base + "params: [{name: redirect_uri}]\n").structuralProblems().get(0)
                 .contains("built-in placeholder"));
     }
 }

@@ -36,7 +36,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
  *                          {@code -} turned into {@code _}, the environment prefix {@code CONNECT_<NAME>_}
  * @param displayName       shown to people
  * @param category          a grouping for UIs (identity, productivity, crm, …)
- * @param docs              the provider documentation the entry was checked against
+ * @param docs              the provider documentation the entry was checked against; when absent, every page of
+ *                          {@code sources}
  * @param authorizeUrl      authorization endpoint
  * @param tokenUrl          token endpoint (code exchange)
  * @param refreshUrl        refresh endpoint when it differs from the token endpoint
@@ -66,6 +67,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
  * @param clientCredentials whether the provider issues app tokens through the client-credentials grant
  * @param permanentErrors   provider error codes that mean the grant is gone, on top of {@code invalid_grant}
  *                          (e.g. Slack's {@code token_revoked}); a refresh failing with one needs a new consent
+ * @param sources           where each fact comes from, by kind, and when it was checked; required of catalog templates
+ *                          (bundled and contributed), see {@link #problems()}
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
@@ -100,7 +103,8 @@ public record ProviderTemplate(
         @JsonProperty("refreshMarginSeconds") Integer refreshMarginSeconds,
         @JsonProperty("idleRefreshDays") Integer idleRefreshDays,
         @JsonProperty("clientCredentials") boolean clientCredentials,
-        @JsonProperty("permanentErrors") List<String> permanentErrors) {
+        @JsonProperty("permanentErrors") List<String> permanentErrors,
+        @JsonProperty("sources") SourcesSpec sources) {
 
     /** Catalog names: lower-case letters, digits and dashes. */
     public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
@@ -130,7 +134,7 @@ public record ProviderTemplate(
         }
         displayName = displayName == null || displayName.isBlank() ? name : displayName;
         category = category == null || category.isBlank() ? "other" : category;
-        docs = docs == null ? List.of() : List.copyOf(docs);
+        docs = docs != null && !docs.isEmpty() ? List.copyOf(docs) : sources != null ? sources.all() : List.of();
         params = params == null ? List.of() : List.copyOf(params);
         clientAuth = clientAuth == null ? ClientAuthMethod.CLIENT_SECRET_POST : clientAuth;
         bodyFormat = bodyFormat == null ? BodyFormat.FORM : bodyFormat;
@@ -219,11 +223,14 @@ public record ProviderTemplate(
     }
 
     /**
-     * Consistency problems of a catalog template (empty when it is sound): {@link #structuralProblems()} plus URLs
-     * that are not https. The catalog refuses templates with problems.
+     * Consistency problems of a catalog template (empty when it is sound): {@link #structuralProblems()}, URLs
+     * that are not https, and missing or unsound {@link #sources()} (endpoints, tokens, a checked date, and quirk
+     * pages when {@link #declaredQuirks()} is not empty). The catalog refuses templates with problems; the bundled
+     * catalog and templates contributed through {@code connect-catalog-source} alike.
      */
     public List<String> problems() {
         List<String> problems = structuralProblems();
+        problems.addAll(sourceProblems(java.time.LocalDate.now(java.time.ZoneOffset.UTC)));
         checkUrl(problems, "authorizeUrl", authorizeUrl);
         checkUrl(problems, "tokenUrl", tokenUrl);
         checkUrl(problems, "refreshUrl", refreshUrl);
@@ -238,6 +245,46 @@ public record ProviderTemplate(
         checkUrl(problems, "login.issuerWhenOmitted", login.issuerWhenOmitted());
         checkUrl(problems, "login.userinfoUrl", login.userinfoUrl());
         return problems;
+    }
+
+    /** Problems of {@link #sources()} alone, {@code today} bounding the checked date. */
+    public List<String> sourceProblems(java.time.LocalDate today) {
+        if (sources == null) {
+            List<String> p = new ArrayList<>();
+            p.add("sources is required: sources.checked, sources.endpoints and sources.tokens (https pages of the "
+                    + "provider's documentation)" + (declaredQuirks().isEmpty() ? "" : ", and sources.quirks for "
+                    + String.join(", ", declaredQuirks())));
+            return p;
+        }
+        return sources.problems(declaredQuirks(), today);
+    }
+
+    /**
+     * The provider-specific behaviours this template declares whose documentation {@code sources.quirks} must name:
+     * permanent error codes, a hook, a token answer laid out differently, a revocation that is not a plain POST with
+     * the token in the body, a callback that is not a query, idle refresh token expiry.
+     */
+    public List<String> declaredQuirks() {
+        List<String> q = new ArrayList<>();
+        if (!permanentErrors.isEmpty()) {
+            q.add("permanentErrors");
+        }
+        if (hook != null) {
+            q.add("hook");
+        }
+        if (!tokenResponse.equals(TokenResponseSpec.STANDARD)) {
+            q.add("tokenResponse");
+        }
+        if (revoke != null && (revoke.placement() != RevokeSpec.Placement.BODY || !"POST".equals(revoke.method()))) {
+            q.add("revoke placement/method");
+        }
+        if (responseMode != ResponseMode.QUERY) {
+            q.add("responseMode");
+        }
+        if (idleRefreshDays != null) {
+            q.add("idleRefreshDays");
+        }
+        return q;
     }
 
     /**
