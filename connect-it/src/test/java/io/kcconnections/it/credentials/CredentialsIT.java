@@ -323,6 +323,32 @@ class CredentialsIT {
         assertEquals(201, create(alice, body("b1", null, "bearer", Map.of("token", "t", "base_url", "https://api.example.com"))).status());
     }
 
+    @Test
+    @DisplayName("key rotation: a credential under the old key still reveals; the re-wrap moves its secret fields;"
+            + " then the old key can go")
+    void keyRotation() {
+        String newKey = SecretLedger.note(java.util.Base64.getEncoder().encodeToString(
+                "credential-rotation-key-32-bytes".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        String secret = key();
+        assertEquals(201, create(realm.alice(), body("rot", null, "basic", Map.of("username", "u", "password", secret,
+                "base_url", "https://api.example.com"))).status());
+        try {
+            TestServer.restartWith(Map.of("CONNECT_TOKEN_ENCRYPTION_KEY", newKey,
+                    "CONNECT_TOKEN_ENCRYPTION_OLD_KEYS", TestServer.ENCRYPTION_KEY));
+            assertEquals(secret, Http.get(url("/rot/secrets/password"), realm.alice()).json().get("value").asText());
+            JsonNode status = realm.admin().get("/" + realm.name + "/connect/encryption").json();
+            assertEquals(1, status.get("credentials_on_older_keys").asInt(), status::toString);
+            assertFalse(status.get("done").asBoolean(), status::toString);
+            Http.Resp moved = realm.admin().post("/" + realm.name + "/connect/encryption/rewrap", Map.of());
+            assertTrue(moved.json().get("done").asBoolean(), moved::toString);
+            TestServer.restartWith(Map.of("CONNECT_TOKEN_ENCRYPTION_KEY", newKey));
+            assertEquals(secret, Http.get(url("/rot/secrets/password"), realm.alice()).json().get("value").asText(),
+                    "read with the new key alone");
+        } finally {
+            TestServer.restoreDefaults();
+        }
+    }
+
     private static boolean reachable(int port) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 500);

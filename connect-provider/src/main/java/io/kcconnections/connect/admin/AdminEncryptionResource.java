@@ -67,8 +67,8 @@ public class AdminEncryptionResource {
         m.put("mcp_registrations_on_older_keys", p.registrationsOnOlderKeys());
         m.put("webhook_routes_on_older_keys", p.webhookRoutesOnOlderKeys());
         m.put("webhook_endpoints_on_older_keys", p.webhookEndpointsOnOlderKeys());
-        m.put("done", p.connectionsOnOlderKeys() == 0 && p.registrationsOnOlderKeys() == 0
-                && p.webhookRoutesOnOlderKeys() == 0 && p.webhookEndpointsOnOlderKeys() == 0);
+        m.put("credentials_on_older_keys", p.credentialsOnOlderKeys());
+        m.put("done", p.done());
         m.put("moved", p.moved());
         m.put("unreadable", p.unreadable());
         return Response.ok(m).build();

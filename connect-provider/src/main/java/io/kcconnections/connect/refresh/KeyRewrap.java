@@ -9,6 +9,7 @@ import io.kcconnections.connect.crypto.KeyRing;
 import io.kcconnections.connect.crypto.KeyRingSource;
 import io.kcconnections.connect.store.ClientRegistration;
 import io.kcconnections.connect.store.Connection;
+import io.kcconnections.connect.store.Credential;
 import io.kcconnections.connect.store.Stores;
 import io.kcconnections.connect.store.WebhookOut;
 import io.kcconnections.connect.store.Webhooks;
@@ -37,7 +38,12 @@ public final class KeyRewrap implements Runnable {
     /** How far a realm (or the whole server) is: rows still on older keys, and those no configured key reads. */
     public record Progress(String primaryKeyId, List<String> keyIds, long connectionsOnOlderKeys,
                            long registrationsOnOlderKeys, long webhookRoutesOnOlderKeys, long webhookEndpointsOnOlderKeys,
-                           int moved, int unreadable) {
+                           long credentialsOnOlderKeys, int moved, int unreadable) {
+        /** Whether nothing of the realm is left on an older key. */
+        public boolean done() {
+            return connectionsOnOlderKeys == 0 && registrationsOnOlderKeys == 0 && webhookRoutesOnOlderKeys == 0
+                    && webhookEndpointsOnOlderKeys == 0 && credentialsOnOlderKeys == 0;
+        }
     }
 
     private final KeycloakSessionFactory sessionFactory;
@@ -82,9 +88,10 @@ public final class KeyRewrap implements Runnable {
             Progress p = rewrap(ring, null, BACKGROUND_ROWS);
             if (p.moved() > 0 || p.unreadable() > 0) {
                 LOG.infof("key re-wrap: %d rows moved to key %s; %d connections, %d registrations and "
-                        + "%d webhook routes and %d webhook endpoints remain on older keys (%d unreadable)", p.moved(),
-                        p.primaryKeyId(), p.connectionsOnOlderKeys(), p.registrationsOnOlderKeys(),
-                        p.webhookRoutesOnOlderKeys(), p.webhookEndpointsOnOlderKeys(), p.unreadable());
+                        + "%d webhook routes, %d webhook endpoints and %d credentials remain on older keys (%d unreadable)",
+                        p.moved(), p.primaryKeyId(), p.connectionsOnOlderKeys(), p.registrationsOnOlderKeys(),
+                        p.webhookRoutesOnOlderKeys(), p.webhookEndpointsOnOlderKeys(), p.credentialsOnOlderKeys(),
+                        p.unreadable());
             }
         } catch (RuntimeException e) {
             LOG.warnf("key re-wrap failed: %s", e.toString());
@@ -152,7 +159,32 @@ public final class KeyRewrap implements Runnable {
                 counts[rewrapWebhookEndpoint(ring, e) ? 0 : 1]++;
             }
         }
+        if (counts[0] + counts[1] < maxRows) {
+            List<Credential> creds = KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory,
+                    s -> Stores.credentials(s).onOtherKeys(realmId, ring.primaryKeyId(), maxRows - counts[0] - counts[1]));
+            for (Credential c : creds) {
+                counts[rewrapCredential(ring, c) ? 0 : 1]++;
+            }
+        }
         return progress(ring, realmId, counts[0], counts[1]);
+    }
+
+    /** Every secret field of a credential under the primary key, written only if the row is unchanged since read. */
+    private boolean rewrapCredential(KeyRing ring, Credential c) {
+        try {
+            java.util.Map<String, String> secrets = new java.util.LinkedHashMap<>();
+            for (var e : c.secrets().entrySet()) {
+                secrets.put(e.getKey(), ring.rewrap(e.getValue(), Credential.aad(c.realmId(), c.id(), e.getKey())));
+            }
+            Credential next = new Credential(c.id(), c.realmId(), c.connectionId(), c.userId(), c.ownerClient(),
+                    c.appClient(), c.provider(), c.type(), c.fields(), secrets, ring.primaryKeyId(), c.createdAt(),
+                    c.updatedAt(), c.version());
+            KeycloakModelUtils.runJobInTransaction(sessionFactory, s -> Stores.credentials(s).update(next, c.updatedAt()));
+            return true;
+        } catch (KeyRing.DecryptionException e) {
+            LOG.warnf("key re-wrap: credential %s cannot be decrypted: %s", c.id(), e.getMessage());
+            return false;
+        }
     }
 
     private boolean rewrapWebhookRoute(KeyRing ring, Webhooks.Route r) {
@@ -214,8 +246,9 @@ public final class KeyRewrap implements Runnable {
                 Stores.connections(s).countOnOtherKeys(realmId, ring.primaryKeyId()),
                 Stores.registrations(s).countOnOtherKeys(realmId, ring.primaryKeyId()),
                 Stores.webhooks(s).countOnOtherKeys(realmId, ring.primaryKeyId()),
-                Stores.webhookOut(s).countOnOtherKeys(realmId, ring.primaryKeyId())});
-        return new Progress(ring.primaryKeyId(), ring.keyIds(), left[0], left[1], left[2], left[3], moved, unreadable);
+                Stores.webhookOut(s).countOnOtherKeys(realmId, ring.primaryKeyId()),
+                Stores.credentials(s).countOnOtherKeys(realmId, ring.primaryKeyId())});
+        return new Progress(ring.primaryKeyId(), ring.keyIds(), left[0], left[1], left[2], left[3], left[4], moved, unreadable);
     }
 
     private KeyRing ring() {

@@ -33,6 +33,12 @@ import jakarta.persistence.Version;
                 query = "delete from ConnectCredential c where c.realmId = :realmId"),
         @NamedQuery(name = "ConnectCredential.onOlderKeys",
                 query = "select c from ConnectCredential c where c.keyId <> :keyId order by c.id"),
+        @NamedQuery(name = "ConnectCredential.onOlderKeysInRealm",
+                query = "select c from ConnectCredential c where c.realmId = :realmId and c.keyId <> :keyId order by c.id"),
+        @NamedQuery(name = "ConnectCredential.countOnOlderKeys",
+                query = "select count(c) from ConnectCredential c where c.keyId <> :keyId"),
+        @NamedQuery(name = "ConnectCredential.countOnOlderKeysInRealm",
+                query = "select count(c) from ConnectCredential c where c.realmId = :realmId and c.keyId <> :keyId"),
 })
 public class CredentialEntity {
 

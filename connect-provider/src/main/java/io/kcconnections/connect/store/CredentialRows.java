@@ -31,6 +31,8 @@ public interface CredentialRows {
 
     void deleteByRealm(String realmId);
 
-    /** Up to {@code limit} credentials whose secrets are under another key than {@code keyId}. */
-    List<Credential> onOtherKeys(String keyId, int limit);
+    /** Up to {@code limit} credentials of a realm (every realm when null) whose secrets are under another key. */
+    List<Credential> onOtherKeys(String realmId, String keyId, int limit);
+
+    long countOnOtherKeys(String realmId, String keyId);
 }

@@ -117,9 +117,17 @@ final class JpaCredentialRows implements CredentialRows {
     }
 
     @Override
-    public List<Credential> onOtherKeys(String keyId, int limit) {
-        return em.createNamedQuery("ConnectCredential.onOlderKeys", CredentialEntity.class).setParameter("keyId", keyId)
-                .setMaxResults(limit).getResultStream().map(JpaCredentialRows::model).toList();
+    public List<Credential> onOtherKeys(String realmId, String keyId, int limit) {
+        var q = realmId == null ? em.createNamedQuery("ConnectCredential.onOlderKeys", CredentialEntity.class)
+                : em.createNamedQuery("ConnectCredential.onOlderKeysInRealm", CredentialEntity.class).setParameter("realmId", realmId);
+        return q.setParameter("keyId", keyId).setMaxResults(limit).getResultStream().map(JpaCredentialRows::model).toList();
+    }
+
+    @Override
+    public long countOnOtherKeys(String realmId, String keyId) {
+        var q = realmId == null ? em.createNamedQuery("ConnectCredential.countOnOlderKeys", Long.class)
+                : em.createNamedQuery("ConnectCredential.countOnOlderKeysInRealm", Long.class).setParameter("realmId", realmId);
+        return q.setParameter("keyId", keyId).getSingleResult();
     }
 
     static Credential model(CredentialEntity e) {
