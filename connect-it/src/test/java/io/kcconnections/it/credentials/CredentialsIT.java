@@ -254,6 +254,8 @@ class CredentialsIT {
             assertEquals("healthy", health(alice, "svc").get("status").asText());
             JsonNode first = realm.admin().get("/" + realm.name + "/connect/health").json();
             assertEquals(1, first.get("summary").get("connection").get("healthy").asInt(), () -> "the OAuth connection: " + first);
+            JsonNode listed = Http.get(realm.url("/connect/connections"), alice).json().get("connections").get(0);
+            assertEquals("healthy", listed.get("health").get("status").asText(), listed::toString);
             api.failing = true;
             probe();
             probe();

@@ -16,6 +16,7 @@ import jakarta.ws.rs.core.Response;
 import io.kcconnections.connect.connection.ConnectError;
 import io.kcconnections.connect.connection.ConnectService;
 import io.kcconnections.connect.connection.ConnectionView;
+import io.kcconnections.connect.connection.CredentialJson;
 import io.kcconnections.connect.rest.Responses;
 import io.kcconnections.connect.store.Connection;
 import io.kcconnections.connect.store.ConnectionStatus;
@@ -47,8 +48,7 @@ public class AdminConnectionsResource {
                          @QueryParam("max") @DefaultValue("100") int max) {
         if (user != null) {
             parent.auth().users().requireView(user);
-            return Responses.json(200, store().listByUser(parent.realm().getId(), user.getId()).stream()
-                    .map(c -> ConnectionView.forAdmin(c, parent.realm())).toList());
+            return Responses.json(200, views(store().listByUser(parent.realm().getId(), user.getId())));
         }
         parent.auth().users().requireView();
         return Responses.handle(() -> {
@@ -59,8 +59,8 @@ public class AdminConnectionsResource {
                 throw ConnectError.badRequest("invalid_request", "status must be active, degraded or needs_reauth");
             }
             String p = provider == null || provider.isBlank() ? null : provider;
-            return Responses.json(200, store().listByRealm(parent.realm().getId(), st, p, Math.max(0, first),
-                    Math.min(Math.max(1, max), 1000)).stream().map(c -> ConnectionView.forAdmin(c, parent.realm())).toList());
+            return Responses.json(200, views(store().listByRealm(parent.realm().getId(), st, p, Math.max(0, first),
+                    Math.min(Math.max(1, max), 1000))));
         });
     }
 
@@ -107,6 +107,16 @@ public class AdminConnectionsResource {
             throw ConnectError.badRequest("ambiguous_connection", "several providers have this connection_id: pass provider");
         }
         return found.get(0);
+    }
+
+    /** Admin views, each with its health (the prober's last word), in one lookup. */
+    private List<java.util.Map<String, Object>> views(List<Connection> list) {
+        var health = Stores.health(parent.session()).byIds(list.stream().map(Connection::id).toList());
+        return list.stream().map(c -> {
+            var v = ConnectionView.forAdmin(c, parent.realm());
+            v.put("health", CredentialJson.health(health.get(c.id())));
+            return v;
+        }).toList();
     }
 
     private Connections store() {

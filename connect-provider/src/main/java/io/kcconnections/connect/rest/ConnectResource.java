@@ -23,6 +23,7 @@ import io.kcconnections.connect.connection.Callers;
 import io.kcconnections.connect.connection.Callbacks;
 import io.kcconnections.connect.connection.ConnectService;
 import io.kcconnections.connect.connection.ConnectionView;
+import io.kcconnections.connect.connection.CredentialJson;
 import io.kcconnections.connect.connection.Grants;
 import io.kcconnections.connect.connection.Inputs;
 import io.kcconnections.connect.connection.Links;
@@ -30,6 +31,8 @@ import io.kcconnections.connect.connection.Starts;
 import io.kcconnections.connect.connection.TokenReads;
 import io.kcconnections.connect.store.Connection;
 import io.kcconnections.connect.store.ConnectionStatus;
+import io.kcconnections.connect.store.Health;
+import io.kcconnections.connect.store.Stores;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.forms.login.LoginFormsProvider;
 import org.keycloak.services.ErrorPage;
@@ -187,9 +190,7 @@ public class ConnectResource {
     public Response connections(@QueryParam("user_id") String userId) {
         return Responses.handle(() -> {
             Caller caller = Callers.authenticate(session);
-            List<Map<String, Object>> out = connect.access().list(caller, userId).stream()
-                    .map(c -> ConnectionView.forOwner(c, session.getContext().getRealm())).toList();
-            return Responses.json(200, Map.of("connections", out));
+            return Responses.json(200, Map.of("connections", withHealth(connect.access().list(caller, userId))));
         });
     }
 
@@ -199,9 +200,18 @@ public class ConnectResource {
     public Response connection(@PathParam("connection_id") String connectionId, @QueryParam("provider") String provider) {
         return Responses.handle(() -> {
             Caller caller = Callers.authenticate(session);
-            return Responses.json(200, ConnectionView.forOwner(connect.access().current(caller, connectionId, provider),
-                    session.getContext().getRealm()));
+            return Responses.json(200, withHealth(List.of(connect.access().current(caller, connectionId, provider))).get(0));
         });
+    }
+
+    /** The owner's views of connections, each with its health (the prober's last word), in one lookup. */
+    private List<Map<String, Object>> withHealth(List<Connection> list) {
+        Map<String, Health.State> health = Stores.health(session).byIds(list.stream().map(Connection::id).toList());
+        return list.stream().map(c -> {
+            Map<String, Object> v = ConnectionView.forOwner(c, session.getContext().getRealm());
+            v.put("health", CredentialJson.health(health.get(c.id())));
+            return v;
+        }).toList();
     }
 
     @DELETE
