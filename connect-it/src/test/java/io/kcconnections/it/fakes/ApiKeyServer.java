@@ -19,6 +19,8 @@ public final class ApiKeyServer implements AutoCloseable {
     public volatile String expected;
     public volatile boolean failing;
     public final List<String> seen = new CopyOnWriteArrayList<>();
+    /** The paths asked for, in order (a test gives each credential a path of its own). */
+    public final List<String> paths = new CopyOnWriteArrayList<>();
 
     public ApiKeyServer(String header, String expected) throws IOException {
         this.header = header;
@@ -27,6 +29,7 @@ public final class ApiKeyServer implements AutoCloseable {
         server.createContext("/", ex -> {
             String got = ex.getRequestHeaders().getFirst(this.header);
             seen.add(got == null ? "" : got);
+            paths.add(ex.getRequestURI().getPath());
             int status = failing ? 503 : expected.equals(got) ? 200 : 401;
             byte[] body = (status == 200 ? "{\"ok\":true}" : "{\"ok\":false}").getBytes();
             if ("HEAD".equals(ex.getRequestMethod())) {

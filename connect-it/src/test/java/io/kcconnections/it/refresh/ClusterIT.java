@@ -28,6 +28,7 @@ import io.kcconnections.it.harness.KeycloakServer;
 import io.kcconnections.it.harness.SecretLedger;
 import io.kcconnections.it.harness.TestRealm;
 import io.kcconnections.it.harness.TestServer;
+import io.kcconnections.it.fakes.ApiKeyServer;
 import io.kcconnections.it.fakes.FaultProxy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -99,6 +100,7 @@ class ClusterIT {
         env.put("CONNECT_REFRESH_LEASE_SECONDS", "15");
         env.put("CONNECT_REFRESH_PAGE_SIZE", "4");
         env.put("CONNECT_ROW_CACHE_SECONDS", "300");
+        env.put("CONNECT_HEALTH_INTERVAL_SECONDS", "5");
         env.put("CONNECT_PROVIDERS", "ckc");
         env.put("CONNECT_CKC_AUTHORIZE_URL", oidc + "/auth");
         env.put("CONNECT_CKC_TOKEN_URL", proxy.url());
@@ -340,6 +342,55 @@ class ClusterIT {
             rep.putObject("attributes").put("connect.rate-limit.connect-starts", "");
             assertEquals(204, admin.put("/" + realm, rep).status());
         }
+    }
+
+    @Test
+    @Order(3)
+    @DisplayName("the health prober on two nodes: 20 credentials made due at once are each checked exactly once by"
+            + " one of the nodes, then once per 5-second interval, never twice (SKIP LOCKED claims move the next check)")
+    void probedOncePerInterval() throws Exception {
+        assertNotNull(realm, "connections made");
+        String me = userToken(node1.baseUrl(), "alice", "alice");
+        try (ApiKeyServer api = new ApiKeyServer("X-Key", SecretLedger.note("cluster-probe-key-" + UUID.randomUUID()))) {
+            for (int i = 0; i < 20; i++) {
+                KeycloakServer node = i % 2 == 0 ? node1 : node2;
+                Http.Resp r = Http.sendJson("POST", node.baseUrl() + "/realms/" + realm + "/connect/credentials",
+                        Map.of("connection_id", "probe-" + i, "type", "api_key", "fields", Map.of("api_key", api.expected,
+                                "base_url", api.url() + "/c" + i, "header", "X-Key")), me);
+                assertEquals(201, r.status(), r::toString);
+            }
+            String ids = "select h.ID from CONNECT_HEALTH h join CONNECT_CREDENTIAL c on c.ID = h.ID join REALM r"
+                    + " on r.ID = c.REALM_ID where r.NAME = ?";
+            healthUpdate("update CONNECT_HEALTH set NEXT_CHECK_AT = ? where ID in (" + ids + ")", Long.MAX_VALUE / 2);
+            Thread.sleep(6_000); // checks claimed before the update finish; nothing is due now
+            api.paths.clear();
+            healthUpdate("update CONNECT_HEALTH set NEXT_CHECK_AT = ? where ID in (" + ids + ")", 0L);
+            long until = System.currentTimeMillis() + 20_000;
+            while (api.paths.stream().distinct().count() < 20 && System.currentTimeMillis() < until) {
+                Thread.sleep(100);
+            }
+            Map<String, Long> first = counts(api.paths);
+            assertEquals(20, first.size(), first::toString);
+            assertTrue(first.values().stream().allMatch(n -> n == 1), () -> "each checked once: " + first);
+            Thread.sleep(11_000);
+            Map<String, Long> later = counts(api.paths);
+            assertTrue(later.values().stream().allMatch(n -> n >= 2 && n <= 4),
+                    () -> "once per 5-second interval, not once per node: " + later);
+        }
+    }
+
+    private void healthUpdate(String sql, long nextCheckAt) throws Exception {
+        try (Connection c = node1.jdbc(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, nextCheckAt);
+            ps.setString(2, realm);
+            assertEquals(20, ps.executeUpdate());
+        }
+    }
+
+    private static Map<String, Long> counts(List<String> paths) {
+        Map<String, Long> m = new java.util.TreeMap<>();
+        paths.forEach(p -> m.merge(p, 1L, Long::sum));
+        return m;
     }
 
     @Test

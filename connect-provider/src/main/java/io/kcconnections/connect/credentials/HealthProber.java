@@ -1,10 +1,8 @@
 package io.kcconnections.connect.credentials;
 
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.kcconnections.connect.background.TimerWorker;
 import io.kcconnections.connect.config.ConnectSettings;
 import io.kcconnections.connect.events.ConnectEvents;
 import io.kcconnections.connect.refresh.LeaseOwners;
@@ -32,12 +30,7 @@ public final class HealthProber implements Runnable {
     private final KeycloakSessionFactory factory;
     private final ConnectSettings settings;
     private final HealthChecks checks;
-    private final AtomicBoolean running = new AtomicBoolean();
-    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "kc-connect-health");
-        t.setDaemon(true);
-        return t;
-    });
+    private final TimerWorker worker = new TimerWorker("kc-connect-health");
 
     public HealthProber(KeycloakSessionFactory factory, ConnectSettings settings, HealthChecks checks) {
         this.factory = factory;
@@ -52,22 +45,7 @@ public final class HealthProber implements Runnable {
     /** The timer's tick: hands the pass to the prober's thread and returns at once. */
     @Override
     public void run() {
-        if (!running.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            thread.submit(() -> {
-                try {
-                    probeDue();
-                } catch (RuntimeException e) {
-                    LOG.warnf("health pass failed: %s", e.toString());
-                } finally {
-                    running.set(false);
-                }
-            });
-        } catch (RuntimeException e) {
-            running.set(false);
-        }
+        worker.tick(this::probeDue);
     }
 
     /** One pass over what is due, on the calling thread; answers how many rows it checked. */
@@ -173,6 +151,6 @@ public final class HealthProber implements Runnable {
     }
 
     public void close() {
-        thread.shutdownNow();
+        worker.close();
     }
 }

@@ -9,10 +9,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
+import io.kcconnections.connect.background.TimerWorker;
 import io.kcconnections.connect.config.WebhookOutSettings;
 import io.kcconnections.connect.crypto.KeyRing;
 import io.kcconnections.connect.crypto.KeyRingSource;
@@ -43,9 +43,8 @@ public final class OutboxPass implements Runnable {
     private final KeyRingSource keys;
     private final HostPolicy policy;
     private final Supplier<String> owners;
-    private final AtomicBoolean running = new AtomicBoolean();
     private volatile boolean closed;
-    private final ExecutorService passThread = Executors.newSingleThreadExecutor(daemon("kc-connect-webhook-pass"));
+    private final TimerWorker worker = new TimerWorker("kc-connect-webhook-pass");
     private final ExecutorService workers = Executors.newFixedThreadPool(CONCURRENCY, daemon("kc-connect-webhook"));
 
     /** A claimed row with its endpoint's URL and secret (null when the endpoint is gone or its secret unusable). */
@@ -74,21 +73,8 @@ public final class OutboxPass implements Runnable {
     /** The timer's tick: hands a pass to this class's thread and returns at once. */
     @Override
     public void run() {
-        if (closed || !running.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            passThread.submit(() -> {
-                try {
-                    runPass();
-                } catch (RuntimeException e) {
-                    LOG.warnf("webhook delivery pass failed: %s", e.toString());
-                } finally {
-                    running.set(false);
-                }
-            });
-        } catch (RuntimeException e) {
-            running.set(false);
+        if (!closed) {
+            worker.tick(this::runPass);
         }
     }
 
@@ -200,7 +186,7 @@ public final class OutboxPass implements Runnable {
     /** Stops the pools (server shutdown). */
     public void close() {
         closed = true;
-        passThread.shutdownNow();
+        worker.close();
         workers.shutdownNow();
     }
 }

@@ -1,10 +1,8 @@
 package io.kcconnections.connect.refresh;
 
+import io.kcconnections.connect.background.TimerWorker;
 import io.kcconnections.connect.store.Stores;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.kcconnections.connect.config.ConnectSettings;
 import io.kcconnections.connect.store.Connection;
@@ -27,12 +25,7 @@ public final class DevicePoller implements Runnable {
     private final KeycloakSessionFactory sessionFactory;
     private final Refresher refresher;
     private final ConnectSettings settings;
-    private final AtomicBoolean running = new AtomicBoolean();
-    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "kc-connect-device-poll");
-        t.setDaemon(true);
-        return t;
-    });
+    private final TimerWorker worker = new TimerWorker("kc-connect-device-poll");
 
     public DevicePoller(KeycloakSessionFactory sessionFactory, Refresher refresher, ConnectSettings settings) {
         this.sessionFactory = sessionFactory;
@@ -43,22 +36,7 @@ public final class DevicePoller implements Runnable {
     /** The timer's tick: hands the work to this poller's thread and returns at once. */
     @Override
     public void run() {
-        if (!running.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            thread.submit(() -> {
-                try {
-                    pollDue();
-                } catch (RuntimeException e) {
-                    LOG.warnf("device poll failed: %s", e.toString());
-                } finally {
-                    running.set(false);
-                }
-            });
-        } catch (RuntimeException e) {
-            running.set(false);
-        }
+        worker.tick(this::pollDue);
     }
 
     /** Polls what is due now, on the calling thread; answers how many rows it claimed. */
@@ -95,6 +73,6 @@ public final class DevicePoller implements Runnable {
     }
 
     public void close() {
-        thread.shutdownNow();
+        worker.close();
     }
 }

@@ -1,13 +1,11 @@
 package io.kcconnections.connect.refresh;
 
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.kcconnections.connect.crypto.KeyRing;
 import io.kcconnections.connect.crypto.KeyRingSource;
 import io.kcconnections.connect.store.ClientRegistration;
+import io.kcconnections.connect.background.TimerWorker;
 import io.kcconnections.connect.store.Connection;
 import io.kcconnections.connect.store.Credential;
 import io.kcconnections.connect.store.Stores;
@@ -48,12 +46,7 @@ public final class KeyRewrap implements Runnable {
 
     private final KeycloakSessionFactory sessionFactory;
     private final KeyRingSource keys;
-    private final AtomicBoolean running = new AtomicBoolean();
-    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "kc-connect-key-rewrap");
-        t.setDaemon(true);
-        return t;
-    });
+    private final TimerWorker worker = new TimerWorker("kc-connect-key-rewrap");
 
     public KeyRewrap(KeycloakSessionFactory sessionFactory, KeyRingSource keys) {
         this.sessionFactory = sessionFactory;
@@ -67,19 +60,8 @@ public final class KeyRewrap implements Runnable {
     @Override
     public void run() {
         KeyRing ring = ring();
-        if (ring == null || ring.keyIds().size() < 2 || !running.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            thread.submit(() -> {
-                try {
-                    background(ring);
-                } finally {
-                    running.set(false);
-                }
-            });
-        } catch (RuntimeException e) {
-            running.set(false);
+        if (ring != null && ring.keyIds().size() >= 2) {
+            worker.tick(() -> background(ring));
         }
     }
 
@@ -99,7 +81,7 @@ public final class KeyRewrap implements Runnable {
     }
 
     public void close() {
-        thread.shutdownNow();
+        worker.close();
     }
 
     /** Where a realm stands, without moving anything; null when no key is usable. */
