@@ -19,8 +19,8 @@ import io.kcconnections.connect.oauth.OAuthClient;
  * with its {@code email_verified}, is.
  *
  * @param id            the provider's stable account id (the federated identity's user id)
- * @param username      a username for Keycloak's first-login flow (the provider's name when it looks like one, else
- *                      the verified email, else {@code <provider>-<id>})
+ * @param username      a username for Keycloak's first-login flow: the verified email, else {@code <provider>-<id>}
+ *                      (a display name is no username; the person may change it in the first-login form)
  * @param email         null unless verified by the provider
  * @param emailVerified whether {@link #email()} was verified by the provider (always when it is not null)
  * @param firstName     may be null
@@ -58,13 +58,11 @@ public record LoginIdentity(String id, String username, String email, boolean em
                 last = clip(user.path("name").path("lastName").asText(null));
             }
         }
-        String username;
-        if (account.name() != null && USERNAME.matcher(account.name()).matches()) {
-            username = account.name();
-        } else if (email != null) {
-            username = email;
-        } else {
-            username = provider + "-" + account.id();
+        // A display name is no username (two people may both be "Alice", and it may be an existing user's): the
+        // verified email, else one that cannot collide across providers.
+        String username = email != null ? email : provider + "-" + account.id();
+        if (!USERNAME.matcher(username).matches()) {
+            username = provider + "-" + Integer.toHexString(account.id().hashCode());
         }
         return new LoginIdentity(account.id(), username, email, email != null, first, last == null || last.isEmpty() ? null : last);
     }
