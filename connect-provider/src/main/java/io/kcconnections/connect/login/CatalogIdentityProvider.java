@@ -100,6 +100,16 @@ public final class CatalogIdentityProvider extends AbstractIdentityProvider<Iden
         }
     }
 
+    /** Keycloak's update after the import sets "verified" from the admin's Trust email; the provider's flag counts too. */
+    @Override
+    protected void setEmailVerified(UserModel user, BrokeredIdentityContext context) {
+        super.setEmailVerified(user, context);
+        if (Boolean.TRUE.equals(context.getContextData().get(EMAIL_VERIFIED)) && context.getEmail() != null
+                && context.getEmail().equalsIgnoreCase(user.getEmail())) {
+            user.setEmailVerified(true);
+        }
+    }
+
     @Override
     public void authenticationFinished(AuthenticationSessionModel authSession, BrokeredIdentityContext context) {
         authSession.removeClientNote(VERIFIER_NOTE);
