@@ -244,8 +244,9 @@ class LoginIT {
     }
 
     @Test
-    @DisplayName("Sign in with Apple is not offered for login: its client secret is the .p8 private key, which Keycloak's"
-            + " identity providers would send as it is; no identity provider holds it")
+    @DisplayName("Sign in with Apple signs in through the extension's kc-connections type (its hook makes the client-secret"
+            + " JWT); the .p8 key stays in the provider's configuration and is in no identity provider; a provider that"
+            + " cannot identify the person refuses the login flag")
     void appleKeyStaysOut() throws Exception {
         try (TestRealm realm = TestRealm.create()) {
             String p8 = SecretLedger.note("-----BEGIN PRIVATE KEY-----\\nMIGTAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBHkwdwIBAQQg"
@@ -256,9 +257,17 @@ class LoginIT {
             Http.Resp r = put(realm, "apple", apple);
             assertEquals(201, r.status(), r::toString);
             List<JsonNode> outcomes = sync(realm);
-            assertEquals("invalid", action(outcomes, "apple"), outcomes::toString);
-            assertEquals(404, idp(realm, "apple").status(), "no identity provider for apple");
+            assertEquals("unchanged", action(outcomes, "apple"), outcomes::toString);
+            assertEquals("kc-connections", idp(realm, "apple").json().get("providerId").asText());
             assertEquals(0, idpConfigsHolding(p8), "the .p8 key is in no identity provider");
+
+            ObjectNode linear = Http.JSON.createObjectNode().put("clientId", "lin").put("clientSecret", "lin-secret")
+                    .put("loginEnabled", true);
+            Http.Resp refused = put(realm, "linear", linear);
+            assertEquals(400, refused.status(), refused::toString);
+            assertEquals("invalid_provider_config", refused.json().get("error").asText());
+            assertTrue(refused.json().get("error_description").asText().contains("cannot identify the signed-in account"),
+                    refused::toString);
         }
     }
 

@@ -227,7 +227,8 @@ final class QuirkFakes implements AutoCloseable {
         apple.callbackExtras = Map.of("user", APPLE_USER);
         apple.refresh = FakeProvider.Refresh.KEEP;
         apple.answer = (s, a) -> a.put("id_token", unsignedJwt(obj().put("iss", "https://appleid.apple.com")
-                .put("aud", APPLE_CLIENT).put("sub", "001234.apple-user").put("email", "alice@privaterelay.appleid.com")));
+                .put("aud", APPLE_CLIENT).put("sub", "001234.apple-user").put("email", "alice@privaterelay.appleid.com")
+                .put("email_verified", "true")));
 
         FakeProvider qb = define("quickbooks", "qb-client-1");
         qb.auth = FakeProvider.Auth.BASIC;

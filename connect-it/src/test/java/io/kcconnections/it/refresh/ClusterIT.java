@@ -319,6 +319,36 @@ class ClusterIT {
 
     @Test
     @Order(3)
+    @DisplayName("a provider configured through the admin API on node 1 is usable at once on node 2: a connect starts"
+            + " and completes there without a restart")
+    void providerAddedOnOneNodeUsableOnTheOther() {
+        assertNotNull(realm, "connections made");
+        ObjectNode cfg = Http.JSON.createObjectNode();
+        cfg.put("clientId", TestServer.UPSTREAM_CLIENT).put("clientSecret", TestServer.UPSTREAM_SECRET);
+        cfg.putObject("values").put("base_url", node1.baseUrl()).put("realm", "upstream");
+        Http.Resp put = Http.sendJson("PUT", node1.baseUrl() + "/admin/realms/" + realm + "/connect/providers/keycloak", cfg,
+                admin.token());
+        assertEquals(201, put.status(), put::toString);
+        // at once, on the other node: no wait, no restart
+        Http.Resp listed = Http.get(node2.baseUrl() + "/realms/" + realm + "/connect/providers", alice);
+        assertTrue(listed.body().contains("\"keycloak\""), () -> "node 2 lists the new provider: " + listed);
+        Http.Resp a = Http.get(node2.baseUrl() + "/realms/" + realm + "/connect/authorize?provider=keycloak&connection_id=rt"
+                + "&redirect_uri=" + Http.enc(Connect.APP_REDIRECT), alice);
+        assertEquals(200, a.status(), a::toString);
+        // The start ticket was made on node 2; both nodes answer under node 1's hostname, so the browser goes on there
+        // (a browser cannot follow Keycloak's pages across the two ports, which share cookies but not the login's).
+        String start = a.json().get("authorize_url").asText();
+        Browser b = new Browser(node1.baseUrl()).as("alice", "alice");
+        String landed = b.loginAndFollow(start, people.get(0)[0], people.get(0)[1]);
+        b.lastCode();
+        assertEquals("true", Http.queryParam(landed, "success"), landed);
+        Http.Resp t = Http.get(node2.baseUrl() + "/realms/" + realm + "/connect/token/rt?provider=keycloak", alice);
+        assertEquals(200, t.status(), t::toString);
+        SecretLedger.note(t.json().get("token").asText());
+    }
+
+    @Test
+    @Order(4)
     @DisplayName("rate limits are per node, as documented: with 2 connect starts a minute, each node allows alice 2 and"
             + " refuses the third with 429 and Retry-After; the realm's setting reaches both nodes")
     void rateLimitsArePerNode() {
@@ -394,7 +424,7 @@ class ClusterIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     @DisplayName("background passes on both nodes plus reads on both: each due connection refreshed exactly once")
     void refreshedOncePerExpiry() throws Exception {
         assertNotNull(realm, "connections made");
@@ -428,7 +458,7 @@ class ClusterIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     @DisplayName("kill -9 of node 2 in the middle of a pass: node 1 finishes after the lease, nothing lost, nothing left claimed")
     void killOneNodeMidPass() throws Exception {
         assertNotNull(realm, "connections made");

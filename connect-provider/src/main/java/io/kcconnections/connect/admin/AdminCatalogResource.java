@@ -1,5 +1,7 @@
 package io.kcconnections.connect.admin;
 
+import io.kcconnections.connect.catalog.LoginSupport;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,7 +16,6 @@ import jakarta.ws.rs.core.Response;
 
 import io.kcconnections.connect.connection.ConnectService;
 import io.kcconnections.connect.rest.Responses;
-import io.kcconnections.connect.spi.template.LoginSpec;
 import io.kcconnections.connect.spi.template.ProviderTemplate;
 import io.kcconnections.connect.spi.template.TemplateParam;
 import org.keycloak.models.KeycloakSession;
@@ -62,7 +63,9 @@ public class AdminCatalogResource {
         m.put("sources", sources(t));
         m.put("defaultScopes", t.defaultScopes());
         m.put("pkce", t.pkce() == null ? null : t.pkce().name().toLowerCase(Locale.ROOT));
-        m.put("loginCapable", t.login() != null && t.login().type() != LoginSpec.Type.NONE);
+        m.put("loginCapable", LoginSupport.capable(t));
+        m.put("loginKind", LoginSupport.kind(t).name().toLowerCase(Locale.ROOT));
+        m.put("loginRefusal", LoginSupport.refusal(t));
         m.put("deviceFlow", t.deviceAuthorizationUrl() != null);
         m.put("clientCredentials", t.clientCredentials());
         m.put("revocable", t.revoke() != null);

@@ -193,6 +193,10 @@ public final class ResolvedProvider {
                 }
             }
         }
+        String login = connection == null ? LoginSupport.configProblem(t, c, open) : null;
+        if (login != null) {
+            problems.add(login);
+        }
         if (!problems.isEmpty()) {
             return new Result(null, List.copyOf(problems));
         }

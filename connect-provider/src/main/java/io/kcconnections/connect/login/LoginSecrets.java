@@ -12,9 +12,10 @@ import io.kcconnections.connect.config.VaultReference;
  * {@code ${vault.<key>}} reference is copied, which Keycloak's identity provider resolves in the realm's vault when it
  * calls the provider (with the file vault's default key resolver the entry is {@code <realm>_<key>}, so the operator
  * decides per realm); a literal secret is never copied into a realm and the provider is reported {@code needs_vault};</li>
- * <li>a template with a code hook (Sign in with Apple: the configured secret is the team's {@code .p8} private key,
- * turned into a fresh ES256 JWT for every call): Keycloak's identity providers cannot run the hook and would send the
- * key itself, so the provider is not offered for login ({@code invalid}), whatever the source.</li>
+ * <li>an identity provider of the extension's own type ({@code kc-connections}, {@link CatalogIdentityProvider}: every
+ * template without a Keycloak login type, and every template with a code hook such as Sign in with Apple's): no secret
+ * is copied at all, the identity provider calls the provider through the extension with the configuration's secret,
+ * so this check does not apply to it.</li>
  * </ul>
  */
 final class LoginSecrets {
@@ -31,12 +32,6 @@ final class LoginSecrets {
 
     /** Null when the provider's secret (if any) may be put in the realm's identity provider. */
     static Refusal check(ResolvedProvider p) {
-        if (p.template().hook() != null) {
-            return new Refusal("invalid", "the catalog runs code hook '" + p.template().hook() + "' on every call to "
-                    + p.name() + " (for apple: the configured secret is the .p8 private key, signed into a fresh client-secret"
-                    + " JWT each time); Keycloak's identity providers cannot run it, so " + p.name()
-                    + " is not offered for login and its secret is not copied into an identity provider");
-        }
         String secret = p.config().clientSecret();
         if (secret == null || secret.isBlank() || "realm".equals(p.config().source()) || VaultReference.is(secret)) {
             return null;

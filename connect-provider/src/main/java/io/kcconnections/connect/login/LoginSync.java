@@ -27,6 +27,7 @@ import io.kcconnections.connect.connection.ConnectService;
 import io.kcconnections.connect.net.HostPolicy;
 import io.kcconnections.connect.net.OutboundHttp;
 import io.kcconnections.connect.net.OutboundRequest;
+import io.kcconnections.connect.catalog.LoginSupport;
 import io.kcconnections.connect.catalog.ProviderRegistry;
 import io.kcconnections.connect.catalog.ResolvedProvider;
 import io.kcconnections.connect.spi.template.ClientAuthMethod;
@@ -121,7 +122,7 @@ public final class LoginSync {
         List<Outcome> out = new ArrayList<>();
         Map<String, ResolvedProvider> wanted = new LinkedHashMap<>();
         for (ProviderRegistry.Entry e : registry.entries(session, realm)) {
-            if (!e.usable() || !e.provider().loginEnabled() || e.template().login().type() == LoginSpec.Type.NONE) {
+            if (!e.usable() || !e.provider().loginEnabled() || !LoginSupport.capable(e.template())) {
                 continue;
             }
             if (e.source() == ProviderRegistry.Source.ENV
@@ -162,17 +163,19 @@ public final class LoginSync {
             return new Outcome(alias, "conflict", existing.getProviderId(),
                     "an identity provider with this alias exists and was not created by Keycloak Connections; left alone");
         }
-        String providerId = switch (login.type()) {
+        LoginSupport.Kind kind = LoginSupport.kind(p.template());
+        String providerId = switch (kind) {
             case SOCIAL -> login.providerId();
             case OIDC -> "oidc";
+            case CATALOG -> CatalogIdentityProvider.PROVIDER_ID;
             default -> "oauth2";
         };
-        LoginSecrets.Refusal refusal = LoginSecrets.check(p);
+        LoginSecrets.Refusal refusal = kind == LoginSupport.Kind.CATALOG ? null : LoginSecrets.check(p);
         if (refusal != null) {
             return refuse(session, existing, alias, providerId, refusal);
         }
         // Keycloak's social types are factories of their own SPI; oidc and oauth2 are plain identity providers.
-        IdentityProviderFactory<?> factory = (IdentityProviderFactory<?>) (login.type() == LoginSpec.Type.SOCIAL
+        IdentityProviderFactory<?> factory = (IdentityProviderFactory<?>) (kind == LoginSupport.Kind.SOCIAL
                 ? session.getKeycloakSessionFactory().getProviderFactory(SocialIdentityProvider.class, providerId)
                 : session.getKeycloakSessionFactory().getProviderFactory(IdentityProvider.class, providerId));
         if (factory == null) {
@@ -195,12 +198,15 @@ public final class LoginSync {
             model.setLinkOnly(existing.isLinkOnly());
             model.setAddReadTokenRoleOnCreate(existing.isAddReadTokenRoleOnCreate());
             Map<String, String> merged = new HashMap<>(existing.getConfig());
+            if (!providerId.equals(existing.getProviderId())) {
+                merged.keySet().removeIf(k -> !k.equals(DISABLED_BY_SYNC)); // another type's settings do not carry over
+            }
             merged.putAll(config);
             config = merged;
         } else if (realm.getFirstBrokerLoginFlow() != null) {
             model.setFirstBrokerLoginFlowId(realm.getFirstBrokerLoginFlow().getId());
         }
-        if (login.type() == LoginSpec.Type.OIDC && !config.containsKey("jwksUrl")) {
+        if (kind == LoginSupport.Kind.OIDC && !config.containsKey("jwksUrl")) {
             // Never read discovery (and kept nothing from an earlier sync): no keys to check ID token signatures with.
             config.put("validateSignature", "false");
         }
@@ -268,6 +274,12 @@ public final class LoginSync {
         LoginSpec login = p.template().login();
         c.put(MANAGED, "true");
         c.put("clientId", p.clientId());
+        if (LoginSupport.kind(p.template()) == LoginSupport.Kind.CATALOG) {
+            // The extension's own type: the secret stays in the provider's configuration, never in the realm's IdP.
+            c.put(CatalogIdentityProvider.PROVIDER, p.name());
+            c.put("syncMode", IdentityProviderSyncMode.LEGACY.name());
+            return null;
+        }
         String secret = p.config().clientSecret();
         if (secret != null && !secret.isBlank()) {
             c.put("clientSecret", secret);

@@ -61,12 +61,23 @@ final class AccountLookup {
                 }
             });
             return new OAuthClient.Account(JsonFields.text(json, a.id()), JsonFields.text(json, a.name()),
-                    JsonFields.text(json, a.email()), captured);
+                    JsonFields.text(json, a.email()), captured, verified(json, a.emailVerified()));
         } catch (IOException | IllegalArgumentException e) {
             LOG.infof("provider %s: account lookup failed (%s); the connection is stored without an account id",
                     p.name(), e.getClass().getSimpleName());
             return null;
         }
+    }
+
+    /**
+     * The provider's email-verified flag: JSON {@code true} or the text {@code "true"} (Apple's ID token sends either).
+     * No pointer, no flag or anything else: not verified.
+     */
+    static boolean verified(JsonNode json, String pointer) {
+        if (pointer == null || json == null) {
+            return false;
+        }
+        return "true".equalsIgnoreCase(JsonFields.text(json, pointer));
     }
 
     /** The userinfo answer; null when the address is refused or the answer is not a success (both logged). */

@@ -69,10 +69,16 @@ public final class OAuthClient {
      * The provider-side account a token belongs to. Any field may be null.
      *
      * @param captured values the template's {@code account.capture} names, kept with the connection's metadata
+     * @param emailVerified the provider's own flag ({@code account.emailVerified}) says the email is verified
      */
-    public record Account(String id, String name, String email, Map<String, String> captured) {
+    public record Account(String id, String name, String email, Map<String, String> captured, boolean emailVerified) {
         public Account {
             captured = captured == null ? Map.of() : Map.copyOf(captured);
+            emailVerified = emailVerified && email != null;
+        }
+
+        public Account(String id, String name, String email, Map<String, String> captured) {
+            this(id, name, email, captured, false);
         }
 
         public Account(String id, String name, String email) {

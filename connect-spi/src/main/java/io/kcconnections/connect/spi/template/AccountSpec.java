@@ -25,6 +25,12 @@ import com.fasterxml.jackson.annotation.JsonValue;
  *                    connection's metadata like the template's {@code capture}); a pointer segment {@code [key=value]}
  *                    picks the first element of an array whose member {@code key} is {@code value}
  *                    ({@code /accounts/[product=bc3]/id})
+ * @param emailVerified JSON pointer of the provider's own flag saying {@link #email()} is verified ({@code true} or
+ *                    {@code "true"}); null when the provider states none. Only a verified email is taken into a
+ *                    Keycloak user at login; without the flag the email is not imported at all
+ * @param subject     whom {@link #id()} identifies: {@code user} (the person who signed in; the default) or
+ *                    {@code organization} (a workspace, team, company, merchant or portal that many people share).
+ *                    Only a {@code user} id can sign a person in to Keycloak
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record AccountSpec(
@@ -36,7 +42,9 @@ public record AccountSpec(
         @JsonProperty("name") String name,
         @JsonProperty("email") String email,
         @JsonProperty("scheme") String scheme,
-        @JsonProperty("capture") Map<String, String> capture) {
+        @JsonProperty("capture") Map<String, String> capture,
+        @JsonProperty("emailVerified") String emailVerified,
+        @JsonProperty("subject") Subject subject) {
 
     public AccountSpec {
         source = source == null ? (userinfoUrl != null ? Source.USERINFO : Source.ID_TOKEN) : source;
@@ -51,12 +59,34 @@ public record AccountSpec(
             throw new IllegalArgumentException("account.scheme must be one word: " + scheme);
         }
         capture = capture == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(capture));
+        subject = subject == null ? Subject.USER : subject;
+    }
+
+    /** An account spec without {@link #emailVerified()} and {@link #subject()} (a person's account, no email flag). */
+    public AccountSpec(Source source, String userinfoUrl, String method, Map<String, String> headers, String id,
+                       String name, String email, String scheme, Map<String, String> capture) {
+        this(source, userinfoUrl, method, headers, id, name, email, scheme, capture, null, null);
     }
 
     /** An account spec without {@link #scheme()} and {@link #capture()}. */
     public AccountSpec(Source source, String userinfoUrl, String method, Map<String, String> headers, String id,
                        String name, String email) {
         this(source, userinfoUrl, method, headers, id, name, email, null, null);
+    }
+
+    /** Whom the account id identifies. */
+    public enum Subject {
+        USER, ORGANIZATION;
+
+        @JsonValue
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        @JsonCreator
+        public static Subject of(String v) {
+            return v == null ? null : Subject.valueOf(v.trim().toUpperCase(Locale.ROOT));
+        }
     }
 
     /** Where the account identity comes from. */
