@@ -328,7 +328,7 @@ class CredentialsIT {
     @Test
     @DisplayName("key rotation: a credential under the old key still reveals; the re-wrap moves its secret fields;"
             + " then the old key can go")
-    void keyRotation() {
+    void keyRotation() throws Exception {
         String newKey = SecretLedger.note(java.util.Base64.getEncoder().encodeToString(
                 "credential-rotation-key-32-bytes".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         String secret = key();
