@@ -18,6 +18,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kcconnections.it.harness.Connect;
 import io.kcconnections.it.harness.FreshRealm;
 import io.kcconnections.it.harness.Http;
 import io.kcconnections.it.harness.SecretLedger;
@@ -35,7 +36,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Webhook deliveries signed as each sender documents it (GitHub, Slack v0, Stripe, a generic HMAC): verified ones are
  * accepted (202) and recorded; tampered, expired, replayed, oversized and unrouted ones are refused or acknowledged
  * without being recorded as verified. A replayed delivery id is acknowledged (202 {@code duplicate}) so the sender
- * stops retrying, and recorded as {@code duplicate}, never as {@code verified}. The activity log is for admins only.
+ * stops retrying, and recorded as {@code duplicate}, never as {@code verified}. Beyond a route's rate limit an authentic
+ * delivery is 429 {@code rate_limited} and its id stays unused, so the sender's retry is taken. A route that names where
+ * the provider's account id is routes a delivery to that account's connection. The activity log is for admins only.
  */
 class WebhookIT {
 
@@ -66,6 +69,10 @@ class WebhookIT {
         List<JsonNode> out = new ArrayList<>();
         r.json().get("deliveries").forEach(out::add);
         return out;
+    }
+
+    private long withVerdict(String provider, String route, String verdict) {
+        return activity(provider, route).stream().filter(d -> d.get("verdict").asText().equals(verdict)).count();
     }
 
     private long verified(String provider, String route) {
@@ -288,6 +295,103 @@ class WebhookIT {
         assertEquals(204, realm.admin().delete("/" + realm.name + "/connect/webhooks/github/repo").status());
         assertEquals(404, deliver("github", "repo", utf8(body), "X-Hub-Signature-256", "sha256=" + hex(secret, body)).status(),
                 "a removed route is unknown");
+    }
+
+    @Test
+    @DisplayName("Rate limit per route: beyond rateLimitPerMinute an authentic delivery is 429 rate_limited with Retry-After, "
+            + "logged as such, its id unused (the retry is verified, not a duplicate); forged ones do not count")
+    void rateLimitPerRoute() {
+        String secret = secret();
+        route("github", "limited", Map.of("scheme", "github", "secret", secret, "rateLimitPerMinute", 2));
+        route("github", "defaults", Map.of("scheme", "github", "secret", secret));
+        assertEquals(100, realm.admin().get("/" + realm.name + "/connect/webhooks/github/defaults").json()
+                .get("rateLimitPerMinute").asInt(), "100 a minute unless the route says otherwise");
+        assertEquals(2, realm.admin().get("/" + realm.name + "/connect/webhooks/github/limited").json()
+                .get("rateLimitPerMinute").asInt());
+        String body = "{\"action\":\"limited\"}";
+        String sig = "sha256=" + hex(secret, body);
+        for (int i = 0; i < 3; i++) {
+            Http.Resp forged = deliver("github", "limited", utf8(body), "X-Hub-Signature-256", "sha256=" + hex("nope", body),
+                    "X-GitHub-Delivery", "forged-" + i);
+            assertEquals(401, forged.status(), forged::toString);
+        }
+        for (String id : List.of("d-1", "d-2")) {
+            Http.Resp ok = deliver("github", "limited", utf8(body), "X-Hub-Signature-256", sig, "X-GitHub-Delivery", id);
+            assertEquals(202, ok.status(), () -> "forged deliveries use none of the allowance: " + ok);
+        }
+        Http.Resp limited = deliver("github", "limited", utf8(body), "X-Hub-Signature-256", sig, "X-GitHub-Delivery", "d-3");
+        assertEquals(429, limited.status(), limited::toString);
+        assertEquals("rate_limited", limited.json().get("error").asText());
+        long retryAfter = Long.parseLong(limited.header("Retry-After"));
+        assertTrue(retryAfter >= 1 && retryAfter <= 30, "two a minute: one every 30 s, Retry-After " + retryAfter);
+        assertEquals(1, withVerdict("github", "limited", "rate_limited"));
+        assertEquals("d-3", activity("github", "limited").get(0).get("deliveryId").asText());
+        assertEquals(2, verified("github", "limited"), "a limited delivery is not recorded as verified");
+        assertEquals(202, deliver("github", "defaults", utf8(body), "X-Hub-Signature-256", sig, "X-GitHub-Delivery", "d-3")
+                .status(), "each route has its own allowance");
+
+        Http.Resp bad = realm.admin().put("/" + realm.name + "/connect/webhooks/github/limited",
+                Map.of("scheme", "github", "secret", secret, "rateLimitPerMinute", -1));
+        assertEquals(400, bad.status(), bad::toString);
+        route("github", "limited", Map.of("scheme", "github", "secret", secret, "rateLimitPerMinute", 0));
+        Http.Resp retried = deliver("github", "limited", utf8(body), "X-Hub-Signature-256", sig, "X-GitHub-Delivery", "d-3");
+        assertEquals(202, retried.status(), () -> "0 is no limit: " + retried);
+        assertEquals("verified", retried.json().get("status").asText(), "the limited delivery's id was not used up");
+        assertEquals(3, verified("github", "limited"));
+    }
+
+    @Test
+    @DisplayName("Routing by account id: the route's accountIdPointer names the provider account; a delivery for a connected "
+            + "account carries its connection id (event and activity), an unknown account none and is still 202")
+    void routesToTheAccountsConnection() {
+        String alice = realm.alice();
+        String landed = Connect.connect(realm, alice, "keycloak", "wh-acct", realm.upstreamUser());
+        assertTrue(landed.contains("success=true"), landed);
+        Http.Resp token = Connect.token(realm, alice, "wh-acct", "keycloak");
+        assertEquals(200, token.status(), token::toString);
+        String account = token.json().get("account_id").asText();
+        assertFalse(account.isBlank(), token::toString);
+        assertEquals(204, realm.admin().put("/" + realm.name + "/events/config", Map.of("eventsEnabled", true,
+                "enabledEventTypes", List.of("IDENTITY_PROVIDER_RESPONSE"))).status());
+        String secret = secret();
+        route("keycloak", "installs", Map.of("scheme", "github", "secret", secret,
+                "accountIdPointer", "/installation/account/id"));
+        assertEquals("/installation/account/id", realm.admin().get("/" + realm.name
+                + "/connect/webhooks/keycloak/installs").json().get("accountIdPointer").asText());
+        Http.Resp badPointer = realm.admin().put("/" + realm.name + "/connect/webhooks/keycloak/other",
+                Map.of("scheme", "github", "secret", secret, "accountIdPointer", "installation.account.id"));
+        assertEquals(400, badPointer.status(), badPointer::toString);
+
+        String body = "{\"action\":\"created\",\"installation\":{\"account\":{\"id\":\"" + account + "\"}},\"marker\":\"m\"}";
+        Http.Resp ok = deliver("keycloak", "installs", utf8(body), "X-Hub-Signature-256", "sha256=" + hex(secret, body),
+                "X-GitHub-Delivery", "known");
+        assertEquals(202, ok.status(), ok::toString);
+        String unknown = "{\"installation\":{\"account\":{\"id\":\"no-such-account\"}}}";
+        Http.Resp none = deliver("keycloak", "installs", utf8(unknown), "X-Hub-Signature-256", "sha256=" + hex(secret, unknown),
+                "X-GitHub-Delivery", "unknown");
+        assertEquals(202, none.status(), "an unknown account is still accepted: " + none);
+        assertEquals("verified", none.json().get("status").asText());
+
+        String aliceId = realm.admin().get("/" + realm.name + "/users?username=alice&exact=true").json().get(0).get("id").asText();
+        List<JsonNode> events = realm.admin().events(realm.name, "IDENTITY_PROVIDER_RESPONSE");
+        JsonNode known = events.stream().filter(e -> "known".equals(e.at("/details/delivery_id").asText())).findFirst().orElseThrow();
+        assertEquals("wh-acct", known.at("/details/connection_id").asText(), known::toString);
+        assertEquals(aliceId, known.path("userId").asText(), "the one connection's person: " + known);
+        JsonNode other = events.stream().filter(e -> "unknown".equals(e.at("/details/delivery_id").asText())).findFirst().orElseThrow();
+        assertTrue(other.at("/details/connection_id").isMissingNode(), other::toString);
+        assertFalse(events.toString().contains("marker"), "never the body in an event");
+
+        List<JsonNode> log = activity("keycloak", "installs");
+        assertEquals(List.of("wh-acct"), ids(log, "known"));
+        assertEquals(List.of(), ids(log, "unknown"));
+        assertFalse(log.toString().contains(account), "the activity log keeps connection ids, not the payload");
+    }
+
+    private static List<String> ids(List<JsonNode> log, String deliveryId) {
+        List<String> out = new ArrayList<>();
+        log.stream().filter(d -> deliveryId.equals(d.get("deliveryId").asText())).findFirst().orElseThrow()
+                .get("connectionIds").forEach(n -> out.add(n.asText()));
+        return out;
     }
 
     @Test

@@ -17,6 +17,7 @@ import javax.crypto.spec.SecretKeySpec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import io.kcconnections.it.harness.Connect;
+import io.kcconnections.it.harness.Db;
 import io.kcconnections.it.harness.FreshRealm;
 import io.kcconnections.it.harness.Http;
 import io.kcconnections.it.harness.SecretLedger;
@@ -35,8 +36,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Webhooks out: an app registers an endpoint (admin API) and receives its connections' lifecycle events, signed per
  * Standard Webhooks, from the database outbox. A local receiver fails the first delivery (500), which is retried with
  * the same webhook-id; signatures verify with the secret answered at creation; payloads carry no token; another app's
- * endpoint hears nothing of connections it may not read; the admin API refuses without a token (401), without the
- * rights (403) and bad URLs (400).
+ * endpoint hears nothing of connections it may not read; needs_reauth (the upstream ended the grant), recovered (a
+ * refresh after a failure) and deleted on the person's removal reach the app too; the admin API refuses without a token
+ * (401), without the rights (403) and bad URLs (400).
  */
 class WebhooksOutIT {
 
@@ -178,6 +180,71 @@ class WebhooksOutIT {
         assertTrue(other.isEmpty(), () -> "demo-other heard of alice's demo-app connection: " + other);
         Http.Resp none = realm.admin().get(endpoints() + "/" + theirs.get("id").asText() + "/deliveries");
         assertEquals(0, none.json().get("deliveries").size(), none::toString);
+    }
+
+    private static List<JsonNode> delivered(List<Received> seen, String type) {
+        return seen.stream().filter(r -> r.answered() == 204 && r.json().path("type").asText().equals(type))
+                .map(Received::json).toList();
+    }
+
+    /** Due for a refresh now, with the token still valid for 20 s (within the token endpoint's margin). */
+    private void makeDue(String connectionId) throws Exception {
+        long now = System.currentTimeMillis();
+        Db.update("update CONNECT_CONNECTION set EXPIRES_AT = ?, REFRESH_AT = ? where ID = ?", now + 20_000, now - 1000,
+                Db.row(realm.name, connectionId).get("ID"));
+    }
+
+    @Test
+    @DisplayName("Given demo-app's endpoint, when one of alice's connections needs a new consent (the upstream ended its "
+            + "session), another recovers after a failed refresh, and alice is removed, then signed needs_reauth, "
+            + "recovered and deleted (user_removed) events reach it")
+    void needsReauthRecoveredAndUserRemoval() throws Exception {
+        String secret = register("demo-app", hook("/hook-app")).get("secret").asText();
+        String alice = realm.alice();
+        String[] person = realm.upstreamUser();
+        assertTrue(Connect.connect(realm, alice, "keycloak", "wh-dead", person).contains("success=true"));
+        assertTrue(Connect.connect(realm, alice, "keycloak", "wh-back", realm.upstreamUser()).contains("success=true"));
+        await(app, s -> delivered(s, "connection.created").size() >= 2);
+        Thread.sleep(1100); // a refreshed token differs from the first one
+
+        Db.update("update CONNECT_CONNECTION set STATUS = 'degraded', FAILURE_COUNT = 1 where ID = ?",
+                Db.row(realm.name, "wh-back").get("ID"));
+        makeDue("wh-back");
+        Http.Resp back = Connect.token(realm, alice, "wh-back", "keycloak");
+        assertEquals(200, back.status(), back::toString);
+        JsonNode recovered = await(app, s -> delivered(s, "connection.recovered").size() >= 1).stream()
+                .filter(r -> r.answered() == 204 && r.json().path("type").asText().equals("connection.recovered"))
+                .findFirst().orElseThrow().json();
+        assertEquals("wh-back", recovered.at("/data/connection_id").asText(), recovered::toString);
+        assertEquals("active", recovered.at("/data/status").asText(), recovered::toString);
+
+        String upstreamId = realm.admin().get("/upstream/users?exact=true&username=" + person[0]).json().get(0).get("id").asText();
+        assertEquals(204, realm.admin().post("/upstream/users/" + upstreamId + "/logout", Map.of()).status());
+        makeDue("wh-dead");
+        Http.Resp dead = Connect.token(realm, alice, "wh-dead", "keycloak");
+        assertEquals(409, dead.status(), dead::toString);
+        assertEquals("needs_reauth", dead.json().get("error").asText());
+        JsonNode reauth = delivered(await(app, s -> delivered(s, "connection.needs_reauth").size() >= 1),
+                "connection.needs_reauth").get(0);
+        assertEquals("wh-dead", reauth.at("/data/connection_id").asText(), reauth::toString);
+        assertEquals("needs_reauth", reauth.at("/data/status").asText(), reauth::toString);
+        assertEquals("invalid_grant", reauth.at("/data/reason").asText(), reauth::toString);
+
+        String aliceId = realm.admin().get("/" + realm.name + "/users?username=alice&exact=true").json().get(0).get("id").asText();
+        assertEquals(204, realm.admin().delete("/" + realm.name + "/users/" + aliceId).status());
+        List<Received> got = await(app, s -> delivered(s, "connection.deleted").size() >= 2);
+        List<JsonNode> deleted = delivered(got, "connection.deleted");
+        assertEquals(List.of("wh-back", "wh-dead"), deleted.stream().map(d -> d.at("/data/connection_id").asText()).sorted().toList());
+        for (JsonNode d : deleted) {
+            assertEquals("user_removed", d.at("/data/reason").asText(), d::toString);
+            assertEquals(aliceId, d.at("/data/user_id").asText(), d::toString);
+        }
+        for (Received r : got) {
+            assertEquals(sign(secret, r.id(), r.timestamp(), r.body()), r.signature(), "signature of " + r);
+            assertFalse(r.body().contains("token\""), () -> "a payload has a token member: " + r.body());
+        }
+        assertEquals(1, delivered(got, "connection.recovered").size(), "one recovery");
+        assertEquals(1, delivered(got, "connection.needs_reauth").size(), "one needs_reauth");
     }
 
     @Test

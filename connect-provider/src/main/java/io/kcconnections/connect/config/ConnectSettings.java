@@ -426,6 +426,7 @@ public final class ConnectSettings {
             case TOKEN_READS -> rateLimitTokenReads;
             case CONNECT_STARTS -> rateLimitConnectStarts;
             case CONNECTION_READS -> rateLimitConnectionReads;
+            case WEBHOOK_DELIVERIES -> RateLimits.DEFAULT_WEBHOOK_DELIVERIES_PER_MINUTE; // no option: each route's own
         };
     }
 

@@ -85,6 +85,14 @@ public final class ConnectService implements Provider {
         return runtime.limits();
     }
 
+    /**
+     * Counts one verified delivery to a webhook route against its allowance a minute on this node (0: none); beyond
+     * it a 429 {@code rate_limited} with {@code Retry-After} ({@link Throttle}).
+     */
+    public void throttleWebhookDelivery(String routeId, int perMinute) throws ConnectError {
+        Throttle.webhookDelivery(this, routeId, perMinute);
+    }
+
     /** Connections brought from another token store (admin import). */
     public Imports imports() {
         return new Imports(this);

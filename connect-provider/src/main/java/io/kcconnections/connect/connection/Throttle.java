@@ -8,7 +8,8 @@ import org.keycloak.models.RealmModel;
 
 /**
  * The connect API's rate limits, token buckets of this node ({@link RateLimits}): token reads for each user and for
- * each client, connect starts for each user and for each client, and token reads of each connection. The allowance
+ * each client, connect starts for each user and for each client, token reads of each connection, and verified
+ * deliveries to each webhook route (at the route's own allowance, {@link #webhookDelivery}). The allowance
  * per minute is the realm attribute {@code connect.rate-limit.<kind>} (for connection reads first
  * {@code connect.rate-limit.connection-reads.<provider>}), else the server option {@code rate-limit-<kind>-per-minute};
  * 0 is no limit. Beyond it: 429 {@code rate_limited} with {@code Retry-After} in seconds, and nothing is done.
@@ -32,6 +33,11 @@ final class Throttle {
         check(connect, Kind.CONNECTION_READS, "x:" + c.id(), c.provider());
     }
 
+    /** One verified delivery to a webhook route (its row id), at the route's allowance a minute (0: none). */
+    static void webhookDelivery(ConnectService connect, String routeId, int perMinute) throws ConnectError {
+        limit(connect, Kind.WEBHOOK_DELIVERIES, "w:" + routeId, perMinute);
+    }
+
     private static void perCaller(ConnectService connect, Kind kind, Caller caller) throws ConnectError {
         if (caller.userId() != null) {
             check(connect, kind, "u:" + caller.userId(), null);
@@ -42,8 +48,11 @@ final class Throttle {
     }
 
     private static void check(ConnectService connect, Kind kind, String key, String provider) throws ConnectError {
-        RealmModel realm = connect.realm();
-        long wait = connect.limits().take(kind, realm.getId() + ':' + key, allowance(connect, realm, kind, provider));
+        limit(connect, kind, key, allowance(connect, connect.realm(), kind, provider));
+    }
+
+    private static void limit(ConnectService connect, Kind kind, String key, int perMinute) throws ConnectError {
+        long wait = connect.limits().take(kind, connect.realm().getId() + ':' + key, perMinute);
         if (wait > 0) {
             ConnectMetrics.get().rateLimited(kind.id());
             throw new ConnectError(429, "rate_limited", "too many " + kind.id().replace('-', ' ')

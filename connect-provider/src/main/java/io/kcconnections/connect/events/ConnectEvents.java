@@ -1,5 +1,7 @@
 package io.kcconnections.connect.events;
 
+import java.util.List;
+
 import org.keycloak.events.Details;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
@@ -112,15 +114,25 @@ public final class ConnectEvents {
         }
     }
 
-    /** A verified webhook delivery from {@code provider} on {@code route}; never its body. */
+    /**
+     * A verified webhook delivery from {@code provider} on {@code route}; never its body. {@code connection_id}: the
+     * connections it was routed to by the provider's account id (space-separated), and the event's user when that is
+     * one connection of a person.
+     */
     public static void webhookReceived(KeycloakSession session, RealmModel realm, String provider, String route,
-                                       String deliveryId, long size) {
+                                       String deliveryId, long size, List<String> connectionIds, String userId) {
         EventBuilder e = session.getContext().getConnection() != null
                 ? new EventBuilder(realm, session, session.getContext().getConnection())
                 : new EventBuilder(realm, session);
         e.detail(Details.IDENTITY_PROVIDER, provider).detail(CONNECT_EVENT, "webhook").detail("webhook_route", route)
-                .detail("delivery_id", deliveryId).detail("size", String.valueOf(size))
-                .event(EventType.IDENTITY_PROVIDER_RESPONSE).success();
+                .detail("delivery_id", deliveryId).detail("size", String.valueOf(size));
+        if (!connectionIds.isEmpty()) {
+            e.detail(CONNECTION_ID, String.join(" ", connectionIds));
+        }
+        if (userId != null) {
+            e.user(userId);
+        }
+        e.event(EventType.IDENTITY_PROVIDER_RESPONSE).success();
     }
 
     /** The prober saw a connection's or credential's health change to {@code status}. */

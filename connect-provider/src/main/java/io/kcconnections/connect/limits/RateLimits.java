@@ -4,18 +4,21 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * Token buckets, one per key (a kind and who it counts: a user, a client, a connection), held by this node. A bucket
- * holds up to a minute's allowance and refills continuously at {@code perMinute / 60} a second, so a quiet caller may
- * spend a minute's worth at once and then its steady rate. The state is per node: behind a load balancer over N nodes
- * a caller gets up to N times the allowance (documented; {@code RateLimitIT} shows it on two nodes). Keys are the
- * ids of authenticated callers and of their connections, so they grow with real use only; idle buckets (refilled to
+ * Token buckets, one per key (a kind and who it counts: a user, a client, a connection, a webhook route), held by
+ * this node. A bucket holds up to a minute's allowance and refills continuously at {@code perMinute / 60} a second, so
+ * a quiet caller may spend a minute's worth at once and then its steady rate. The state is per node: behind a load
+ * balancer over N nodes a caller gets up to N times the allowance (documented; {@code RateLimitIT} shows it on two
+ * nodes). Keys are the ids of authenticated callers, of their connections and of configured webhook routes, so they
+ * grow with real use only; idle buckets (refilled to
  * full) are dropped, at most once a second, while the map holds more than {@code maxBuckets}.
  */
 public final class RateLimits {
 
     /** What is counted; its id names the option and the realm attribute. */
     public enum Kind {
-        TOKEN_READS("token-reads"), CONNECT_STARTS("connect-starts"), CONNECTION_READS("connection-reads");
+        TOKEN_READS("token-reads"), CONNECT_STARTS("connect-starts"), CONNECTION_READS("connection-reads"),
+        /** Verified deliveries to one webhook route; the allowance is the route's own ({@code rateLimitPerMinute}). */
+        WEBHOOK_DELIVERIES("webhook-deliveries");
 
         private final String id;
 
@@ -27,6 +30,9 @@ public final class RateLimits {
             return id;
         }
     }
+
+    /** A webhook route's allowance a minute when its configuration names none. */
+    public static final int DEFAULT_WEBHOOK_DELIVERIES_PER_MINUTE = 100;
 
     private static final class Bucket {
         double tokens;

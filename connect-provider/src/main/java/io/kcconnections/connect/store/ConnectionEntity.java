@@ -19,6 +19,9 @@ import jakarta.persistence.Version;
                 query = "select c from ConnectConnection c where c.realmId = :realmId and c.provider = :provider and c.connectionId = :connectionId"),
         @NamedQuery(name = "ConnectConnection.byConnectionId",
                 query = "select c from ConnectConnection c where c.realmId = :realmId and c.connectionId = :connectionId"),
+        @NamedQuery(name = "ConnectConnection.byAccount",
+                query = "select c from ConnectConnection c where c.realmId = :realmId and c.provider = :provider "
+                        + "and c.accountId = :accountId order by c.createdAt, c.id"),
         @NamedQuery(name = "ConnectConnection.byOwnerClient",
                 query = "select c from ConnectConnection c where c.realmId = :realmId and c.ownerClient = :ownerClient order by c.createdAt"),
         @NamedQuery(name = "ConnectConnection.byUser",

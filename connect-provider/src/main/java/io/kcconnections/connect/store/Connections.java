@@ -26,6 +26,12 @@ public interface Connections {
 
     List<Connection> listByUser(String realmId, String userId);
 
+    /**
+     * Up to {@code max} of a realm's connections of one provider whose provider-side account is {@code accountId},
+     * oldest first (webhook routing; indexed on realm, provider, account).
+     */
+    List<Connection> findByAccount(String realmId, String provider, String accountId, int max);
+
     long countByUser(String realmId, String userId);
 
     /** Connections owned by a client (client-credentials grant), by the client's internal id. */

@@ -71,6 +71,13 @@ final class JpaConnections implements Connections {
     }
 
     @Override
+    public List<Connection> findByAccount(String realmId, String provider, String accountId, int max) {
+        return em.createNamedQuery("ConnectConnection.byAccount", ConnectionEntity.class).setParameter("realmId", realmId)
+                .setParameter("provider", provider).setParameter("accountId", accountId).setMaxResults(max)
+                .getResultStream().map(Rows::toModel).toList();
+    }
+
+    @Override
     public long countByUser(String realmId, String userId) {
         return em.createQuery("select count(c) from ConnectConnection c where c.realmId = :r and c.userId = :u", Long.class)
                 .setParameter("r", realmId).setParameter("u", userId).getSingleResult();

@@ -24,7 +24,7 @@ final class JpaWebhooks implements Webhooks {
     public Optional<Route> find(String realmId, String provider, String route) {
         return entity(realmId, provider, route).map(e -> new Route(e.id, e.realmId, e.provider, e.route, e.scheme,
                 e.headerName, e.encoding, e.prefix, e.deliveryIdHeader, e.secret, e.keyId, e.toleranceSeconds,
-                e.maxBytes, e.updatedAt));
+                e.maxBytes, e.updatedAt, e.rateLimitPerMinute, e.accountIdPointer));
     }
 
     @Override
@@ -39,7 +39,8 @@ final class JpaWebhooks implements Webhooks {
                     .setParameter("prefix", r.prefix()).setParameter("deliveryIdHeader", r.deliveryIdHeader())
                     .setParameter("secret", r.secret()).setParameter("keyId", r.keyId())
                     .setParameter("tolerance", r.toleranceSeconds()).setParameter("maxBytes", r.maxBytes())
-                    .setParameter("updatedAt", r.updatedAt()).setParameter("id", r.id()).executeUpdate();
+                    .setParameter("updatedAt", r.updatedAt()).setParameter("rateLimit", r.rateLimitPerMinute())
+                    .setParameter("accountIdPointer", r.accountIdPointer()).setParameter("id", r.id()).executeUpdate();
             em.detach(existing);
             return;
         }
@@ -58,6 +59,8 @@ final class JpaWebhooks implements Webhooks {
         e.toleranceSeconds = r.toleranceSeconds();
         e.maxBytes = r.maxBytes();
         e.updatedAt = r.updatedAt();
+        e.rateLimitPerMinute = r.rateLimitPerMinute();
+        e.accountIdPointer = r.accountIdPointer();
         em.persist(e);
         em.flush();
     }
@@ -83,6 +86,7 @@ final class JpaWebhooks implements Webhooks {
         e.verdict = d.verdict();
         e.size = d.size();
         e.deliveryId = d.deliveryId();
+        e.connectionIds = d.connectionIds().isEmpty() ? null : String.join(" ", d.connectionIds());
         em.persist(e);
     }
 
@@ -91,7 +95,8 @@ final class JpaWebhooks implements Webhooks {
         return em.createNamedQuery("ConnectWebhookDelivery.byRoute", WebhookDeliveryEntity.class)
                 .setParameter("realmId", realmId).setParameter("provider", provider).setParameter("route", route)
                 .setFirstResult(first).setMaxResults(max).getResultStream()
-                .map(e -> new Delivery(e.receivedAt, e.verdict, e.size, e.deliveryId)).toList();
+                .map(e -> new Delivery(e.receivedAt, e.verdict, e.size, e.deliveryId, e.connectionIds == null
+                        ? List.of() : List.of(e.connectionIds.split(" ")))).toList();
     }
 
     @Override

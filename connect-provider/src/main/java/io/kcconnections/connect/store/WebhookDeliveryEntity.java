@@ -7,7 +7,8 @@ import jakarta.persistence.NamedQueries;
 import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
 
-/** One webhook delivery as the activity log keeps it: when, the verdict, the size, the sender's delivery id; no body. */
+/** One webhook delivery as the activity log keeps it: when, the verdict, the size, the sender's delivery id,
+ * the connections it was routed to; no body. */
 @Entity(name = "ConnectWebhookDelivery")
 @Table(name = "CONNECT_WEBHOOK_DELIVERY")
 @NamedQueries({
@@ -38,4 +39,7 @@ public class WebhookDeliveryEntity {
     long size;
     @Column(name = "DELIVERY_ID", length = 128)
     String deliveryId;
+    /** The connections a verified delivery was routed to, space-separated connection ids; null for none. */
+    @Column(name = "CONNECTION_IDS", length = 1024)
+    String connectionIds;
 }

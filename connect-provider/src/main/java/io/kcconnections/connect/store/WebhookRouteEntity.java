@@ -21,7 +21,8 @@ import jakarta.persistence.Table;
         @NamedQuery(name = "ConnectWebhookRoute.update", query = "update ConnectWebhookRoute r set r.scheme = :scheme, "
                 + "r.headerName = :header, r.encoding = :encoding, r.prefix = :prefix, r.deliveryIdHeader = :deliveryIdHeader, "
                 + "r.secret = :secret, r.keyId = :keyId, r.toleranceSeconds = :tolerance, r.maxBytes = :maxBytes, "
-                + "r.updatedAt = :updatedAt where r.id = :id"),
+                + "r.updatedAt = :updatedAt, r.rateLimitPerMinute = :rateLimit, r.accountIdPointer = :accountIdPointer "
+                + "where r.id = :id"),
         @NamedQuery(name = "ConnectWebhookRoute.deleteByRealm", query = "delete from ConnectWebhookRoute r where r.realmId = :realmId"),
 })
 public class WebhookRouteEntity {
@@ -55,4 +56,8 @@ public class WebhookRouteEntity {
     int maxBytes;
     @Column(name = "UPDATED_AT", nullable = false)
     long updatedAt;
+    @Column(name = "RATE_LIMIT_PER_MINUTE")
+    Integer rateLimitPerMinute;
+    @Column(name = "ACCOUNT_ID_POINTER", length = 255)
+    String accountIdPointer;
 }

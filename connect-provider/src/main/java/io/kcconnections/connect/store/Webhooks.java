@@ -10,15 +10,25 @@ public interface Webhooks {
      * A route as stored. {@code secret} is the {@code KeyRing} ciphertext (AAD {@link #secretAad}).
      *
      * @param header           hmac-sha256: the signature's header
-     * @param deliveryIdHeader hmac-sha256: the header with a delivery id (de-duplication), or null
+     * @param deliveryIdHeader   hmac-sha256: the header with a delivery id (de-duplication), or null
+     * @param rateLimitPerMinute verified deliveries a minute per node (0: none), or null for the default
+     * @param accountIdPointer   a JSON pointer to the provider's account id in a payload (routing), or null
      */
     record Route(String id, String realmId, String provider, String route, String scheme, String header, String encoding,
                  String prefix, String deliveryIdHeader, String secret, String keyId, int toleranceSeconds, int maxBytes,
-                 long updatedAt) {
+                 long updatedAt, Integer rateLimitPerMinute, String accountIdPointer) {
     }
 
-    /** One delivery in the activity log. */
-    record Delivery(long receivedAt, String verdict, long size, String deliveryId) {
+    /**
+     * One delivery in the activity log.
+     *
+     * @param connectionIds the connection ids the delivery was routed to (by the provider's account id), maybe empty
+     */
+    record Delivery(long receivedAt, String verdict, long size, String deliveryId, List<String> connectionIds) {
+
+        public Delivery {
+            connectionIds = connectionIds == null ? List.of() : List.copyOf(connectionIds);
+        }
     }
 
     /** The additional data a route's secret is encrypted with: bound to its realm and row. */

@@ -14,6 +14,7 @@ import io.kcconnections.connect.config.VaultReference;
 import io.kcconnections.connect.connection.ConnectError;
 import io.kcconnections.connect.connection.ConnectService;
 import io.kcconnections.connect.crypto.KeyRing;
+import io.kcconnections.connect.limits.RateLimits;
 import io.kcconnections.connect.store.Stores;
 import io.kcconnections.connect.store.Webhooks;
 import org.jboss.logging.Logger;
@@ -31,6 +32,8 @@ public final class WebhookRoutes {
     public static final int DEFAULT_TOLERANCE_SECONDS = 300;
     public static final int DEFAULT_MAX_BYTES = 1024 * 1024;
     public static final int LARGEST_MAX_BYTES = 10 * 1024 * 1024;
+    public static final int DEFAULT_RATE_LIMIT = RateLimits.DEFAULT_WEBHOOK_DELIVERIES_PER_MINUTE;
+    public static final int LARGEST_RATE_LIMIT = 1_000_000;
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
     private static final Pattern HEADER = Pattern.compile("[A-Za-z0-9-]{1,128}");
@@ -42,9 +45,16 @@ public final class WebhookRoutes {
         this.connect = connect;
     }
 
-    /** What an admin sends; null numbers take the defaults. */
+    /**
+     * What an admin sends; null numbers take the defaults.
+     *
+     * @param rateLimitPerMinute verified deliveries a minute on each node, 0 none; null: {@link #DEFAULT_RATE_LIMIT}
+     * @param accountIdPointer   a JSON pointer (RFC 6901) to the provider's account id in a delivery's payload, which
+     *                           routes it to that account's connections ({@link AccountRouting}); null: no routing
+     */
     public record Input(String scheme, String secret, String header, String encoding, String prefix,
-                        String deliveryIdHeader, Integer toleranceSeconds, Integer maxBytes) {
+                        String deliveryIdHeader, Integer toleranceSeconds, Integer maxBytes, Integer rateLimitPerMinute,
+                        String accountIdPointer) {
 
         /** The JSON body of the admin's PUT. */
         public static Input parse(String json) throws ConnectError {
@@ -58,7 +68,8 @@ public final class WebhookRoutes {
                 throw ConnectError.badRequest("invalid_request", "the body must be a JSON object");
             }
             return new Input(text(n, "scheme"), text(n, "secret"), text(n, "header"), text(n, "encoding"),
-                    text(n, "prefix"), text(n, "deliveryIdHeader"), number(n, "toleranceSeconds"), number(n, "maxBytes"));
+                    text(n, "prefix"), text(n, "deliveryIdHeader"), number(n, "toleranceSeconds"), number(n, "maxBytes"),
+                    number(n, "rateLimitPerMinute"), text(n, "accountIdPointer"));
         }
 
         private static String text(JsonNode n, String f) {
@@ -72,6 +83,11 @@ public final class WebhookRoutes {
 
     static boolean validName(String s) {
         return s != null && NAME.matcher(s).matches();
+    }
+
+    /** The route's allowance of verified deliveries a minute on each node (0: none). */
+    static int rateLimit(Webhooks.Route r) {
+        return r.rateLimitPerMinute() == null ? DEFAULT_RATE_LIMIT : r.rateLimitPerMinute();
     }
 
     static Signatures.Spec spec(Webhooks.Route r) {
@@ -129,6 +145,13 @@ public final class WebhookRoutes {
         if (tolerance < 1 || tolerance > 86400 || maxBytes < 1 || maxBytes > LARGEST_MAX_BYTES) {
             throw ConnectError.badRequest("invalid_request", "toleranceSeconds is 1-86400, maxBytes 1-" + LARGEST_MAX_BYTES);
         }
+        if (in.rateLimitPerMinute() != null && (in.rateLimitPerMinute() < 0 || in.rateLimitPerMinute() > LARGEST_RATE_LIMIT)) {
+            throw ConnectError.badRequest("invalid_request", "rateLimitPerMinute is 0 (none) to " + LARGEST_RATE_LIMIT);
+        }
+        if (in.accountIdPointer() != null && !AccountRouting.validPointer(in.accountIdPointer())) {
+            throw ConnectError.badRequest("invalid_request", "accountIdPointer must be a JSON pointer such as "
+                    + "/installation/account/id (at most 255 characters)");
+        }
         KeyRing ring = connect.keyRing();
         String realmId = connect.realm().getId();
         Webhooks store = Stores.webhooks(connect.session());
@@ -137,7 +160,7 @@ public final class WebhookRoutes {
         String secret = ring.encrypt(in.secret(), Webhooks.secretAad(realmId, id));
         store.put(new Webhooks.Route(id, realmId, provider, route, in.scheme(), generic ? in.header() : null, encoding,
                 generic ? in.prefix() : null, generic ? in.deliveryIdHeader() : null, secret, ring.primaryKeyId(),
-                tolerance, maxBytes, System.currentTimeMillis()));
+                tolerance, maxBytes, System.currentTimeMillis(), in.rateLimitPerMinute(), in.accountIdPointer()));
         return existing == null;
     }
 
@@ -154,6 +177,8 @@ public final class WebhookRoutes {
         m.put("deliveryIdHeader", r.deliveryIdHeader());
         m.put("toleranceSeconds", r.toleranceSeconds());
         m.put("maxBytes", r.maxBytes());
+        m.put("rateLimitPerMinute", rateLimit(r));
+        m.put("accountIdPointer", r.accountIdPointer());
         m.put("secretSet", true);
         m.put("updatedAt", Instant.ofEpochMilli(r.updatedAt()).toString());
         return m;
@@ -164,7 +189,7 @@ public final class WebhookRoutes {
         return Stores.webhooks(connect.session()).delete(connect.realm().getId(), provider, route);
     }
 
-    /** The route's deliveries, newest first: time, verdict, size, delivery id. */
+    /** The route's deliveries, newest first: time, verdict, size, delivery id, the connections it was routed to. */
     public List<Map<String, Object>> activity(String provider, String route, Integer first, Integer max) throws ConnectError {
         Webhooks.Route r = find(provider, route);
         int f = first == null ? 0 : Math.max(0, first);
@@ -175,6 +200,7 @@ public final class WebhookRoutes {
             v.put("verdict", d.verdict());
             v.put("size", d.size());
             v.put("deliveryId", d.deliveryId());
+            v.put("connectionIds", d.connectionIds());
             return v;
         }).toList();
     }

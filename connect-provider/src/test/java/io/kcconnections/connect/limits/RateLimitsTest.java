@@ -32,6 +32,7 @@ class RateLimitsTest {
         assertTrue(limits.take(RateLimits.Kind.TOKEN_READS, "a", 1) > 0);
         assertEquals(0, limits.take(RateLimits.Kind.TOKEN_READS, "b", 1), "another key");
         assertEquals(0, limits.take(RateLimits.Kind.CONNECT_STARTS, "a", 1), "another kind");
+        assertEquals(0, limits.take(RateLimits.Kind.WEBHOOK_DELIVERIES, "a", 1), "webhook routes have their own buckets");
         for (int i = 0; i < 10_000; i++) {
             assertEquals(0, limits.take(RateLimits.Kind.TOKEN_READS, "a", 0));
         }
