@@ -36,9 +36,11 @@ import io.kcconnections.connect.spi.template.LoginSpec;
 /**
  * Keeps a realm's Keycloak identity providers in step with the providers offered for login: one identity provider per
  * login-enabled provider, named after it, of Keycloak's built-in social type where the catalog names one, else
- * {@code oidc} (endpoints from the issuer's discovery document) or {@code oauth2} (a userinfo URL and claims). The
- * same client credentials as the connections use; a vault reference stays a reference, and a secret of the environment
- * goes into a realm only as a vault reference ({@link LoginSecrets}).
+ * {@code oidc} (endpoints from the issuer's discovery document) or {@code oauth2} (a userinfo URL and claims), and for
+ * every other entry that identifies a person the extension's own type {@code kc-connections}
+ * ({@link CatalogIdentityProvider}: the connect flow's requests, hooks and account lookup, no secret in the identity
+ * provider). Keycloak's types use the same client credentials as the connections; a vault reference stays a
+ * reference, and a secret of the environment goes into a realm only as a vault reference ({@link LoginSecrets}).
  * <p>
  * What this creates carries {@link #MANAGED} in its configuration. An identity provider with the same alias that
  * lacks it was made by someone else: reported as a conflict and never touched. Turning login off removes only managed
