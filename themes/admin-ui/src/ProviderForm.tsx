@@ -226,7 +226,7 @@ export default function ProviderForm() {
             />
             <FormHelperText>
               <HelperText>
-                <HelperTextItem>{entry.loginCapable ? t("kccLoginHelp") : t("kccLoginNotCapable")}</HelperTextItem>
+                <HelperTextItem>{entry.loginCapable ? t("kccLoginHelp") : `${t("kccLoginNotCapable")}${entry.loginRefusal ? ` (${entry.loginRefusal})` : ""}`}</HelperTextItem>
               </HelperText>
             </FormHelperText>
           </FormGroup>

@@ -19,6 +19,8 @@ export type CatalogEntry = {
   defaultScopes?: string[];
   pkce?: string | null;
   loginCapable: boolean;
+  /** Why this entry cannot be offered for sign-in (null when it can). */
+  loginRefusal?: string | null;
   deviceFlow: boolean;
   clientCredentials: boolean;
   revocable: boolean;
