@@ -50,15 +50,7 @@ public final class HealthProber implements Runnable {
 
     /** One pass over what is due, on the calling thread; answers how many rows it checked. */
     public int probeDue() {
-        long now = System.currentTimeMillis();
-        try {
-            int seeded = KeycloakModelUtils.runJobInTransactionWithResult(factory,
-                    s -> Stores.health(s).seedConnections(now));
-            LOG.debugf("health: %d connections got a health row", seeded);
-        } catch (RuntimeException e) {
-            // Two nodes seeding at once: one of them wins; the rows exist either way.
-            LOG.debugf("health: seeding skipped: %s", e.getClass().getSimpleName());
-        }
+        seed(System.currentTimeMillis());
         String owner = LeaseOwners.next();
         int checked = 0;
         for (int page = 0; page < MAX_PAGES; page++) {
@@ -74,11 +66,22 @@ public final class HealthProber implements Runnable {
         return checked;
     }
 
+    /** Gives active connections that have none a health row, due at {@code now}. */
+    private void seed(long now) {
+        try {
+            int seeded = KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> Stores.health(s).seedConnections(now));
+            LOG.debugf("health: %d connections got a health row", seeded);
+        } catch (RuntimeException e) {
+            // Two nodes seeding at once: one of them wins; the rows exist either way.
+            LOG.debugf("health: seeding skipped: %s", e.getClass().getSimpleName());
+        }
+    }
+
     /** Checks every connection and credential of a realm now (an admin asked); answers how many. */
     public int probeRealm(String realmId) {
         String owner = LeaseOwners.next();
         long now = System.currentTimeMillis();
-        KeycloakModelUtils.runJobInTransaction(factory, s -> Stores.health(s).seedConnections(now));
+        seed(now);
         List<Health.State> claimed = KeycloakModelUtils.runJobInTransactionWithResult(factory,
                 s -> Stores.health(s).claimRealm(realmId, owner, now + intervalMillis(), 10_000));
         claimed.forEach(h -> probe(owner, h));
