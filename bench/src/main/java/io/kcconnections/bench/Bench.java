@@ -140,6 +140,8 @@ public final class Bench {
         // wrk reads one user's tokens thousands of times a second: the rate limits would measure themselves.
         env.put("CONNECT_RATE_LIMIT_TOKEN_READS_PER_MINUTE", "0");
         env.put("CONNECT_RATE_LIMIT_CONNECTION_READS_PER_MINUTE", "0");
+        // The health prober would call the fake provider for every seeded connection in the middle of a measurement.
+        env.put("CONNECT_HEALTH_INTERVAL_SECONDS", "0");
         env.put("CONNECT_REFRESH_CONCURRENCY", String.valueOf(REFRESH_CONCURRENCY));
         env.put("CONNECT_REFRESH_PAGE_SIZE", String.valueOf(REFRESH_PAGE));
         env.put("CONNECT_REFRESH_WINDOW_SECONDS", "600");
