@@ -24,7 +24,7 @@ public enum CredentialType {
     DATABASE(List.of(FieldSpec.choice("dialect", true, "postgresql", "mariadb", "mysql", "mssql", "oracle"),
             FieldSpec.required("host", Format.HOST), FieldSpec.required("port", Format.PORT),
             FieldSpec.required("database", Format.TEXT), FieldSpec.required("username", Format.TEXT),
-            FieldSpec.optional("password", Format.SECRET), FieldSpec.choice("tls", false, "require", "disable"))),
+            FieldSpec.optional("password", Format.SECRET), FieldSpec.choice("tls", false, "verify-full", "require", "disable"))),
     GENERIC_HTTP(List.of(FieldSpec.required("base_url", Format.URL), FieldSpec.optional("token", Format.SECRET),
             FieldSpec.optional("api_key", Format.SECRET), FieldSpec.optional("header", Format.HEADER),
             FieldSpec.optional("prefix", Format.PREFIX))),

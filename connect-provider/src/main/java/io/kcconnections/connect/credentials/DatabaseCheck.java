@@ -7,6 +7,7 @@ import java.sql.Driver;
 import java.sql.SQLException;
 import java.sql.SQLTimeoutException;
 import java.sql.Statement;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -24,6 +25,12 @@ import io.kcconnections.connect.net.HostPolicy;
  * to the host policy, database name to a safe pattern, user and password as driver properties), never taken from
  * input, so no URL parameter can be smuggled in; H2 and other embedded dialects are not offered. One deadline covers
  * connect, login and query.
+ *
+ * <p>TLS ({@code tls}): {@code verify-full} (the default) encrypts and verifies the server's certificate chain against
+ * the JVM's trust store (which Keycloak's {@code truststore-paths} feeds) and its name against the host; {@code require}
+ * encrypts without checking who answers (servers with self-signed certificates; Oracle still checks the chain);
+ * {@code disable} sends in the clear. Without a name to verify, the checked address itself is dialled, so the host
+ * cannot be re-resolved to another address between the check and the connect.
  */
 final class DatabaseCheck {
 
@@ -61,10 +68,10 @@ final class DatabaseCheck {
         if (driver == null) {
             return CheckResult.fail("driver_unavailable", "no JDBC driver for " + dialect + " on this server");
         }
-        boolean tls = !"disable".equals(fields.getOrDefault("tls", "require"));
-        // The checked address is dialled, unless TLS needs the name for the certificate.
-        String host = tls ? fields.get("host") : literal(address);
-        String url = url(dialect, host, fields.get("port"), fields.get("database"));
+        Tls tls = Tls.of(fields.get("tls"));
+        // The checked address is dialled, unless the certificate's name is verified against the host.
+        String host = tls == Tls.VERIFY_FULL ? fields.get("host") : literal(address);
+        String url = url(dialect, tls, host, fields.get("port"), fields.get("database"));
         Properties props = properties(dialect, tls, fields.get("username"), secrets.get("password"));
         Future<CheckResult> f = THREADS.submit(() -> query(driver, url, props, dialect));
         try {
@@ -101,18 +108,32 @@ final class DatabaseCheck {
         }
     }
 
-    static String url(String dialect, String host, String port, String database) {
+    /** The {@code tls} field's modes. */
+    enum Tls {
+        VERIFY_FULL, REQUIRE, DISABLE;
+
+        /** The mode a field value names; an absent value is {@code verify-full}. */
+        static Tls of(String value) {
+            return value == null ? VERIFY_FULL : valueOf(value.toUpperCase(Locale.ROOT).replace('-', '_'));
+        }
+
+        boolean on() {
+            return this != DISABLE;
+        }
+    }
+
+    static String url(String dialect, Tls tls, String host, String port, String database) {
         return switch (dialect) {
             case "postgresql" -> "jdbc:postgresql://" + host + ":" + port + "/" + database;
             case "mariadb" -> "jdbc:mariadb://" + host + ":" + port + "/" + database;
             case "mysql" -> "jdbc:mysql://" + host + ":" + port + "/" + database;
             case "mssql" -> "jdbc:sqlserver://" + host + ":" + port + ";databaseName=" + database;
-            case "oracle" -> "jdbc:oracle:thin:@//" + host + ":" + port + "/" + database;
+            case "oracle" -> "jdbc:oracle:thin:@" + (tls.on() ? "tcps" : "tcp") + "://" + host + ":" + port + "/" + database;
             default -> throw new IllegalArgumentException("dialect");
         };
     }
 
-    static Properties properties(String dialect, boolean tls, String user, String password) {
+    static Properties properties(String dialect, Tls tls, String user, String password) {
         Properties p = new Properties();
         p.setProperty("user", user);
         if (password != null) {
@@ -120,26 +141,32 @@ final class DatabaseCheck {
         }
         switch (dialect) {
             case "postgresql" -> {
-                p.setProperty("sslmode", tls ? "require" : "disable");
+                p.setProperty("sslmode", tls == Tls.VERIFY_FULL ? "verify-full" : tls.on() ? "require" : "disable");
+                if (tls.on()) {
+                    // The JVM's trust store, not libpq's ~/.postgresql/root.crt.
+                    p.setProperty("sslfactory", "org.postgresql.ssl.DefaultJavaSSLFactory");
+                }
                 p.setProperty("connectTimeout", "10");
                 p.setProperty("socketTimeout", "15");
                 p.setProperty("loginTimeout", "10");
             }
             case "mariadb" -> {
-                p.setProperty("sslMode", tls ? "trust" : "disable");
+                p.setProperty("sslMode", tls == Tls.VERIFY_FULL ? "verify-full" : tls.on() ? "trust" : "disable");
                 p.setProperty("connectTimeout", "10000");
                 p.setProperty("socketTimeout", "15000");
             }
             case "mysql" -> {
-                p.setProperty("sslMode", tls ? "REQUIRED" : "DISABLED");
+                p.setProperty("sslMode", tls == Tls.VERIFY_FULL ? "VERIFY_IDENTITY" : tls.on() ? "REQUIRED" : "DISABLED");
                 p.setProperty("connectTimeout", "10000");
                 p.setProperty("socketTimeout", "15000");
             }
             case "mssql" -> {
-                p.setProperty("encrypt", String.valueOf(tls));
+                p.setProperty("encrypt", String.valueOf(tls.on()));
+                p.setProperty("trustServerCertificate", String.valueOf(tls == Tls.REQUIRE));
                 p.setProperty("loginTimeout", "10");
             }
             default -> {
+                p.setProperty("oracle.net.ssl_server_dn_match", String.valueOf(tls == Tls.VERIFY_FULL));
                 p.setProperty("oracle.net.CONNECT_TIMEOUT", "10000");
                 p.setProperty("oracle.jdbc.ReadTimeout", "15000");
             }

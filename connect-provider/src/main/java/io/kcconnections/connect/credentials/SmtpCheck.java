@@ -1,8 +1,8 @@
 package io.kcconnections.connect.credentials;
 
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -134,16 +134,19 @@ final class SmtpCheck {
         }
     }
 
-    /** One SMTP conversation on a socket; each read waits at most until the deadline. */
+    /**
+     * One SMTP conversation on a socket; every read waits at most until the deadline, and a line is held to
+     * {@value #MAX_LINE} bytes as it is read (a server that never ends its line costs no memory).
+     */
     private static final class Session {
         private final Socket socket;
-        private final BufferedReader in;
+        private final InputStream in;
         private final OutputStream out;
         private final long until;
 
         Session(Socket socket, long until) throws IOException {
             this.socket = socket;
-            this.in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            this.in = new BufferedInputStream(socket.getInputStream(), 1024);
             this.out = socket.getOutputStream();
             this.until = until;
         }
@@ -166,13 +169,8 @@ final class SmtpCheck {
         List<String> expect(int expected, String step) throws IOException {
             List<String> texts = new ArrayList<>();
             for (int i = 0; i < MAX_LINES; i++) {
-                long left = until - System.currentTimeMillis();
-                if (left <= 0) {
-                    throw new SocketTimeoutException();
-                }
-                socket.setSoTimeout((int) Math.min(left, Integer.MAX_VALUE));
-                String l = in.readLine();
-                if (l == null || l.length() < 3 || l.length() > MAX_LINE || !l.substring(0, 3).matches("\\d{3}")) {
+                String l = readLine(step);
+                if (l == null || l.length() < 3 || !l.substring(0, 3).matches("\\d{3}")) {
                     throw new Reply(step, 0);
                 }
                 texts.add(l.length() > 4 ? l.substring(4) : "");
@@ -185,6 +183,32 @@ final class SmtpCheck {
                 }
             }
             throw new Reply(step, 0);
+        }
+
+        /** One line without its CRLF, or null at the end of the stream; a longer line than allowed is a bad reply. */
+        private String readLine(String step) throws IOException {
+            StringBuilder line = new StringBuilder();
+            while (true) {
+                if (in.available() == 0) {
+                    long left = until - System.currentTimeMillis();
+                    if (left <= 0) {
+                        throw new SocketTimeoutException();
+                    }
+                    socket.setSoTimeout((int) Math.min(left, Integer.MAX_VALUE));
+                }
+                int c = in.read();
+                if (c < 0) {
+                    return line.length() == 0 ? null : line.toString();
+                }
+                if (c == '\n') {
+                    int end = line.length();
+                    return end > 0 && line.charAt(end - 1) == '\r' ? line.substring(0, end - 1) : line.toString();
+                }
+                if (line.length() > MAX_LINE) {
+                    throw new Reply(step, 0);
+                }
+                line.append((char) c);
+            }
         }
     }
 }
