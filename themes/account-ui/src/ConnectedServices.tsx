@@ -18,9 +18,10 @@ import {
 import { CubesIcon } from "@patternfly/react-icons";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { ConnectApi, connectable, type Connection, type Provider } from "./api";
+import { ConnectApi, connectable, type Connection, type Credential, type Provider } from "./api";
 import { ConnectionItem } from "./ConnectionItem";
 import { AvailableProviders } from "./AvailableProviders";
+import { StoredCredentials } from "./StoredCredentials";
 
 /** The page's path under the account console (the theme's content.json names it too). */
 export const CONNECTED_SERVICES_PATH = "connected-services";
@@ -40,6 +41,7 @@ export const ConnectedServices = () => {
 
   const [providers, setProviders] = useState<Provider[]>();
   const [connections, setConnections] = useState<Connection[]>();
+  const [credentials, setCredentials] = useState<Credential[]>([]);
   const [failed, setFailed] = useState(false);
   const [busy, setBusy] = useState(false);
   const [toRemove, setToRemove] = useState<Connection>();
@@ -47,9 +49,10 @@ export const ConnectedServices = () => {
   const load = useCallback(
     async (signal?: AbortSignal) => {
       try {
-        const [p, c] = await Promise.all([api.providers(signal), api.connections(signal)]);
+        const [p, c, k] = await Promise.all([api.providers(signal), api.connections(signal), api.credentials(signal)]);
         setProviders(p);
         setConnections(c);
+        setCredentials(k);
         setFailed(false);
       } catch (e) {
         if (!signal?.aborted) {
@@ -107,6 +110,19 @@ export const ConnectedServices = () => {
     }
   };
 
+  const removeCredential = async (c: Credential) => {
+    setBusy(true);
+    try {
+      await api.removeCredential(c);
+      addAlert(t("kccCredentialRemoved", { name: c.connection_id }));
+      await load();
+    } catch (e) {
+      addError("kccRemoveCredentialError", e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
   const loading = providers === undefined || connections === undefined;
 
   return (
@@ -148,6 +164,10 @@ export const ConnectedServices = () => {
             </StackItem>
           )}
         </Stack>
+      )}
+      {!loading && credentials.length > 0 && (
+        <StoredCredentials credentials={credentials} locale={environment.locale} busy={busy} onRemove={removeCredential}
+          nameOf={(p) => (p ? byName.get(p)?.display_name ?? p : undefined)} />
       )}
       {toRemove && (
         <Modal variant={ModalVariant.small} isOpen title={t("kccDisconnectTitle")} titleIconVariant="warning"

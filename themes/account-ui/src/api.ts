@@ -28,6 +28,18 @@ export type Connection = {
   grant_type?: string | null;
 };
 
+/** A stored non-OAuth credential (API key, password, …): metadata only, never a secret value. */
+export type Credential = {
+  connection_id: string;
+  type: string;
+  provider?: string | null;
+  fields?: Record<string, string>;
+  secret_fields?: string[];
+  created_at?: string | null;
+  updated_at?: string | null;
+  health?: { status: string; last_check_at?: string | null; last_error?: string | null } | null;
+};
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -75,6 +87,15 @@ export class ConnectApi {
 
   async connections(signal?: AbortSignal): Promise<Connection[]> {
     return (await (await this.call("/connections", { signal })).json()).connections ?? [];
+  }
+
+  async credentials(signal?: AbortSignal): Promise<Credential[]> {
+    return (await (await this.call("/credentials", { signal })).json()).credentials ?? [];
+  }
+
+  /** Removes a stored credential (its secrets go with the row). */
+  async removeCredential(c: Credential): Promise<void> {
+    await this.call(`/credentials/${encodeURIComponent(c.connection_id)}`, { method: "DELETE" });
   }
 
   /** A start URL on Keycloak for this person; the browser goes there, then to the provider, then back to redirectUri. */

@@ -4,8 +4,9 @@ import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate, useParams } from "react-router-dom";
 import { useAlerts } from "./Alerts";
-import type { Connection } from "./api";
+import type { Connection, Credential } from "./api";
 import { ConnectionsTable } from "./ConnectionsTable";
+import { CredentialsTable } from "./CredentialsTable";
 import { EmptyConnections } from "./EmptyConnections";
 import { PageHeader } from "./PageHeader";
 import { useConnectApi } from "./useApi";
@@ -33,10 +34,13 @@ export default function UserConnections() {
   const navigate = useNavigate();
   const [username, setUsername] = useState<string>();
   const [rows, setRows] = useState<Connection[]>();
+  const [credentials, setCredentials] = useState<Credential[]>([]);
 
   const load = useCallback(async () => {
     try {
-      setRows(await api.userConnections(id));
+      const [c, k] = await Promise.all([api.userConnections(id), api.userCredentials(id)]);
+      setRows(c);
+      setCredentials(k);
     } catch (e) {
       setRows([]);
       alerts.error(t("kccLoadError"), e);
@@ -55,6 +59,16 @@ export default function UserConnections() {
       await load();
     } catch (e) {
       alerts.error(t("kccRevokeError"), e);
+    }
+  };
+
+  const removeCredential = async (c: Credential) => {
+    try {
+      await api.removeUserCredential(c);
+      alerts.add(t("kccCredentialRemoved", { id: c.connection_id }));
+      await load();
+    } catch (e) {
+      alerts.error(t("kccRemoveCredentialError"), e);
     }
   };
 
@@ -82,6 +96,7 @@ export default function UserConnections() {
                   ) : (
                     <ConnectionsTable connections={rows} onRevoke={revoke} />
                   )}
+                  {credentials.length > 0 && <CredentialsTable credentials={credentials} onRemove={removeCredential} />}
                 </PageSection>
               </Tab>
             ),

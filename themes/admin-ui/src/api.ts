@@ -53,6 +53,19 @@ export type ProviderConfig = {
   connectionParams?: string[];
 };
 
+/** A stored typed credential: metadata and health, never a secret value. */
+export type Credential = {
+  connection_id: string;
+  type: string;
+  provider?: string | null;
+  user_id?: string | null;
+  client?: string | null;
+  fields?: Record<string, string>;
+  secret_fields?: string[];
+  updated_at?: string | null;
+  health?: { status: string; last_check_at?: string | null; last_error?: string | null } | null;
+};
+
 export type Connection = {
   connection_id: string;
   provider: string;
@@ -144,6 +157,16 @@ export class ConnectAdminApi {
 
   async userConnections(userId: string, signal?: AbortSignal): Promise<Connection[]> {
     return (await this.call(`/users/${encodeURIComponent(userId)}/connections`, { signal })).json();
+  }
+
+  async userCredentials(userId: string, signal?: AbortSignal): Promise<Credential[]> {
+    return (await this.call(`/users/${encodeURIComponent(userId)}/credentials`, { signal })).json();
+  }
+
+  /** Deletes a user's stored credential (its secrets go with the row). */
+  async removeUserCredential(c: Credential): Promise<void> {
+    const path = `/users/${encodeURIComponent(c.user_id ?? "")}/credentials/${encodeURIComponent(c.connection_id)}`;
+    await this.call(path, { method: "DELETE" });
   }
 
   /** Revokes at the provider (best effort), then removes the connection. */

@@ -165,6 +165,39 @@ class AccountConsoleIT {
         assertEquals(200, Connect.token(realm, alice, "app-made", "keycloak").status(), "the app still reads its token");
     }
 
+    @Test
+    @DisplayName("in Chromium: a stored credential is listed under Stored credentials with its type and health, never its"
+            + " secret; removing it after confirming deletes it; the page answers 401 without a token")
+    void storedCredentials() throws Exception {
+        Chromium.assumeInstalled();
+        assertEquals(401, Http.get(realm.url("/connect/credentials"), null).status());
+        String alice = realm.alice();
+        String secret = "pat-" + java.util.UUID.randomUUID();
+        Http.Resp made = Http.sendJson("POST", realm.url("/connect/credentials"), Map.of("connection_id", "ci-token",
+                "type", "bearer", "fields", Map.of("token", secret, "base_url", "https://api.example.com")), alice);
+        assertEquals(201, made.status(), made::toString);
+
+        WebDriver driver = Chromium.start();
+        try {
+            WebDriverWait wait = openSignedIn(driver, "alice");
+            WebElement item = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-testid=kcc-credential]")));
+            assertEquals("ci-token", item.getAttribute("data-connection-id"));
+            assertTrue(item.getText().contains("Access token"), item::getText);
+            assertTrue(item.getText().contains("https://api.example.com"), item::getText);
+            assertEquals("unknown", item.findElement(By.cssSelector("[data-testid=kcc-health]")).getAttribute("data-status"));
+            assertFalse(driver.getPageSource().contains(secret), "the secret is never on the page");
+            Chromium.screenshot(driver, "account-stored-credentials");
+
+            item.findElement(By.cssSelector("[data-testid=kcc-remove-credential]")).click();
+            wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("[data-testid=kcc-confirm-remove-credential]"))).click();
+            wait.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("[data-testid=kcc-credential]")));
+        } finally {
+            driver.quit();
+        }
+        assertEquals(404, Http.get(realm.url("/connect/credentials/ci-token"), alice).status());
+        assertEquals(0, Http.get(realm.url("/connect/credentials"), alice).json().get("credentials").size());
+    }
+
     private static boolean introspect(String token) {
         Http.Resp r = Http.postForm(TestServer.baseUrl() + UPSTREAM + "/protocol/openid-connect/token/introspect",
                 Map.of("token", token, "client_id", "upstream-api", "client_secret", "upstream-api-secret"), null);

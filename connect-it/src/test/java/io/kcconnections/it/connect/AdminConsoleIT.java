@@ -121,7 +121,8 @@ class AdminConsoleIT {
 
     @Test
     @DisplayName("in Chromium: the admin filters the realm's connections by provider and status, opens alice's"
-            + " Connections tab from Keycloak's user page, revokes hers (gone, and revoked at the upstream); bob's stays")
+            + " Connections tab from Keycloak's user page, revokes hers (gone, and revoked at the upstream); bob's stays;"
+            + " her stored credential is listed there without its secret and deleted")
     void adminRevokesAConnection() throws Exception {
         Chromium.assumeInstalled();
         String[] upstreamPerson = realm.upstreamUser();
@@ -132,6 +133,11 @@ class AdminConsoleIT {
         assertTrue(introspect(upstreamToken), "active at the upstream before");
         String aliceId = realm.admin().get("/" + realm.name + "/users?exact=true&username=alice").json().get(0).get("id").asText();
         realm.realmAdmin("ops", "realm-admin");
+        String secret = SecretLedger.note("key-" + java.util.UUID.randomUUID());
+        Http.Resp stored = realm.admin().post("/" + realm.name + "/connect/users/" + aliceId + "/credentials", Map.of(
+                "connection_id", "ops-key", "type", "api_key", "fields", Map.of("api_key", secret,
+                        "base_url", "https://api.example.com", "header", "X-Api-Key")));
+        assertEquals(201, stored.status(), stored::toString);
 
         WebDriver driver = Chromium.start();
         try {
@@ -163,12 +169,21 @@ class AdminConsoleIT {
             click(wait, "[data-testid=kcc-revoke-confirm]");
             wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-testid=kcc-no-connections]")));
             wait.until(d -> d.getPageSource().contains("Connection alice-up is revoked."));
+
+            WebElement key = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-testid=kcc-credential-ops-key]")));
+            assertTrue(key.getText().contains("api_key") && key.getText().contains("https://api.example.com"), key.getText());
+            assertFalse(driver.getPageSource().contains(secret), "never a secret on the page");
+            click(wait, "[data-testid=kcc-remove-credential-ops-key]");
+            click(wait, "[data-testid=kcc-remove-credential-confirm]");
+            wait.until(d -> d.getPageSource().contains("Credential ops-key is deleted."));
+            wait.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("[data-testid=kcc-credential-ops-key]")));
         } finally {
             driver.quit();
         }
         assertEquals(0, Http.get(realm.url("/connect/connections"), realm.alice()).json().get("connections").size());
         assertFalse(introspect(upstreamToken), "revoked at the upstream");
         assertEquals(1, Http.get(realm.url("/connect/connections"), realm.bob()).json().get("connections").size(), "bob's stays");
+        assertEquals(0, Http.get(realm.url("/connect/credentials"), realm.alice()).json().get("credentials").size(), "deleted");
     }
 
     @Test
