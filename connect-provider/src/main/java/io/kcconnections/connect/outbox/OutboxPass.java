@@ -29,14 +29,19 @@ import org.keycloak.models.utils.KeycloakModelUtils;
  * ({@code FOR UPDATE SKIP LOCKED} plus a lease, committed at once, so exactly one node holds each), posts each signed
  * (Standard Webhooks: the row id as {@code webhook-id}, a fresh timestamp and signature per attempt) outside any
  * transaction, and records the outcome while its lease holds: 2xx delivered; anything else (3xx included: redirects
- * are not followed) retried after the configured backoff, and marked failed after the last attempt. A row whose
- * endpoint was removed is marked failed. Runs on a thread of its own; a tick while a pass runs is a no-op.
+ * are not followed) retried after the configured backoff, and marked failed after the last attempt. A 410 Gone
+ * marks the row failed at once and disables its endpoint (Standard Webhooks: the receiver asks for no more
+ * deliveries), logged without its secret; a row whose endpoint was removed or disabled is marked failed when claimed.
+ * Runs on a thread of its own; a tick while a pass runs is a no-op.
  */
 public final class OutboxPass implements Runnable {
 
     private static final Logger LOG = Logger.getLogger(OutboxPass.class);
     private static final int PAGE = 32;
     private static final int CONCURRENCY = 4;
+    /** The answer that asks for no more deliveries, and what its row and endpoint record. */
+    static final int GONE = 410;
+    static final String GONE_REASON = "endpoint gone (410)";
 
     private final KeycloakSessionFactory sessionFactory;
     private final WebhookOutSettings settings;
@@ -107,14 +112,26 @@ public final class OutboxPass implements Runnable {
                     LOG.warnf("webhook delivery failed unexpectedly: %s", e.getCause().toString());
                 }
             }
-            KeycloakModelUtils.runJobInTransaction(sessionFactory, s -> attempts.forEach(a -> {
-                if (!Stores.webhookOut(s).complete(a)) {
-                    LOG.infof("webhook event %s: lost its lease before its outcome was written", a.id());
-                }
-            }));
+            Map<String, WebhookOut.Message> claimed = new LinkedHashMap<>();
+            page.forEach(c -> claimed.put(c.message().id(), c.message()));
+            KeycloakModelUtils.runJobInTransaction(sessionFactory,
+                    s -> attempts.forEach(a -> record(Stores.webhookOut(s), a, claimed.get(a.id()))));
             sent += page.size();
         }
         return sent;
+    }
+
+    /** Writes one attempt's outcome while the lease holds; a 410 Gone disables the endpoint. */
+    private static void record(WebhookOut store, WebhookOut.Attempt a, WebhookOut.Message m) {
+        if (!store.complete(a)) {
+            LOG.infof("webhook event %s: lost its lease before its outcome was written", a.id());
+            return;
+        }
+        if (a.httpStatus() != null && a.httpStatus() == GONE && store.disable(m.realmId(), m.endpointId(), a.at(),
+                GONE_REASON)) {
+            LOG.warnf("webhook endpoint %s (realm %s) answered 410 Gone: disabled, no more events go to it until an "
+                    + "admin enables it again", m.endpointId(), m.realmId());
+        }
     }
 
     private List<Claimed> claim(WebhookOut store, String owner, long now, long leaseUntil) {
@@ -130,6 +147,8 @@ public final class OutboxPass implements Runnable {
             WebhookOut.Endpoint e = store.endpoint(m.realmId(), m.endpointId()).orElse(null);
             if (e == null) {
                 out.add(new Claimed(m, null, null, "endpoint removed"));
+            } else if (!e.enabled()) {
+                out.add(new Claimed(m, null, null, "endpoint disabled: " + e.disabledReason()));
             } else if (ring == null) {
                 out.add(new Claimed(m, e.url(), null, keyProblem));
             } else {
@@ -168,6 +187,10 @@ public final class OutboxPass implements Runnable {
         Integer http = r.status() == 0 ? null : r.status();
         if (r.delivered()) {
             return new WebhookOut.Attempt(m.id(), owner, WebhookOut.DELIVERED, null, done, http, null);
+        }
+        if (r.status() == GONE) {
+            LOG.infof("webhook event %s (%s): %s, not retried", m.id(), m.eventType(), GONE_REASON);
+            return new WebhookOut.Attempt(m.id(), owner, WebhookOut.FAILED, null, done, http, GONE_REASON);
         }
         String error = r.error() != null ? r.error() : "HTTP " + r.status();
         if (attempts >= settings.maxAttempts()) {
