@@ -3,6 +3,9 @@ package io.kcconnections.it.webhooks;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -38,7 +41,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the same webhook-id; signatures verify with the secret answered at creation; payloads carry no token; another app's
  * endpoint hears nothing of connections it may not read; needs_reauth (the upstream ended the grant), recovered (a
  * refresh after a failure) and deleted on the person's removal reach the app too; an endpoint answering 410 Gone is
- * disabled (nothing more queued or sent) until an admin enables it again; the admin API refuses without a token
+ * disabled (nothing more queued or sent) until an admin enables it again; a 429 or 503 with Retry-After defers the
+ * next attempt that long, at most the largest backoff step; the admin API refuses without a token
  * (401), without the rights (403) and bad URLs (400).
  */
 class WebhooksOutIT {
@@ -52,6 +56,8 @@ class WebhooksOutIT {
     private final AtomicInteger appCalls = new AtomicInteger();
     private final List<Received> gone = new CopyOnWriteArrayList<>();
     private final AtomicInteger goneAnswer = new AtomicInteger(410);
+    private final List<Received> busy = new CopyOnWriteArrayList<>();
+    private final List<Long> busyAt = new CopyOnWriteArrayList<>();
 
     /** One request the receiver saw. */
     record Received(String id, String timestamp, String signature, String body, int answered) {
@@ -73,6 +79,15 @@ class WebhooksOutIT {
         });
         server.createContext("/hook-other", x -> record(x, other, 204));
         server.createContext("/hook-gone", x -> record(x, gone, goneAnswer.get()));
+        server.createContext("/hook-busy", x -> { // 429 for 3 s, then 503 for two hours, then delivered
+            busyAt.add(System.currentTimeMillis());
+            int n = busyAt.size();
+            if (n <= 2) {
+                x.getResponseHeaders().set("Retry-After", n == 1 ? "3" : DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                        ZonedDateTime.now(ZoneOffset.UTC).plusHours(2)));
+            }
+            record(x, busy, n == 1 ? 429 : n == 2 ? 503 : 204);
+        });
         server.start();
     }
 
@@ -319,6 +334,24 @@ class WebhooksOutIT {
         assertEquals(3, awaitDeliveries(id, "delivered").size());
         assertTrue(got.stream().noneMatch(r -> r.body().contains("wh-g2")), () -> "wh-g2's event was sent: " + got);
         assertEquals(404, realm.admin().post(endpoints() + "/no-such-endpoint/enable", Map.of()).status());
+    }
+
+    @Test
+    @DisplayName("Given demo-app's endpoint answering 429 with Retry-After: 3, then 503 with a Retry-After date two "
+            + "hours away, when alice connects, then the second attempt comes no earlier than 3 s after the first (the "
+            + "backoff is 1 s), the third after the largest backoff step (5 s), not two hours, with the same webhook-id")
+    void retryAfterDefersTheNextAttemptUpToTheLargestStep() throws Exception {
+        String id = register("demo-app", hook("/hook-busy")).get("id").asText();
+        assertTrue(Connect.connect(realm, realm.alice(), "keycloak", "wh-busy", realm.upstreamUser()).contains("success=true"));
+        List<Received> got = await(busy, s -> s.size() >= 3);
+        assertEquals(List.of(429, 503, 204), got.stream().map(Received::answered).toList());
+        assertEquals(1, got.stream().map(Received::id).distinct().count(), () -> "one webhook-id: " + got);
+        long first = busyAt.get(1) - busyAt.get(0);
+        long second = busyAt.get(2) - busyAt.get(1);
+        assertTrue(first >= 3000, () -> "second attempt " + first + " ms after the first, before its Retry-After");
+        assertTrue(second >= 5000 && second < 30_000, () -> "third attempt " + second + " ms after the second");
+        JsonNode d = awaitDeliveries(id, "delivered").get(0);
+        assertEquals(3, d.get("attempts").asInt(), d::toString);
     }
 
     @Test

@@ -29,7 +29,8 @@ import org.keycloak.models.utils.KeycloakModelUtils;
  * ({@code FOR UPDATE SKIP LOCKED} plus a lease, committed at once, so exactly one node holds each), posts each signed
  * (Standard Webhooks: the row id as {@code webhook-id}, a fresh timestamp and signature per attempt) outside any
  * transaction, and records the outcome while its lease holds: 2xx delivered; anything else (3xx included: redirects
- * are not followed) retried after the configured backoff, and marked failed after the last attempt. A 410 Gone
+ * are not followed) retried after the configured backoff, and marked failed after the last attempt; a 429 or 503
+ * with {@code Retry-After} is retried no earlier than it asks, up to the largest configured wait. A 410 Gone
  * marks the row failed at once and disables its endpoint (Standard Webhooks: the receiver asks for no more
  * deliveries), logged without its secret; a row whose endpoint was removed or disabled is marked failed when claimed.
  * Runs on a thread of its own; a tick while a pass runs is a no-op.
@@ -197,8 +198,21 @@ public final class OutboxPass implements Runnable {
             LOG.infof("webhook event %s (%s): failed after %d attempts (%s)", m.id(), m.eventType(), attempts, error);
             return new WebhookOut.Attempt(m.id(), owner, WebhookOut.FAILED, null, done, http, error);
         }
-        return new WebhookOut.Attempt(m.id(), owner, WebhookOut.PENDING, done + settings.backoffMillis(attempts), done,
-                http, error);
+        return new WebhookOut.Attempt(m.id(), owner, WebhookOut.PENDING, done + retryDelayMillis(settings, attempts, r),
+                done, http, error);
+    }
+
+    /**
+     * The wait before the next attempt after the {@code attempts}-th failed one: the configured backoff, or longer when
+     * a 429 or 503 asks for it with {@code Retry-After}, but never longer than the largest configured wait (so a
+     * receiver cannot park its deliveries for ever).
+     */
+    static long retryDelayMillis(WebhookOutSettings settings, int attempts, WebhookPost.Result r) {
+        long backoff = settings.backoffMillis(attempts);
+        if ((r.status() == 429 || r.status() == 503) && r.retryAfterMillis() != null) {
+            return Math.max(backoff, Math.min(r.retryAfterMillis(), settings.maxBackoffMillis()));
+        }
+        return backoff;
     }
 
     /** The {@code webhook-id} of a row: stable across its retries, so receivers de-duplicate. */
