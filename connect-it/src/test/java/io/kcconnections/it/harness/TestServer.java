@@ -117,9 +117,10 @@ public final class TestServer {
         env.put("CONNECT_MCP_CATALOG_FILE", mcpCatalogFile().toString());
         // Health probes run when a test asks (POST .../connect/health/probe), never on the timer in the middle of one.
         env.put("CONNECT_HEALTH_INTERVAL_SECONDS", "86400");
-        // Webhooks out: look for due deliveries every second and retry a failed one a second later.
+        // Webhooks out: look for due deliveries every second and retry a failed one a second later (5 s after the
+        // second failure: the largest step, the most a receiver's Retry-After may defer a retry, WebhooksOutIT).
         env.put("CONNECT_WEBHOOK_OUT_INTERVAL_SECONDS", "1");
-        env.put("CONNECT_WEBHOOK_OUT_BACKOFF_SECONDS", "1");
+        env.put("CONNECT_WEBHOOK_OUT_BACKOFF_SECONDS", "1,5");
         env.put("CONNECT_KEYCLOAK_CLIENT_ID", UPSTREAM_CLIENT);
         env.put("CONNECT_KEYCLOAK_CLIENT_SECRET", SecretLedger.note(UPSTREAM_SECRET));
         env.put("CONNECT_KEYCLOAK_BASE_URL", base);

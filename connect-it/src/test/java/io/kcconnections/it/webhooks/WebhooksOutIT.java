@@ -3,6 +3,9 @@ package io.kcconnections.it.webhooks;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -37,7 +40,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Standard Webhooks, from the database outbox. A local receiver fails the first delivery (500), which is retried with
  * the same webhook-id; signatures verify with the secret answered at creation; payloads carry no token; another app's
  * endpoint hears nothing of connections it may not read; needs_reauth (the upstream ended the grant), recovered (a
- * refresh after a failure) and deleted on the person's removal reach the app too; the admin API refuses without a token
+ * refresh after a failure) and deleted on the person's removal reach the app too; an endpoint answering 410 Gone is
+ * disabled (nothing more queued or sent) until an admin enables it again; a 429 or 503 with Retry-After defers the
+ * next attempt that long, at most the largest backoff step; the admin API refuses without a token
  * (401), without the rights (403) and bad URLs (400).
  */
 class WebhooksOutIT {
@@ -49,6 +54,10 @@ class WebhooksOutIT {
     private final List<Received> app = new CopyOnWriteArrayList<>();
     private final List<Received> other = new CopyOnWriteArrayList<>();
     private final AtomicInteger appCalls = new AtomicInteger();
+    private final List<Received> gone = new CopyOnWriteArrayList<>();
+    private final AtomicInteger goneAnswer = new AtomicInteger(410);
+    private final List<Received> busy = new CopyOnWriteArrayList<>();
+    private final List<Long> busyAt = new CopyOnWriteArrayList<>();
 
     /** One request the receiver saw. */
     record Received(String id, String timestamp, String signature, String body, int answered) {
@@ -69,6 +78,16 @@ class WebhooksOutIT {
             record(x, app, status);
         });
         server.createContext("/hook-other", x -> record(x, other, 204));
+        server.createContext("/hook-gone", x -> record(x, gone, goneAnswer.get()));
+        server.createContext("/hook-busy", x -> { // 429 for 3 s, then 503 for two hours, then delivered
+            busyAt.add(System.currentTimeMillis());
+            int n = busyAt.size();
+            if (n <= 2) {
+                x.getResponseHeaders().set("Retry-After", n == 1 ? "3" : DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                        ZonedDateTime.now(ZoneOffset.UTC).plusHours(2)));
+            }
+            record(x, busy, n == 1 ? 429 : n == 2 ? 503 : 204);
+        });
         server.start();
     }
 
@@ -247,6 +266,94 @@ class WebhooksOutIT {
         assertEquals(1, delivered(got, "connection.needs_reauth").size(), "one needs_reauth");
     }
 
+    /** The endpoint's deliveries once the newest is {@code status}. */
+    private JsonNode awaitDeliveries(String endpointId, String status) throws InterruptedException {
+        long end = System.currentTimeMillis() + 60_000;
+        JsonNode d;
+        do {
+            Http.Resp r = realm.admin().get(endpoints() + "/" + endpointId + "/deliveries");
+            assertEquals(200, r.status(), r::toString);
+            d = r.json().get("deliveries");
+            if (d.size() > 0 && d.get(0).get("status").asText().equals(status)) {
+                return d;
+            }
+            Thread.sleep(200);
+        } while (System.currentTimeMillis() < end);
+        throw new AssertionError("no " + status + " delivery: " + d);
+    }
+
+    private JsonNode listed(String endpointId) {
+        for (JsonNode e : realm.admin().get(endpoints() + "?clientId=demo-app").json().get("endpoints")) {
+            if (e.get("id").asText().equals(endpointId)) {
+                return e;
+            }
+        }
+        throw new AssertionError("endpoint " + endpointId + " not listed");
+    }
+
+    @Test
+    @DisplayName("Given demo-app's endpoint answering 410 Gone, when alice connects, then the delivery fails without a "
+            + "retry, the endpoint is listed disabled with the reason, a row still queued fails unsent, a second "
+            + "connection's event is neither queued nor sent, and after the admin enables it the next event is delivered")
+    void goneDisablesTheEndpointUntilEnabled() throws Exception {
+        String id = register("demo-app", hook("/hook-gone")).get("id").asText();
+        assertTrue(listed(id).get("enabled").asBoolean());
+        String alice = realm.alice();
+        assertTrue(Connect.connect(realm, alice, "keycloak", "wh-g1", realm.upstreamUser()).contains("success=true"));
+        JsonNode failed = awaitDeliveries(id, "failed").get(0);
+        assertEquals(1, failed.get("attempts").asInt(), failed::toString);
+        assertEquals(410, failed.get("lastStatus").asInt(), failed::toString);
+        assertEquals("endpoint gone (410)", failed.get("lastError").asText(), failed::toString);
+        JsonNode disabled = listed(id);
+        assertFalse(disabled.get("enabled").asBoolean(), disabled::toString);
+        assertEquals("endpoint gone (410)", disabled.get("disabledReason").asText(), disabled::toString);
+        assertTrue(disabled.hasNonNull("disabledAt"), disabled::toString);
+
+        Object realmId = Db.row(realm.name, "wh-g1").get("REALM_ID");
+        long now = System.currentTimeMillis();
+        Db.update("insert into CONNECT_WEBHOOK_OUTBOX (ID, REALM_ID, ENDPOINT_ID, EVENT_TYPE, PAYLOAD, CREATED_AT, STATUS, "
+                + "ATTEMPTS, NEXT_ATTEMPT_AT) values (?, ?, ?, ?, ?, ?, 'pending', 1, ?)", java.util.UUID.randomUUID().toString(),
+                realmId, id, "connection.recovered", "{\"type\":\"connection.recovered\"}", now + 1, now);
+        JsonNode queued = awaitDeliveries(id, "failed").get(0);
+        assertEquals("connection.recovered", queued.get("type").asText(), queued::toString);
+        assertEquals("endpoint disabled: endpoint gone (410)", queued.get("lastError").asText(), queued::toString);
+
+        assertTrue(Connect.connect(realm, alice, "keycloak", "wh-g2", realm.upstreamUser()).contains("success=true"));
+        Thread.sleep(3000); // three passes
+        assertEquals(1, gone.size(), () -> "a disabled endpoint got: " + gone);
+        assertEquals(2, awaitDeliveries(id, "failed").size(), "an event was queued to a disabled endpoint");
+
+        goneAnswer.set(204);
+        Http.Resp enabled = realm.admin().post(endpoints() + "/" + id + "/enable", Map.of());
+        assertEquals(200, enabled.status(), enabled::toString);
+        assertTrue(enabled.json().get("enabled").asBoolean(), enabled::toString);
+        assertFalse(listed(id).hasNonNull("disabledReason"), () -> listed(id).toString());
+        assertTrue(Connect.connect(realm, alice, "keycloak", "wh-g3", realm.upstreamUser()).contains("success=true"));
+        List<Received> got = await(gone, s -> delivered(s, "connection.created").size() >= 1);
+        assertEquals("wh-g3", delivered(got, "connection.created").get(0).at("/data/connection_id").asText());
+        assertEquals(3, awaitDeliveries(id, "delivered").size());
+        assertTrue(got.stream().noneMatch(r -> r.body().contains("wh-g2")), () -> "wh-g2's event was sent: " + got);
+        assertEquals(404, realm.admin().post(endpoints() + "/no-such-endpoint/enable", Map.of()).status());
+    }
+
+    @Test
+    @DisplayName("Given demo-app's endpoint answering 429 with Retry-After: 3, then 503 with a Retry-After date two "
+            + "hours away, when alice connects, then the second attempt comes no earlier than 3 s after the first (the "
+            + "backoff is 1 s), the third after the largest backoff step (5 s), not two hours, with the same webhook-id")
+    void retryAfterDefersTheNextAttemptUpToTheLargestStep() throws Exception {
+        String id = register("demo-app", hook("/hook-busy")).get("id").asText();
+        assertTrue(Connect.connect(realm, realm.alice(), "keycloak", "wh-busy", realm.upstreamUser()).contains("success=true"));
+        List<Received> got = await(busy, s -> s.size() >= 3);
+        assertEquals(List.of(429, 503, 204), got.stream().map(Received::answered).toList());
+        assertEquals(1, got.stream().map(Received::id).distinct().count(), () -> "one webhook-id: " + got);
+        long first = busyAt.get(1) - busyAt.get(0);
+        long second = busyAt.get(2) - busyAt.get(1);
+        assertTrue(first >= 3000, () -> "second attempt " + first + " ms after the first, before its Retry-After");
+        assertTrue(second >= 5000 && second < 30_000, () -> "third attempt " + second + " ms after the second");
+        JsonNode d = awaitDeliveries(id, "delivered").get(0);
+        assertEquals(3, d.get("attempts").asInt(), d::toString);
+    }
+
     @Test
     @DisplayName("Given the endpoint admin API, then no token is 401, view-only rights are 403 on writes, bad input is 400, "
             + "the secret is answered only at creation, and a removed endpoint is gone")
@@ -259,6 +366,7 @@ class WebhooksOutIT {
         realm.realmAdmin("hook-viewer", "view-clients");
         String viewer = TestRealmUrls.adminToken(realm, "hook-viewer");
         assertEquals(403, Http.sendJson("POST", url, Map.of("clientId", "demo-app", "url", hook("/x")), viewer).status());
+        assertEquals(403, Http.sendJson("POST", url + "/any/enable", Map.of(), viewer).status());
         assertEquals(200, Http.get(url, viewer).status());
         realm.realmAdmin("nobody", "view-realm");
         assertEquals(403, Http.get(url, TestRealmUrls.adminToken(realm, "nobody")).status());

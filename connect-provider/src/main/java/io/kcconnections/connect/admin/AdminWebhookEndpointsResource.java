@@ -25,7 +25,8 @@ import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
 /**
  * {@code /admin/realms/{realm}/connect/webhook-endpoints}: the endpoints apps (clients) register to receive their
- * connections' lifecycle events, and each endpoint's deliveries. Reads need {@code view-clients}, writes
+ * connections' lifecycle events, each endpoint's deliveries, and enabling again an endpoint that answered 410 Gone
+ * (the delivery pass disabled it). Reads need {@code view-clients}, writes
  * {@code manage-clients}; the secret is answered once, at creation, and never put in an admin event.
  */
 public class AdminWebhookEndpointsResource {
@@ -76,6 +77,19 @@ public class AdminWebhookEndpointsResource {
             adminEvent.operation(OperationType.DELETE).resource(ResourceType.CUSTOM)
                     .resourcePath("connect", "webhook-endpoints", id).success();
             return Response.noContent().build();
+        });
+    }
+
+    @POST
+    @Path("{id}/enable")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response enable(@PathParam("id") String id) {
+        auth.clients().requireManage();
+        return Responses.handle(() -> {
+            Map<String, Object> enabled = endpoints().enable(id);
+            adminEvent.operation(OperationType.UPDATE).resource(ResourceType.CUSTOM)
+                    .resourcePath("connect", "webhook-endpoints", id).representation(Map.of("enabled", true)).success();
+            return Responses.json(200, enabled);
         });
     }
 

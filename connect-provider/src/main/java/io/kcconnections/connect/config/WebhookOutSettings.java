@@ -74,6 +74,11 @@ public record WebhookOutSettings(int intervalSeconds, int maxAttempts, List<Inte
         return backoffSeconds.get(Math.min(Math.max(attempts, 1), backoffSeconds.size()) - 1) * 1000L;
     }
 
+    /** The largest configured wait, in milliseconds: the most a receiver's {@code Retry-After} may defer a retry. */
+    public long maxBackoffMillis() {
+        return backoffSeconds.stream().mapToInt(Integer::intValue).max().orElse(1) * 1000L;
+    }
+
     Map<String, String> effective() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put(INTERVAL_SECONDS.name(), String.valueOf(intervalSeconds));

@@ -25,7 +25,8 @@ import org.keycloak.util.JsonSerialization;
  * change it describes, or not at all): one row per endpoint that should hear of it, the endpoints of the app that
  * made the connection (the owning client of a client connection) and of the apps the admin allows for its provider
  * ({@code allowedClients}) — the apps that may read its tokens ({@code connection.Access}). Connections made before
- * the app was recorded have no app, so only allowed apps hear of them. The payload
+ * the app was recorded have no app, so only allowed apps hear of them. A disabled endpoint (it answered 410 Gone) is
+ * left out: nothing is queued for it until an admin enables it again. The payload
  * {@code {type, timestamp, data:{connection_id, provider, user_id, status, …}}} never carries a token.
  */
 public final class Outbox {
@@ -60,7 +61,7 @@ public final class Outbox {
         }
         WebhookOut store = Stores.webhookOut(session);
         List<WebhookOut.Endpoint> endpoints = store.endpointsOf(realm.getId(), clients(session, registry, realm, c))
-                .stream().filter(e -> e.accepts(type)).toList();
+                .stream().filter(e -> e.enabled() && e.accepts(type)).toList();
         if (endpoints.isEmpty()) {
             return 0;
         }

@@ -29,14 +29,20 @@ import org.keycloak.models.utils.KeycloakModelUtils;
  * ({@code FOR UPDATE SKIP LOCKED} plus a lease, committed at once, so exactly one node holds each), posts each signed
  * (Standard Webhooks: the row id as {@code webhook-id}, a fresh timestamp and signature per attempt) outside any
  * transaction, and records the outcome while its lease holds: 2xx delivered; anything else (3xx included: redirects
- * are not followed) retried after the configured backoff, and marked failed after the last attempt. A row whose
- * endpoint was removed is marked failed. Runs on a thread of its own; a tick while a pass runs is a no-op.
+ * are not followed) retried after the configured backoff, and marked failed after the last attempt; a 429 or 503
+ * with {@code Retry-After} is retried no earlier than it asks, up to the largest configured wait. A 410 Gone
+ * marks the row failed at once and disables its endpoint (Standard Webhooks: the receiver asks for no more
+ * deliveries), logged without its secret; a row whose endpoint was removed or disabled is marked failed when claimed.
+ * Runs on a thread of its own; a tick while a pass runs is a no-op.
  */
 public final class OutboxPass implements Runnable {
 
     private static final Logger LOG = Logger.getLogger(OutboxPass.class);
     private static final int PAGE = 32;
     private static final int CONCURRENCY = 4;
+    /** The answer that asks for no more deliveries, and what its row and endpoint record. */
+    static final int GONE = 410;
+    static final String GONE_REASON = "endpoint gone (410)";
 
     private final KeycloakSessionFactory sessionFactory;
     private final WebhookOutSettings settings;
@@ -107,14 +113,26 @@ public final class OutboxPass implements Runnable {
                     LOG.warnf("webhook delivery failed unexpectedly: %s", e.getCause().toString());
                 }
             }
-            KeycloakModelUtils.runJobInTransaction(sessionFactory, s -> attempts.forEach(a -> {
-                if (!Stores.webhookOut(s).complete(a)) {
-                    LOG.infof("webhook event %s: lost its lease before its outcome was written", a.id());
-                }
-            }));
+            Map<String, WebhookOut.Message> claimed = new LinkedHashMap<>();
+            page.forEach(c -> claimed.put(c.message().id(), c.message()));
+            KeycloakModelUtils.runJobInTransaction(sessionFactory,
+                    s -> attempts.forEach(a -> record(Stores.webhookOut(s), a, claimed.get(a.id()))));
             sent += page.size();
         }
         return sent;
+    }
+
+    /** Writes one attempt's outcome while the lease holds; a 410 Gone disables the endpoint. */
+    private static void record(WebhookOut store, WebhookOut.Attempt a, WebhookOut.Message m) {
+        if (!store.complete(a)) {
+            LOG.infof("webhook event %s: lost its lease before its outcome was written", a.id());
+            return;
+        }
+        if (a.httpStatus() != null && a.httpStatus() == GONE && store.disable(m.realmId(), m.endpointId(), a.at(),
+                GONE_REASON)) {
+            LOG.warnf("webhook endpoint %s (realm %s) answered 410 Gone: disabled, no more events go to it until an "
+                    + "admin enables it again", m.endpointId(), m.realmId());
+        }
     }
 
     private List<Claimed> claim(WebhookOut store, String owner, long now, long leaseUntil) {
@@ -130,6 +148,8 @@ public final class OutboxPass implements Runnable {
             WebhookOut.Endpoint e = store.endpoint(m.realmId(), m.endpointId()).orElse(null);
             if (e == null) {
                 out.add(new Claimed(m, null, null, "endpoint removed"));
+            } else if (!e.enabled()) {
+                out.add(new Claimed(m, null, null, "endpoint disabled: " + e.disabledReason()));
             } else if (ring == null) {
                 out.add(new Claimed(m, e.url(), null, keyProblem));
             } else {
@@ -169,13 +189,30 @@ public final class OutboxPass implements Runnable {
         if (r.delivered()) {
             return new WebhookOut.Attempt(m.id(), owner, WebhookOut.DELIVERED, null, done, http, null);
         }
+        if (r.status() == GONE) {
+            LOG.infof("webhook event %s (%s): %s, not retried", m.id(), m.eventType(), GONE_REASON);
+            return new WebhookOut.Attempt(m.id(), owner, WebhookOut.FAILED, null, done, http, GONE_REASON);
+        }
         String error = r.error() != null ? r.error() : "HTTP " + r.status();
         if (attempts >= settings.maxAttempts()) {
             LOG.infof("webhook event %s (%s): failed after %d attempts (%s)", m.id(), m.eventType(), attempts, error);
             return new WebhookOut.Attempt(m.id(), owner, WebhookOut.FAILED, null, done, http, error);
         }
-        return new WebhookOut.Attempt(m.id(), owner, WebhookOut.PENDING, done + settings.backoffMillis(attempts), done,
-                http, error);
+        return new WebhookOut.Attempt(m.id(), owner, WebhookOut.PENDING, done + retryDelayMillis(settings, attempts, r),
+                done, http, error);
+    }
+
+    /**
+     * The wait before the next attempt after the {@code attempts}-th failed one: the configured backoff, or longer when
+     * a 429 or 503 asks for it with {@code Retry-After}, but never longer than the largest configured wait (so a
+     * receiver cannot park its deliveries for ever).
+     */
+    static long retryDelayMillis(WebhookOutSettings settings, int attempts, WebhookPost.Result r) {
+        long backoff = settings.backoffMillis(attempts);
+        if ((r.status() == 429 || r.status() == 503) && r.retryAfterMillis() != null) {
+            return Math.max(backoff, Math.min(r.retryAfterMillis(), settings.maxBackoffMillis()));
+        }
+        return backoff;
     }
 
     /** The {@code webhook-id} of a row: stable across its retries, so receivers de-duplicate. */

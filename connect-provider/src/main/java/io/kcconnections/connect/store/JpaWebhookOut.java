@@ -26,7 +26,8 @@ final class JpaWebhookOut implements WebhookOut {
     private static Endpoint model(WebhookEndpointEntity e) {
         List<String> types = e.eventTypes == null || e.eventTypes.isBlank() ? List.of()
                 : Arrays.stream(e.eventTypes.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-        return new Endpoint(e.id, e.realmId, e.clientId, e.url, types, e.secret, e.keyId, e.createdAt);
+        return new Endpoint(e.id, e.realmId, e.clientId, e.url, types, e.secret, e.keyId, e.createdAt, e.disabledAt,
+                e.disabledReason);
     }
 
     private static Message model(WebhookOutboxEntity e) {
@@ -74,6 +75,26 @@ final class JpaWebhookOut implements WebhookOut {
         return em.createQuery("select e from ConnectWebhookEndpoint e where e.realmId = :realmId and e.clientId in :ids",
                         WebhookEndpointEntity.class).setParameter("realmId", realmId).setParameter("ids", clientIds)
                 .getResultStream().map(JpaWebhookOut::model).toList();
+    }
+
+    @Override
+    public boolean disable(String realmId, String id, long at, String reason) {
+        return em.createQuery("update ConnectWebhookEndpoint e set e.disabledAt = :at, e.disabledReason = :reason "
+                        + "where e.id = :id and e.realmId = :realmId and e.disabledAt is null").setParameter("at", at)
+                .setParameter("reason", Rows.truncate(reason)).setParameter("id", id).setParameter("realmId", realmId)
+                .executeUpdate() == 1;
+    }
+
+    @Override
+    public Optional<Endpoint> enable(String realmId, String id) {
+        WebhookEndpointEntity e = em.find(WebhookEndpointEntity.class, id);
+        if (e == null || !e.realmId.equals(realmId)) {
+            return Optional.empty();
+        }
+        e.disabledAt = null;
+        e.disabledReason = null;
+        em.flush();
+        return Optional.of(model(e));
     }
 
     @Override

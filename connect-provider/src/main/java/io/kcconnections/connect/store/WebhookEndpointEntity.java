@@ -7,8 +7,9 @@ import jakarta.persistence.Table;
 
 /**
  * An endpoint an app (client) registered to hear about its connections: URL, event types (comma-separated, empty for
- * all) and the signing secret, a {@code KeyRing} ciphertext bound to (realm, row id, column). Written once, at
- * creation; only a key re-wrap changes it (through an update query, {@link JpaWebhookOut}).
+ * all) and the signing secret, a {@code KeyRing} ciphertext bound to (realm, row id, column), and whether it is
+ * disabled (it answered 410 Gone) and why. Written at creation; afterwards only a key re-wrap, the delivery pass
+ * disabling it and an admin enabling it again change it ({@link JpaWebhookOut}).
  */
 @Entity(name = "ConnectWebhookEndpoint")
 @Table(name = "CONNECT_WEBHOOK_ENDPOINT")
@@ -32,4 +33,9 @@ public class WebhookEndpointEntity {
     String keyId;
     @Column(name = "CREATED_AT", nullable = false)
     long createdAt;
+    /** When deliveries to it stopped (410 Gone); null while enabled. */
+    @Column(name = "DISABLED_AT")
+    Long disabledAt;
+    @Column(name = "DISABLED_REASON", length = 255)
+    String disabledReason;
 }

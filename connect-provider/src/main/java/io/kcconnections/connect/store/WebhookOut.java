@@ -17,15 +17,22 @@ public interface WebhookOut {
 
     /**
      * An endpoint as stored. {@code secret} is the {@code KeyRing} ciphertext (AAD {@link #secretAad}) of the
-     * {@code whsec_…} secret; {@code eventTypes} empty means every type.
+     * {@code whsec_…} secret; {@code eventTypes} empty means every type. A disabled endpoint (it answered 410 Gone)
+     * gets nothing until an admin enables it again.
      *
-     * @param clientId the client's internal id
+     * @param clientId       the client's internal id
+     * @param disabledAt     when it was disabled; null while enabled
+     * @param disabledReason why, short and safe to show (never a secret); null while enabled
      */
     record Endpoint(String id, String realmId, String clientId, String url, List<String> eventTypes, String secret,
-                    String keyId, long createdAt) {
+                    String keyId, long createdAt, Long disabledAt, String disabledReason) {
 
         public boolean accepts(String type) {
             return eventTypes.isEmpty() || eventTypes.contains(type);
+        }
+
+        public boolean enabled() {
+            return disabledAt == null;
         }
     }
 
@@ -53,6 +60,12 @@ public interface WebhookOut {
 
     /** The endpoints of any of these clients (internal ids). */
     List<Endpoint> endpointsOf(String realmId, Collection<String> clientIds);
+
+    /** Disables an enabled endpoint (no more deliveries to it); whether this call disabled it. */
+    boolean disable(String realmId, String id, long at, String reason);
+
+    /** Enables an endpoint again (deliveries of new events resume); the endpoint, empty when there is none. */
+    Optional<Endpoint> enable(String realmId, String id);
 
     /** Removes an endpoint and its outbox rows; whether there was one. */
     boolean delete(String realmId, String id);

@@ -26,7 +26,8 @@ import org.keycloak.util.JsonSerialization;
  * The endpoints apps register to hear about their connections ({@code /admin/realms/{realm}/connect/webhook-endpoints}):
  * one client's URL (https on a public host unless private hosts are allowed), the event types it wants (all when none
  * is named) and a signing secret made here, answered once at creation and stored encrypted with the server's key
- * ring (AAD: realm, row, column). Never logged.
+ * ring (AAD: realm, row, column). Never logged. An endpoint that answered 410 Gone is listed disabled, with the
+ * reason, until an admin enables it again.
  */
 public final class WebhookEndpoints {
 
@@ -95,7 +96,7 @@ public final class WebhookEndpoints {
         String id = UUID.randomUUID().toString();
         String secret = WebhookSignature.newSecret();
         WebhookOut.Endpoint e = new WebhookOut.Endpoint(id, realmId, client.getId(), url, List.copyOf(events),
-                ring.encrypt(secret, WebhookOut.secretAad(realmId, id)), ring.primaryKeyId(), System.currentTimeMillis());
+                ring.encrypt(secret, WebhookOut.secretAad(realmId, id)), ring.primaryKeyId(), System.currentTimeMillis(), null, null);
         store.create(e);
         Map<String, Object> view = view(e, client.getClientId());
         view.put("secret", secret);
@@ -112,6 +113,17 @@ public final class WebhookEndpoints {
             out.add(view(e, c == null ? null : c.getClientId()));
         }
         return out;
+    }
+
+    /** Enables an endpoint again (one that answered 410 Gone): new events go to it; its view; 404 for an unknown one. */
+    public Map<String, Object> enable(String id) throws ConnectError {
+        WebhookOut.Endpoint e = id == null ? null
+                : Stores.webhookOut(connect.session()).enable(connect.realm().getId(), id).orElse(null);
+        if (e == null) {
+            throw ConnectError.notFound("no webhook endpoint " + Inputs.shown(id));
+        }
+        ClientModel c = connect.realm().getClientById(e.clientId());
+        return view(e, c == null ? null : c.getClientId());
     }
 
     /** Removes an endpoint and its queued deliveries; whether there was one. */
@@ -163,6 +175,9 @@ public final class WebhookEndpoints {
         m.put("url", e.url());
         m.put("events", e.eventTypes());
         m.put("createdAt", Instant.ofEpochMilli(e.createdAt()).toString());
+        m.put("enabled", e.enabled());
+        m.put("disabledAt", e.enabled() ? null : Instant.ofEpochMilli(e.disabledAt()).toString());
+        m.put("disabledReason", e.disabledReason());
         return m;
     }
 }
