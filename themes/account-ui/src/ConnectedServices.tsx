@@ -1,5 +1,6 @@
 import { Page, useAccountAlerts, useEnvironment, type AccountEnvironment } from "@keycloak/keycloak-account-ui";
 import {
+  AlertVariant,
   Button,
   DataList,
   EmptyState,
@@ -8,8 +9,6 @@ import {
   EmptyStateFooter,
   EmptyStateHeader,
   EmptyStateIcon,
-  Modal,
-  ModalVariant,
   Spinner,
   Stack,
   StackItem,
@@ -22,6 +21,7 @@ import { ConnectApi, connectable, type Connection, type Credential, type Provide
 import { ConnectionItem } from "./ConnectionItem";
 import { AvailableProviders } from "./AvailableProviders";
 import { StoredCredentials } from "./StoredCredentials";
+import { ConfirmModal } from "./ConfirmModal";
 
 /** The page's path under the account console (the theme's content.json names it too). */
 export const CONNECTED_SERVICES_PATH = "connected-services";
@@ -76,7 +76,7 @@ export const ConnectedServices = () => {
     if (q.get("success") === "true") {
       addAlert(t("kccConnected"));
     } else if (q.has("error")) {
-      addAlert(t("kccConnectFailed", { error: q.get("error") }), "danger");
+      addAlert(t("kccConnectFailed", { error: q.get("error") }), AlertVariant.danger);
     } else {
       return;
     }
@@ -97,7 +97,6 @@ export const ConnectedServices = () => {
   };
 
   const disconnect = async (c: Connection) => {
-    setToRemove(undefined);
     setBusy(true);
     try {
       await api.disconnect(c);
@@ -169,23 +168,13 @@ export const ConnectedServices = () => {
         <StoredCredentials credentials={credentials} locale={environment.locale} busy={busy} onRemove={removeCredential}
           nameOf={(p) => (p ? byName.get(p)?.display_name ?? p : undefined)} />
       )}
-      {toRemove && (
-        <Modal variant={ModalVariant.small} isOpen title={t("kccDisconnectTitle")} titleIconVariant="warning"
-          onClose={() => setToRemove(undefined)} data-testid="kcc-disconnect-dialog"
-          actions={[
-            <Button key="confirm" variant="danger" onClick={() => disconnect(toRemove)} data-testid="kcc-confirm-disconnect">
-              {t("kccDisconnect")}
-            </Button>,
-            <Button key="cancel" variant="link" onClick={() => setToRemove(undefined)} data-testid="kcc-cancel-disconnect">
-              {t("kccCancel")}
-            </Button>,
-          ]}>
-          {t("kccDisconnectBody", {
-            name: byName.get(toRemove.provider)?.display_name ?? toRemove.provider,
-            account: toRemove.account_name || toRemove.account_id || toRemove.connection_id,
-          })}
-        </Modal>
-      )}
+      <ConfirmModal item={toRemove} title={t("kccDisconnectTitle")} action={t("kccDisconnect")}
+        testId="kcc-disconnect-dialog" onClose={() => setToRemove(undefined)} onConfirm={disconnect}>
+        {toRemove && t("kccDisconnectBody", {
+          name: byName.get(toRemove.provider)?.display_name ?? toRemove.provider,
+          account: toRemove.account_name || toRemove.account_id || toRemove.connection_id,
+        })}
+      </ConfirmModal>
     </Page>
   );
 };

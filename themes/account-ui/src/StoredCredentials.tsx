@@ -1,7 +1,8 @@
-import { Button, DataList, Modal, ModalVariant, Title } from "@patternfly/react-core";
+import { DataList, Title } from "@patternfly/react-core";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { Credential } from "./api";
+import { ConfirmModal } from "./ConfirmModal";
 import { CredentialItem } from "./CredentialItem";
 
 type Props = {
@@ -27,21 +28,10 @@ export const StoredCredentials = ({ credentials, nameOf, locale, busy, onRemove 
             busy={busy} onRemove={setToRemove} />
         ))}
       </DataList>
-      {toRemove && (
-        <Modal variant={ModalVariant.small} isOpen title={t("kccRemoveCredentialTitle")} titleIconVariant="warning"
-          onClose={() => setToRemove(undefined)} data-testid="kcc-remove-credential-dialog"
-          actions={[
-            <Button key="confirm" variant="danger" data-testid="kcc-confirm-remove-credential"
-              onClick={() => { setToRemove(undefined); onRemove(toRemove); }}>
-              {t("kccRemove")}
-            </Button>,
-            <Button key="cancel" variant="link" onClick={() => setToRemove(undefined)}>
-              {t("kccCancel")}
-            </Button>,
-          ]}>
-          {t("kccRemoveCredentialBody", { name: label(toRemove) })}
-        </Modal>
-      )}
+      <ConfirmModal item={toRemove} title={t("kccRemoveCredentialTitle")} action={t("kccRemove")}
+        testId="kcc-remove-credential-dialog" onClose={() => setToRemove(undefined)} onConfirm={onRemove}>
+        {toRemove && t("kccRemoveCredentialBody", { name: label(toRemove) })}
+      </ConfirmModal>
     </>
   );
 };

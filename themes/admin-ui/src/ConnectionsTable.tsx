@@ -1,10 +1,11 @@
 import { useRealm } from "@keycloak/keycloak-admin-ui";
-import { Button, Label, Modal } from "@patternfly/react-core";
+import { Button, Label } from "@patternfly/react-core";
 import { Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import type { Connection } from "./api";
+import { ConfirmModal } from "./ConfirmModal";
 import { userConnectionsUrl } from "./paths";
 
 const STATUS_COLOR: Record<string, "green" | "orange" | "red"> = { active: "green", degraded: "orange", needs_reauth: "red" };
@@ -79,31 +80,10 @@ export const ConnectionsTable = ({
           ))}
         </Tbody>
       </Table>
-      <Modal
-        variant="small"
-        title={t("kccRevokeTitle", { id: toRevoke?.connection_id ?? "" })}
-        isOpen={toRevoke !== undefined}
-        onClose={() => setToRevoke(undefined)}
-        actions={[
-          <Button
-            key="confirm"
-            variant="danger"
-            data-testid="kcc-revoke-confirm"
-            onClick={() => {
-              const c = toRevoke!;
-              setToRevoke(undefined);
-              onRevoke(c);
-            }}
-          >
-            {t("kccRevoke")}
-          </Button>,
-          <Button key="cancel" variant="link" onClick={() => setToRevoke(undefined)}>
-            {t("cancel")}
-          </Button>,
-        ]}
-      >
+      <ConfirmModal item={toRevoke} title={t("kccRevokeTitle", { id: toRevoke?.connection_id ?? "" })}
+        action={t("kccRevoke")} testId="kcc-revoke-confirm" onClose={() => setToRevoke(undefined)} onConfirm={onRevoke}>
         {t("kccRevokeBody", { provider: toRevoke?.provider ?? "" })}
-      </Modal>
+      </ConfirmModal>
     </>
   );
 };

@@ -1,8 +1,9 @@
-import { Button, Label, Modal, Title } from "@patternfly/react-core";
+import { Button, Label, Title } from "@patternfly/react-core";
 import { Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { Credential } from "./api";
+import { ConfirmModal } from "./ConfirmModal";
 
 const HEALTH_COLOR: Record<string, "green" | "red"> = { healthy: "green", unhealthy: "red" };
 const when = (iso?: string | null) => (iso ? new Date(iso).toLocaleString() : "—");
@@ -59,27 +60,11 @@ export const CredentialsTable = ({
           })}
         </Tbody>
       </Table>
-      <Modal
-        variant="small"
-        title={t("kccRemoveCredentialTitle", { id: toRemove?.connection_id ?? "" })}
-        isOpen={toRemove !== undefined}
-        onClose={() => setToRemove(undefined)}
-        actions={[
-          <Button key="confirm" variant="danger" data-testid="kcc-remove-credential-confirm"
-            onClick={() => {
-              const c = toRemove!;
-              setToRemove(undefined);
-              onRemove(c);
-            }}>
-            {t("kccRemoveCredential")}
-          </Button>,
-          <Button key="cancel" variant="link" onClick={() => setToRemove(undefined)}>
-            {t("cancel")}
-          </Button>,
-        ]}
-      >
+      <ConfirmModal item={toRemove} title={t("kccRemoveCredentialTitle", { id: toRemove?.connection_id ?? "" })}
+        action={t("kccRemoveCredential")} testId="kcc-remove-credential-confirm" onClose={() => setToRemove(undefined)}
+        onConfirm={onRemove}>
         {t("kccRemoveCredentialBody")}
-      </Modal>
+      </ConfirmModal>
     </>
   );
 };

@@ -106,7 +106,7 @@ class AccountConsoleIT {
 
             // Disconnect with the keyboard: Enter on the button, the dialog, Enter on its confirm button.
             item.findElement(By.cssSelector("[data-testid=kcc-disconnect]")).sendKeys(Keys.ENTER);
-            WebElement confirm = wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("[data-testid=kcc-confirm-disconnect]")));
+            WebElement confirm = wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("[data-testid=kcc-disconnect-dialog-confirm]")));
             WebElement dialog = driver.findElement(By.cssSelector("[role=dialog]"));
             assertTrue(dialog.getText().contains("Disconnect this service?"), dialog.getText());
             Chromium.screenshot(driver, "account-connected-services-disconnect");
@@ -189,7 +189,7 @@ class AccountConsoleIT {
             Chromium.screenshot(driver, "account-stored-credentials");
 
             item.findElement(By.cssSelector("[data-testid=kcc-remove-credential]")).click();
-            wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("[data-testid=kcc-confirm-remove-credential]"))).click();
+            wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("[data-testid=kcc-remove-credential-dialog-confirm]"))).click();
             wait.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("[data-testid=kcc-credential]")));
         } finally {
             driver.quit();
