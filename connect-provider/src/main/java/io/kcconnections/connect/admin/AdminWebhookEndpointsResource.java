@@ -1,5 +1,6 @@
 package io.kcconnections.connect.admin;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import jakarta.ws.rs.Consumes;
@@ -102,7 +103,7 @@ public class AdminWebhookEndpointsResource {
         auth.clients().requireManage();
         return Responses.handle(() -> {
             Map<String, Object> rotated = endpoints().rotate(id, WebhookEndpoints.overlap(body, overlapSeconds));
-            Map<String, Object> event = new java.util.LinkedHashMap<>();
+            Map<String, Object> event = new LinkedHashMap<>();
             event.put("secretRotatedAt", rotated.get("secretRotatedAt"));
             event.put("previousSecretExpiresAt", rotated.get("previousSecretExpiresAt"));
             adminEvent.operation(OperationType.UPDATE).resource(ResourceType.CUSTOM)

@@ -203,9 +203,9 @@ public final class WebhookEndpoints {
             return null;
         }
         try {
-            int v = Integer.parseInt(value.trim());
+            long v = Long.parseLong(value.trim());
             if (v >= 0) {
-                return v;
+                return (int) Math.min(v, Integer.MAX_VALUE); // cut to the option anyway
             }
         } catch (NumberFormatException ex) {
             // answered below
