@@ -3,6 +3,7 @@ package io.kcconnections.it.webhooks;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -25,6 +26,7 @@ import io.kcconnections.it.harness.FreshRealm;
 import io.kcconnections.it.harness.Http;
 import io.kcconnections.it.harness.SecretLedger;
 import io.kcconnections.it.harness.TestRealm;
+import io.kcconnections.it.harness.TestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -33,6 +35,8 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -42,8 +46,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * endpoint hears nothing of connections it may not read; needs_reauth (the upstream ended the grant), recovered (a
  * refresh after a failure) and deleted on the person's removal reach the app too; an endpoint answering 410 Gone is
  * disabled (nothing more queued or sent) until an admin enables it again; a 429 or 503 with Retry-After defers the
- * next attempt that long, at most the largest backoff step; the admin API refuses without a token
- * (401), without the rights (403) and bad URLs (400).
+ * next attempt that long, at most the largest backoff step; a rotated secret signs beside the previous one (two
+ * signatures, the new one first) until the overlap ends, and both follow a key rotation; the admin API refuses without
+ * a token (401), without the rights (403) and bad URLs (400).
  */
 class WebhooksOutIT {
 
@@ -58,6 +63,7 @@ class WebhooksOutIT {
     private final AtomicInteger goneAnswer = new AtomicInteger(410);
     private final List<Received> busy = new CopyOnWriteArrayList<>();
     private final List<Long> busyAt = new CopyOnWriteArrayList<>();
+    private final List<Received> rot = new CopyOnWriteArrayList<>();
 
     /** One request the receiver saw. */
     record Received(String id, String timestamp, String signature, String body, int answered) {
@@ -78,6 +84,7 @@ class WebhooksOutIT {
             record(x, app, status);
         });
         server.createContext("/hook-other", x -> record(x, other, 204));
+        server.createContext("/hook-rot", x -> record(x, rot, 204));
         server.createContext("/hook-gone", x -> record(x, gone, goneAnswer.get()));
         server.createContext("/hook-busy", x -> { // 429 for 3 s, then 503 for two hours, then delivered
             busyAt.add(System.currentTimeMillis());
@@ -367,6 +374,8 @@ class WebhooksOutIT {
         String viewer = TestRealmUrls.adminToken(realm, "hook-viewer");
         assertEquals(403, Http.sendJson("POST", url, Map.of("clientId", "demo-app", "url", hook("/x")), viewer).status());
         assertEquals(403, Http.sendJson("POST", url + "/any/enable", Map.of(), viewer).status());
+        assertEquals(403, Http.sendJson("POST", url + "/any/rotate-secret", Map.of(), viewer).status());
+        assertEquals(401, Http.sendJson("POST", url + "/any/rotate-secret", Map.of(), null).status());
         assertEquals(200, Http.get(url, viewer).status());
         realm.realmAdmin("nobody", "view-realm");
         assertEquals(403, Http.get(url, TestRealmUrls.adminToken(realm, "nobody")).status());
@@ -387,10 +396,23 @@ class WebhooksOutIT {
         assertEquals(201, created.status(), created::toString);
         String secret = SecretLedger.note(created.json().get("secret").asText());
         String id = created.json().get("id").asText();
+        Http.Resp rotated = realm.admin().post(path + "/" + id + "/rotate-secret", Map.of());
+        assertEquals(200, rotated.status(), rotated::toString);
+        String next = SecretLedger.note(rotated.json().get("secret").asText());
+        assertNotEquals(secret, next);
+        for (String bad : List.of("?overlapSeconds=-1", "?overlapSeconds=soon")) {
+            Http.Resp r = realm.admin().post(path + "/" + id + "/rotate-secret" + bad, Map.of());
+            assertEquals(400, r.status(), () -> bad + ": " + r);
+        }
+        Http.Resp badBody = realm.admin().post(path + "/" + id + "/rotate-secret", Map.of("overlapSeconds", 1.5));
+        assertEquals(400, badBody.status(), badBody::toString);
+        assertEquals(404, realm.admin().post(path + "/no-such-endpoint/rotate-secret", Map.of()).status());
         Http.Resp list = realm.admin().get(path + "?clientId=demo-app");
         assertEquals(200, list.status(), list::toString);
         assertFalse(list.body().contains(secret), "the list shows the secret");
-        assertFalse(list.body().contains("secret"), list.body());
+        assertFalse(list.body().contains(next), "the list shows the rotated secret");
+        assertFalse(list.body().contains("\"secret\""), list.body());
+        assertTrue(list.json().get("endpoints").get(0).hasNonNull("previousSecretExpiresAt"), list.body());
         assertEquals("demo-app", list.json().get("endpoints").get(0).get("clientId").asText());
         assertEquals(2, list.json().get("endpoints").get(0).get("events").size());
         assertNotEquals(0, list.json().get("endpoints").size());
@@ -398,6 +420,169 @@ class WebhooksOutIT {
         assertEquals(204, realm.admin().delete(path + "/" + id).status());
         assertEquals(404, realm.admin().delete(path + "/" + id).status());
         assertEquals(404, realm.admin().get(path + "/" + id + "/deliveries").status());
+    }
+
+    private JsonNode rotate(String endpointId, String query, Map<String, Object> body) {
+        Http.Resp r = realm.admin().post(endpoints() + "/" + endpointId + "/rotate-secret" + query, body);
+        assertEquals(200, r.status(), r::toString);
+        SecretLedger.note(r.json().get("secret").asText());
+        return r.json();
+    }
+
+    /** Alice connects {@code connectionId}; the signatures of its connection.created delivery to /hook-rot. */
+    private List<String> signaturesOf(String alice, String connectionId) throws Exception {
+        assertTrue(Connect.connect(realm, alice, "keycloak", connectionId, realm.upstreamUser()).contains("success=true"));
+        return List.of(deliveredTo(connectionId).signature().split(" "));
+    }
+
+    /** The first delivery /hook-rot accepted that names {@code connectionId}, once there is one. */
+    private Received deliveredTo(String connectionId) throws InterruptedException {
+        Predicate<Received> match = x -> x.answered() == 204 && x.body().contains("\"" + connectionId + "\"");
+        return await(rot, s -> s.stream().anyMatch(match)).stream().filter(match).findFirst().orElseThrow();
+    }
+
+    /** The signatures of {@code connectionId}'s delivery made with each secret, in order. */
+    private List<String> expected(String connectionId, String... secrets) throws Exception {
+        Received r = deliveredTo(connectionId);
+        List<String> out = new ArrayList<>();
+        for (String secret : secrets) {
+            out.add(sign(secret, r.id(), r.timestamp(), r.body()));
+        }
+        return out;
+    }
+
+    private static Map<String, Object> endpointRow(String id) throws Exception {
+        try (java.sql.Connection c = TestServer.get().jdbc();
+             java.sql.PreparedStatement ps = c.prepareStatement("select SECRET, KEY_ID, PREVIOUS_SECRET, PREVIOUS_KEY_ID, "
+                     + "PREVIOUS_EXPIRES_AT from CONNECT_WEBHOOK_ENDPOINT where ID = ?")) {
+            ps.setString(1, id);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                assertTrue(rs.next(), "endpoint row " + id);
+                Map<String, Object> m = new java.util.HashMap<>();
+                for (String col : List.of("SECRET", "KEY_ID", "PREVIOUS_SECRET", "PREVIOUS_KEY_ID")) {
+                    m.put(col, rs.getString(col));
+                }
+                m.put("PREVIOUS_EXPIRES_AT", rs.getObject("PREVIOUS_EXPIRES_AT"));
+                return m;
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("Given demo-app's endpoint, when an admin rotates its secret, then the new secret is answered once, "
+            + "deliveries carry the new secret's signature then the old one's, an overlap beyond the option is cut to "
+            + "it, a second rotation replaces the previous secret, an ended or zero overlap leaves the new signature "
+            + "alone, the previous secret cannot pass for the current one, and no listing or admin event holds a secret")
+    void rotatedSecretSignsBesideThePreviousOneUntilTheOverlapEnds() throws Exception {
+        JsonNode created = register("demo-app", hook("/hook-rot"));
+        String id = created.get("id").asText();
+        String first = created.get("secret").asText();
+        assertFalse(listed(id).hasNonNull("secretRotatedAt"), () -> listed(id).toString());
+        long before = System.currentTimeMillis();
+        JsonNode r1 = rotate(id, "", Map.of("overlapSeconds", 10_000_000)); // more than the option's day
+        String second = r1.get("secret").asText();
+        assertTrue(second.startsWith("whsec_"), second);
+        assertNotEquals(first, second);
+        long until = Instant.parse(r1.get("previousSecretExpiresAt").asText()).toEpochMilli();
+        assertTrue(until >= before + 86_400_000L - 1000 && until <= System.currentTimeMillis() + 86_400_000L,
+                () -> "overlap cut to a day: " + r1);
+        assertTrue(r1.hasNonNull("secretRotatedAt"), r1::toString);
+        assertEquals(r1.get("previousSecretExpiresAt"), listed(id).get("previousSecretExpiresAt"));
+
+        String alice = realm.alice();
+        assertEquals(signaturesOf(alice, "wh-r1"), expected("wh-r1", second, first), "new first, then old");
+
+        String third = rotate(id, "", Map.of()).get("secret").asText(); // within the overlap: second becomes previous
+        assertEquals(signaturesOf(alice, "wh-r2"), expected("wh-r2", third, second), "only one previous secret");
+
+        Map<String, Object> row = endpointRow(id);
+        String current = (String) row.get("SECRET");
+        String previous = (String) row.get("PREVIOUS_SECRET");
+        assertNotNull(previous);
+        for (String s : List.of(second, third)) {
+            assertFalse(current.contains(s.substring(6)) || previous.contains(s.substring(6)), "a secret in the clear");
+        }
+        Db.update("update CONNECT_WEBHOOK_ENDPOINT set SECRET = ? where ID = ?", previous, id);
+        assertTrue(Connect.connect(realm, alice, "keycloak", "wh-swap", realm.upstreamUser()).contains("success=true"));
+        JsonNode refused = awaitDeliveries(id, "pending").get(0);
+        long end = System.currentTimeMillis() + 30_000;
+        while (!"signing secret unavailable".equals(refused.path("lastError").asText()) && System.currentTimeMillis() < end) {
+            Thread.sleep(200);
+            refused = awaitDeliveries(id, "pending").get(0);
+        }
+        assertEquals("signing secret unavailable", refused.path("lastError").asText(), refused::toString);
+        assertTrue(rot.stream().noneMatch(x -> x.body().contains("wh-swap")), "signed with a swapped secret");
+        Db.update("update CONNECT_WEBHOOK_ENDPOINT set SECRET = ? where ID = ?", current, id);
+        assertEquals(expected("wh-swap", third, second), List.of(deliveredTo("wh-swap").signature().split(" ")),
+                "delivered once the secret is back");
+
+        Db.update("update CONNECT_WEBHOOK_ENDPOINT set PREVIOUS_EXPIRES_AT = ? where ID = ?", System.currentTimeMillis() - 1, id);
+        assertFalse(listed(id).hasNonNull("previousSecretExpiresAt"), () -> listed(id).toString());
+        assertEquals(signaturesOf(alice, "wh-r3"), expected("wh-r3", third), "the overlap ended");
+
+        JsonNode r3 = rotate(id, "?overlapSeconds=0", Map.of());
+        String fourth = r3.get("secret").asText();
+        assertFalse(r3.hasNonNull("previousSecretExpiresAt"), r3::toString);
+        assertNull(endpointRow(id).get("PREVIOUS_SECRET"), "no previous secret kept");
+        assertEquals(signaturesOf(alice, "wh-r4"), expected("wh-r4", fourth), "overlap 0");
+
+        String listing = realm.admin().get(endpoints()).body();
+        JsonNode events = realm.admin().get("/" + realm.name + "/admin-events?max=100").json();
+        List<JsonNode> updates = new ArrayList<>();
+        events.forEach(e -> {
+            if (("connect/webhook-endpoints/" + id).equals(e.path("resourcePath").asText())
+                    && "UPDATE".equals(e.path("operationType").asText())) {
+                updates.add(e);
+            }
+        });
+        assertEquals(3, updates.size(), events::toString);
+        for (String s : List.of(first, second, third, fourth)) {
+            assertFalse(listing.contains(s) || listing.contains(s.substring(6)), "the listing holds a secret");
+            assertFalse(events.toString().contains(s.substring(6)), "an admin event holds a secret");
+        }
+        assertFalse(listing.contains("\"secret\""), listing);
+    }
+
+    @Test
+    @DisplayName("Key rotation: an endpoint's secret and its previous one under the old key still sign; the re-wrap "
+            + "moves both (…/encryption counts the endpoint while either is on an older key); then the old key can go")
+    void keyRotationMovesBothSecrets() throws Exception {
+        JsonNode created = register("demo-app", hook("/hook-rot"));
+        String id = created.get("id").asText();
+        String first = created.get("secret").asText();
+        String second = rotate(id, "", Map.of()).get("secret").asText();
+        String newKey = SecretLedger.note(Base64.getEncoder().encodeToString(
+                "webhook-out-rotation-key-32-byte".getBytes(StandardCharsets.UTF_8)));
+        try {
+            TestServer.restartWith(Map.of("CONNECT_TOKEN_ENCRYPTION_KEY", newKey,
+                    "CONNECT_TOKEN_ENCRYPTION_OLD_KEYS", TestServer.ENCRYPTION_KEY));
+            String alice = realm.alice();
+            assertEquals(signaturesOf(alice, "wh-k1"), expected("wh-k1", second, first), "the old key still reads both");
+            String path = "/" + realm.name + "/connect/encryption";
+            JsonNode status = realm.admin().get(path).json();
+            assertEquals(1, status.get("webhook_endpoints_on_older_keys").asInt(), status::toString);
+            Map<String, Object> old = endpointRow(id);
+            assertTrue(realm.admin().post(path + "/rewrap", Map.of()).json().get("done").asBoolean());
+            Map<String, Object> moved = endpointRow(id);
+            assertNotEquals(old.get("KEY_ID"), moved.get("KEY_ID"));
+            assertEquals(moved.get("KEY_ID"), moved.get("PREVIOUS_KEY_ID"), "the previous secret moved too");
+            assertEquals(old.get("PREVIOUS_EXPIRES_AT").toString(), moved.get("PREVIOUS_EXPIRES_AT").toString());
+
+            // A previous secret left on the old key alone still counts, and the re-wrap moves it.
+            Db.update("update CONNECT_WEBHOOK_ENDPOINT set PREVIOUS_SECRET = ?, PREVIOUS_KEY_ID = ? where ID = ?",
+                    old.get("PREVIOUS_SECRET"), old.get("PREVIOUS_KEY_ID"), id);
+            status = realm.admin().get(path).json();
+            assertEquals(1, status.get("webhook_endpoints_on_older_keys").asInt(), status::toString);
+            assertFalse(status.get("done").asBoolean(), status::toString);
+            Http.Resp again = realm.admin().post(path + "/rewrap", Map.of());
+            assertTrue(again.json().get("done").asBoolean(), again::toString);
+
+            TestServer.restartWith(Map.of("CONNECT_TOKEN_ENCRYPTION_KEY", newKey));
+            alice = realm.alice();
+            assertEquals(signaturesOf(alice, "wh-k2"), expected("wh-k2", second, first), "the new key alone reads both");
+        } finally {
+            TestServer.restoreDefaults();
+        }
     }
 
     /** Admin URLs and admin-cli tokens of the test realm's own people. */

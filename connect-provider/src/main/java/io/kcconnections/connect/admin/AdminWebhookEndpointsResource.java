@@ -1,5 +1,6 @@
 package io.kcconnections.connect.admin;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import jakarta.ws.rs.Consumes;
@@ -26,8 +27,9 @@ import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 /**
  * {@code /admin/realms/{realm}/connect/webhook-endpoints}: the endpoints apps (clients) register to receive their
  * connections' lifecycle events, each endpoint's deliveries, and enabling again an endpoint that answered 410 Gone
- * (the delivery pass disabled it). Reads need {@code view-clients}, writes
- * {@code manage-clients}; the secret is answered once, at creation, and never put in an admin event.
+ * (the delivery pass disabled it), and rotating an endpoint's secret (the previous one keeps signing beside the new
+ * one for an overlap). Reads need {@code view-clients}, writes {@code manage-clients}; a secret is answered once, at
+ * creation or rotation, and never put in an admin event.
  */
 public class AdminWebhookEndpointsResource {
 
@@ -90,6 +92,23 @@ public class AdminWebhookEndpointsResource {
             adminEvent.operation(OperationType.UPDATE).resource(ResourceType.CUSTOM)
                     .resourcePath("connect", "webhook-endpoints", id).representation(Map.of("enabled", true)).success();
             return Responses.json(200, enabled);
+        });
+    }
+
+    @POST
+    @Path("{id}/rotate-secret")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response rotateSecret(@PathParam("id") String id, @QueryParam("overlapSeconds") String overlapSeconds,
+                                 String body) {
+        auth.clients().requireManage();
+        return Responses.handle(() -> {
+            Map<String, Object> rotated = endpoints().rotate(id, WebhookEndpoints.overlap(body, overlapSeconds));
+            Map<String, Object> event = new LinkedHashMap<>();
+            event.put("secretRotatedAt", rotated.get("secretRotatedAt"));
+            event.put("previousSecretExpiresAt", rotated.get("previousSecretExpiresAt"));
+            adminEvent.operation(OperationType.UPDATE).resource(ResourceType.CUSTOM)
+                    .resourcePath("connect", "webhook-endpoints", id).representation(event).success();
+            return Responses.json(200, rotated);
         });
     }
 

@@ -18,9 +18,11 @@ import org.keycloak.provider.ProviderConfigProperty;
  * @param leaseSeconds     how long a node holds a claimed delivery before another node may take it
  * @param deadlineSeconds  total time of one delivery request (at most half the lease)
  * @param retentionDays    days delivered and failed rows are kept (0: kept)
+ * @param secretOverlapSeconds how long an endpoint's previous secret still signs after a rotation (0: not at all);
+ *                         a rotation may ask for less, never more
  */
 public record WebhookOutSettings(int intervalSeconds, int maxAttempts, List<Integer> backoffSeconds, int leaseSeconds,
-                                 int deadlineSeconds, int retentionDays) {
+                                 int deadlineSeconds, int retentionDays, int secretOverlapSeconds) {
 
     public static final ConnectSettings.Option INTERVAL_SECONDS = new ConnectSettings.Option("webhook-out-interval-seconds",
             "CONNECT_WEBHOOK_OUT_INTERVAL_SECONDS", "5", ProviderConfigProperty.INTEGER_TYPE,
@@ -41,8 +43,14 @@ public record WebhookOutSettings(int intervalSeconds, int maxAttempts, List<Inte
             "CONNECT_WEBHOOK_OUT_RETENTION_DAYS", "7", ProviderConfigProperty.INTEGER_TYPE,
             "Days delivered and failed webhook events are kept for the deliveries list (0–3650; 0: kept).", false);
 
+    public static final ConnectSettings.Option SECRET_OVERLAP_SECONDS = new ConnectSettings.Option(
+            "webhook-secret-overlap-seconds", "CONNECT_WEBHOOK_SECRET_OVERLAP_SECONDS", "86400",
+            ProviderConfigProperty.INTEGER_TYPE, "After an endpoint's secret is rotated, how long deliveries still carry "
+            + "a second signature made with the previous secret, so the receiver can switch over without downtime "
+            + "(seconds, 0–2592000; 0: the previous secret is dropped at once). A rotation may ask for less, never more.", false);
+
     public static final List<ConnectSettings.Option> OPTIONS = List.of(INTERVAL_SECONDS, MAX_ATTEMPTS, BACKOFF_SECONDS,
-            LEASE_SECONDS, DEADLINE_SECONDS, RETENTION_DAYS);
+            LEASE_SECONDS, DEADLINE_SECONDS, RETENTION_DAYS, SECRET_OVERLAP_SECONDS);
 
     static WebhookOutSettings read(Function<String, String> spi, Map<String, String> env, List<String> p) {
         List<Integer> backoff = new ArrayList<>();
@@ -66,7 +74,8 @@ public record WebhookOutSettings(int intervalSeconds, int maxAttempts, List<Inte
         return new WebhookOutSettings(ConnectSettings.intIn(spi, env, INTERVAL_SECONDS, 0, 3600, p),
                 ConnectSettings.intIn(spi, env, MAX_ATTEMPTS, 1, 50, p), List.copyOf(backoff), lease,
                 Math.min(ConnectSettings.intIn(spi, env, DEADLINE_SECONDS, 1, 60, p), lease / 2),
-                ConnectSettings.intIn(spi, env, RETENTION_DAYS, 0, 3650, p));
+                ConnectSettings.intIn(spi, env, RETENTION_DAYS, 0, 3650, p),
+                ConnectSettings.intIn(spi, env, SECRET_OVERLAP_SECONDS, 0, 2_592_000, p));
     }
 
     /** The wait after the {@code attempts}-th failed attempt (1-based), in milliseconds. */
@@ -87,6 +96,7 @@ public record WebhookOutSettings(int intervalSeconds, int maxAttempts, List<Inte
         m.put(LEASE_SECONDS.name(), String.valueOf(leaseSeconds));
         m.put(DEADLINE_SECONDS.name(), String.valueOf(deadlineSeconds));
         m.put(RETENTION_DAYS.name(), String.valueOf(retentionDays));
+        m.put(SECRET_OVERLAP_SECONDS.name(), String.valueOf(secretOverlapSeconds));
         return m;
     }
 }

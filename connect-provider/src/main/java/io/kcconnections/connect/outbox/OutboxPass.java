@@ -27,7 +27,8 @@ import org.keycloak.models.utils.KeycloakModelUtils;
 /**
  * Delivers the webhook outbox: on every node, once per interval, claims due rows a page at a time
  * ({@code FOR UPDATE SKIP LOCKED} plus a lease, committed at once, so exactly one node holds each), posts each signed
- * (Standard Webhooks: the row id as {@code webhook-id}, a fresh timestamp and signature per attempt) outside any
+ * (Standard Webhooks: the row id as {@code webhook-id}, a fresh timestamp and signature per attempt; a second
+ * signature with the endpoint's previous secret while it still signs after a rotation) outside any
  * transaction, and records the outcome while its lease holds: 2xx delivered; anything else (3xx included: redirects
  * are not followed) retried after the configured backoff, and marked failed after the last attempt; a 429 or 503
  * with {@code Retry-After} is retried no earlier than it asks, up to the largest configured wait. A 410 Gone
@@ -53,8 +54,15 @@ public final class OutboxPass implements Runnable {
     private final TimerWorker worker = new TimerWorker("kc-connect-webhook-pass");
     private final ExecutorService workers = Executors.newFixedThreadPool(CONCURRENCY, daemon("kc-connect-webhook"));
 
-    /** A claimed row with its endpoint's URL and secret (null when the endpoint is gone or its secret unusable). */
-    private record Claimed(WebhookOut.Message message, String url, String secret, String problem) {
+    /**
+     * A claimed row with its endpoint's URL and secret (null when the endpoint is gone or its secret unusable), and
+     * the previous secret while it still signs after a rotation (null when none is kept or it cannot be decrypted).
+     */
+    private record Claimed(WebhookOut.Message message, String url, String secret, String previous,
+                           Long previousExpiresAt, String problem) {
+        Claimed(WebhookOut.Message message, String url, String problem) {
+            this(message, url, null, null, null, problem);
+        }
     }
 
     /** @param owners new lease owner ids (this node's id first) */
@@ -147,21 +155,37 @@ public final class OutboxPass implements Runnable {
         for (WebhookOut.Message m : store.claimDue(owner, now, leaseUntil, PAGE)) {
             WebhookOut.Endpoint e = store.endpoint(m.realmId(), m.endpointId()).orElse(null);
             if (e == null) {
-                out.add(new Claimed(m, null, null, "endpoint removed"));
+                out.add(new Claimed(m, null, "endpoint removed"));
             } else if (!e.enabled()) {
-                out.add(new Claimed(m, null, null, "endpoint disabled: " + e.disabledReason()));
+                out.add(new Claimed(m, null, "endpoint disabled: " + e.disabledReason()));
             } else if (ring == null) {
-                out.add(new Claimed(m, e.url(), null, keyProblem));
+                out.add(new Claimed(m, e.url(), keyProblem));
             } else {
                 try {
-                    out.add(new Claimed(m, e.url(), ring.decrypt(e.secret(), WebhookOut.secretAad(e.realmId(), e.id())), null));
+                    String secret = ring.decrypt(e.secret(), WebhookOut.secretAad(e.realmId(), e.id()));
+                    String previous = previous(ring, e, now);
+                    out.add(new Claimed(m, e.url(), secret, previous, previous == null ? null : e.previousExpiresAt(), null));
                 } catch (KeyRing.DecryptionException ex) {
                     LOG.warnf("webhook endpoint %s: its secret cannot be decrypted with the configured keys", e.id());
-                    out.add(new Claimed(m, e.url(), null, "signing secret unavailable"));
+                    out.add(new Claimed(m, e.url(), "signing secret unavailable"));
                 }
             }
         }
         return out;
+    }
+
+    /** The endpoint's previous secret while it still signs; null when none is (or it cannot be decrypted: logged). */
+    private static String previous(KeyRing ring, WebhookOut.Endpoint e, long now) {
+        if (!e.previousActive(now)) {
+            return null;
+        }
+        try {
+            return ring.decrypt(e.previousSecret(), WebhookOut.previousSecretAad(e.realmId(), e.id()));
+        } catch (KeyRing.DecryptionException ex) {
+            LOG.warnf("webhook endpoint %s: its previous secret cannot be decrypted with the configured keys; "
+                    + "deliveries carry the current secret's signature only", e.id());
+            return null;
+        }
     }
 
     /** One attempt of one row; its outcome as the row should record it. */
@@ -181,7 +205,8 @@ public final class OutboxPass implements Runnable {
             Map<String, String> headers = new LinkedHashMap<>();
             headers.put("webhook-id", id);
             headers.put("webhook-timestamp", String.valueOf(ts));
-            headers.put("webhook-signature", WebhookSignature.sign(c.secret(), id, ts, m.payload()));
+            headers.put("webhook-signature", WebhookSignature.header(c.secret(), c.previous(), c.previousExpiresAt(), now,
+                    id, ts, m.payload()));
             r = new WebhookPost(policy, settings.deadlineSeconds() * 1000L).post(c.url(), m.payload(), headers);
         }
         long done = System.currentTimeMillis();

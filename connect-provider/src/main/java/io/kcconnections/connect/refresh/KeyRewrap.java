@@ -19,7 +19,8 @@ import org.keycloak.models.utils.KeycloakModelUtils;
 /**
  * Moves stored secrets to the primary encryption key after a rotation, so the old key can be dropped: connections'
  * tokens, pending device codes, MCP registrations' client secrets and registration tokens, and webhook routes' and
- * endpoints' secrets.
+ * endpoints' secrets (an endpoint's previous secret too while it still signs after a rotation; an expired one is
+ * dropped instead).
  * Online: a page of rows
  * per short transaction, each row written only if nobody changed it since it was read (a refresh meanwhile wrote
  * new ciphertexts under the primary key anyway). Resumable: it selects by the rows' key id, so a run that stops
@@ -180,10 +181,14 @@ public final class KeyRewrap implements Runnable {
         }
     }
 
+    /** An endpoint's secret and its previous one (still signing after a rotation; an expired one is dropped). */
     private boolean rewrapWebhookEndpoint(KeyRing ring, WebhookOut.Endpoint e) {
         try {
             String secret = ring.rewrap(e.secret(), WebhookOut.secretAad(e.realmId(), e.id()));
-            KeycloakModelUtils.runJobInTransaction(sessionFactory, s -> Stores.webhookOut(s).rewrap(e, ring.primaryKeyId(), secret));
+            String previous = e.previousActive(System.currentTimeMillis())
+                    ? ring.rewrap(e.previousSecret(), WebhookOut.previousSecretAad(e.realmId(), e.id())) : null;
+            KeycloakModelUtils.runJobInTransaction(sessionFactory,
+                    s -> Stores.webhookOut(s).rewrap(e, ring.primaryKeyId(), secret, previous));
             return true;
         } catch (KeyRing.DecryptionException ex) {
             LOG.warnf("key re-wrap: webhook endpoint %s cannot be decrypted: %s", e.id(), ex.getMessage());

@@ -17,6 +17,10 @@ final class JpaWebhookOut implements WebhookOut {
 
     private static final Logger LOG = Logger.getLogger(JpaWebhookOut.class);
 
+    /** An endpoint with a secret, or a previous secret, under another key than {@code :kid}. */
+    private static final String ON_OTHER_KEYS = "(e.keyId is null or e.keyId <> :kid or (e.previousSecret is not null "
+            + "and (e.previousKeyId is null or e.previousKeyId <> :kid)))";
+
     private final EntityManager em;
 
     JpaWebhookOut(EntityManager em) {
@@ -27,7 +31,7 @@ final class JpaWebhookOut implements WebhookOut {
         List<String> types = e.eventTypes == null || e.eventTypes.isBlank() ? List.of()
                 : Arrays.stream(e.eventTypes.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
         return new Endpoint(e.id, e.realmId, e.clientId, e.url, types, e.secret, e.keyId, e.createdAt, e.disabledAt,
-                e.disabledReason);
+                e.disabledReason, e.previousSecret, e.previousKeyId, e.previousExpiresAt, e.secretRotatedAt);
     }
 
     private static Message model(WebhookOutboxEntity e) {
@@ -54,6 +58,16 @@ final class JpaWebhookOut implements WebhookOut {
     public Optional<Endpoint> endpoint(String realmId, String id) {
         WebhookEndpointEntity e = em.find(WebhookEndpointEntity.class, id);
         return e == null || !e.realmId.equals(realmId) ? Optional.empty() : Optional.of(model(e));
+    }
+
+    @Override
+    public Optional<Endpoint> endpointForUpdate(String realmId, String id) {
+        WebhookEndpointEntity e = em.find(WebhookEndpointEntity.class, id, LockModeType.PESSIMISTIC_WRITE);
+        if (e == null || !e.realmId.equals(realmId)) {
+            return Optional.empty();
+        }
+        em.refresh(e);
+        return Optional.of(model(e));
     }
 
     @Override
@@ -95,6 +109,25 @@ final class JpaWebhookOut implements WebhookOut {
         e.disabledReason = null;
         em.flush();
         return Optional.of(model(e));
+    }
+
+    @Override
+    public boolean rotate(Endpoint old, String secret, String keyId, String previousSecret, String previousKeyId,
+                          Long previousExpiresAt, long rotatedAt) {
+        return em.createQuery("update ConnectWebhookEndpoint e set e.secret = :secret, e.keyId = :kid, "
+                        + "e.previousSecret = :prev, e.previousKeyId = :prevKid, e.previousExpiresAt = :prevUntil, "
+                        + "e.secretRotatedAt = :at where e.id = :id and e.realmId = :realmId and e.secret = :old")
+                .setParameter("secret", secret).setParameter("kid", keyId).setParameter("prev", previousSecret)
+                .setParameter("prevKid", previousKeyId).setParameter("prevUntil", previousExpiresAt)
+                .setParameter("at", rotatedAt).setParameter("id", old.id()).setParameter("realmId", old.realmId())
+                .setParameter("old", old.secret()).executeUpdate() == 1;
+    }
+
+    @Override
+    public int dropExpiredPrevious(long now) {
+        return em.createQuery("update ConnectWebhookEndpoint e set e.previousSecret = null, e.previousKeyId = null, "
+                + "e.previousExpiresAt = null where e.previousExpiresAt is not null and e.previousExpiresAt <= :now")
+                .setParameter("now", now).executeUpdate();
     }
 
     @Override
@@ -186,7 +219,7 @@ final class JpaWebhookOut implements WebhookOut {
 
     @Override
     public List<Endpoint> onOtherKeys(String realmId, String keyId, int limit) {
-        var q = em.createQuery("select e from ConnectWebhookEndpoint e where (e.keyId is null or e.keyId <> :kid)"
+        var q = em.createQuery("select e from ConnectWebhookEndpoint e where " + ON_OTHER_KEYS
                 + (realmId == null ? "" : " and e.realmId = :realmId") + " order by e.id", WebhookEndpointEntity.class)
                 .setParameter("kid", keyId).setMaxResults(limit);
         if (realmId != null) {
@@ -197,7 +230,7 @@ final class JpaWebhookOut implements WebhookOut {
 
     @Override
     public long countOnOtherKeys(String realmId, String keyId) {
-        var q = em.createQuery("select count(e) from ConnectWebhookEndpoint e where (e.keyId is null or e.keyId <> :kid)"
+        var q = em.createQuery("select count(e) from ConnectWebhookEndpoint e where " + ON_OTHER_KEYS
                 + (realmId == null ? "" : " and e.realmId = :realmId"), Long.class).setParameter("kid", keyId);
         if (realmId != null) {
             q.setParameter("realmId", realmId);
@@ -206,9 +239,12 @@ final class JpaWebhookOut implements WebhookOut {
     }
 
     @Override
-    public boolean rewrap(Endpoint old, String keyId, String secret) {
-        return em.createQuery("update ConnectWebhookEndpoint e set e.secret = :secret, e.keyId = :kid where e.id = :id "
-                        + "and e.secret = :old").setParameter("secret", secret).setParameter("kid", keyId)
+    public boolean rewrap(Endpoint old, String keyId, String secret, String previousSecret) {
+        return em.createQuery("update ConnectWebhookEndpoint e set e.secret = :secret, e.keyId = :kid, "
+                        + "e.previousSecret = :prev, e.previousKeyId = :prevKid, e.previousExpiresAt = :prevUntil "
+                        + "where e.id = :id and e.secret = :old").setParameter("secret", secret).setParameter("kid", keyId)
+                .setParameter("prev", previousSecret).setParameter("prevKid", previousSecret == null ? null : keyId)
+                .setParameter("prevUntil", previousSecret == null ? null : old.previousExpiresAt())
                 .setParameter("id", old.id()).setParameter("old", old.secret()).executeUpdate() == 1;
     }
 }

@@ -8,8 +8,10 @@ import jakarta.persistence.Table;
 /**
  * An endpoint an app (client) registered to hear about its connections: URL, event types (comma-separated, empty for
  * all) and the signing secret, a {@code KeyRing} ciphertext bound to (realm, row id, column), and whether it is
- * disabled (it answered 410 Gone) and why. Written at creation; afterwards only a key re-wrap, the delivery pass
- * disabling it and an admin enabling it again change it ({@link JpaWebhookOut}).
+ * disabled (it answered 410 Gone) and why. After a rotation it also keeps the previous secret (its own AAD) until
+ * the overlap ends. Written at creation; afterwards only a secret rotation, a key re-wrap, the cleanup dropping an
+ * expired previous secret, the delivery pass disabling it and an admin enabling it again change it
+ * ({@link JpaWebhookOut}).
  */
 @Entity(name = "ConnectWebhookEndpoint")
 @Table(name = "CONNECT_WEBHOOK_ENDPOINT")
@@ -38,4 +40,15 @@ public class WebhookEndpointEntity {
     Long disabledAt;
     @Column(name = "DISABLED_REASON", length = 255)
     String disabledReason;
+    /** The secret before the last rotation, a {@code KeyRing} ciphertext; null when none is kept. */
+    @Column(name = "PREVIOUS_SECRET")
+    String previousSecret;
+    @Column(name = "PREVIOUS_KEY_ID", length = 64)
+    String previousKeyId;
+    /** When the previous secret stops signing; null when none is kept. */
+    @Column(name = "PREVIOUS_EXPIRES_AT")
+    Long previousExpiresAt;
+    /** When the secret was last rotated; null: never. */
+    @Column(name = "SECRET_ROTATED_AT")
+    Long secretRotatedAt;
 }

@@ -19,6 +19,7 @@ import io.kcconnections.connect.outbox.OutboxPass;
 import io.kcconnections.connect.outbox.WebhookSignature;
 import io.kcconnections.connect.store.Stores;
 import io.kcconnections.connect.store.WebhookOut;
+import org.jboss.logging.Logger;
 import org.keycloak.models.ClientModel;
 import org.keycloak.util.JsonSerialization;
 
@@ -27,9 +28,14 @@ import org.keycloak.util.JsonSerialization;
  * one client's URL (https on a public host unless private hosts are allowed), the event types it wants (all when none
  * is named) and a signing secret made here, answered once at creation and stored encrypted with the server's key
  * ring (AAD: realm, row, column). Never logged. An endpoint that answered 410 Gone is listed disabled, with the
- * reason, until an admin enables it again.
+ * reason, until an admin enables it again. Rotating the secret makes a new one (answered once, like at creation) and
+ * keeps the previous one signing beside it for an overlap ({@code webhook-secret-overlap-seconds}, or less when the
+ * admin asks), so the receiver switches over without a delivery it cannot verify; a second rotation within the
+ * overlap replaces the previous secret with the current one (one previous secret at most).
  */
 public final class WebhookEndpoints {
+
+    private static final Logger LOG = Logger.getLogger(WebhookEndpoints.class);
 
     /** Most endpoints one client may register. */
     static final int MAX_PER_CLIENT = 10;
@@ -96,7 +102,8 @@ public final class WebhookEndpoints {
         String id = UUID.randomUUID().toString();
         String secret = WebhookSignature.newSecret();
         WebhookOut.Endpoint e = new WebhookOut.Endpoint(id, realmId, client.getId(), url, List.copyOf(events),
-                ring.encrypt(secret, WebhookOut.secretAad(realmId, id)), ring.primaryKeyId(), System.currentTimeMillis(), null, null);
+                ring.encrypt(secret, WebhookOut.secretAad(realmId, id)), ring.primaryKeyId(), System.currentTimeMillis(), null,
+                null, null, null, null, null);
         store.create(e);
         Map<String, Object> view = view(e, client.getClientId());
         view.put("secret", secret);
@@ -124,6 +131,86 @@ public final class WebhookEndpoints {
         }
         ClientModel c = connect.realm().getClientById(e.clientId());
         return view(e, c == null ? null : c.getClientId());
+    }
+
+    /**
+     * Rotates an endpoint's secret: a new one signs from now on, the current one keeps signing beside it for
+     * {@code overlapSeconds} (null: the configured overlap; never more than it; 0: dropped at once). Its view with the
+     * new {@code secret}, the only time that secret is answered; 404 for an unknown endpoint.
+     */
+    public Map<String, Object> rotate(String id, Integer overlapSeconds) throws ConnectError {
+        KeyRing ring = connect.keyRing();
+        String realmId = connect.realm().getId();
+        WebhookOut store = Stores.webhookOut(connect.session());
+        WebhookOut.Endpoint e = id == null ? null : store.endpointForUpdate(realmId, id).orElse(null);
+        if (e == null) {
+            throw ConnectError.notFound("no webhook endpoint " + Inputs.shown(id));
+        }
+        int most = connect.settings().webhookOut().secretOverlapSeconds();
+        long overlap = overlapSeconds == null ? most : Math.min(overlapSeconds, most);
+        long now = System.currentTimeMillis();
+        String previous = overlap == 0 ? null : current(ring, e);
+        String kid = ring.primaryKeyId();
+        String secret = WebhookSignature.newSecret();
+        String previousCipher = previous == null ? null : ring.encrypt(previous, WebhookOut.previousSecretAad(realmId, id));
+        Long until = previous == null ? null : now + overlap * 1000L;
+        String cipher = ring.encrypt(secret, WebhookOut.secretAad(realmId, id));
+        if (!store.rotate(e, cipher, kid, previousCipher, previous == null ? null : kid, until, now)) {
+            throw new ConnectError(409, "conflict", "the endpoint changed meanwhile; try again");
+        }
+        WebhookOut.Endpoint rotated = new WebhookOut.Endpoint(e.id(), realmId, e.clientId(), e.url(), e.eventTypes(),
+                cipher, kid, e.createdAt(), e.disabledAt(), e.disabledReason(), previousCipher, previous == null ? null : kid,
+                until, now);
+        ClientModel c = connect.realm().getClientById(e.clientId());
+        Map<String, Object> view = view(rotated, c == null ? null : c.getClientId());
+        view.put("secret", secret);
+        return view;
+    }
+
+    /** The endpoint's current secret, to keep as the previous one; null when no configured key reads it (logged). */
+    private static String current(KeyRing ring, WebhookOut.Endpoint e) {
+        try {
+            return ring.decrypt(e.secret(), WebhookOut.secretAad(e.realmId(), e.id()));
+        } catch (KeyRing.DecryptionException ex) {
+            LOG.warnf("webhook endpoint %s: its secret cannot be decrypted with the configured keys; rotated without "
+                    + "keeping it", e.id());
+            return null;
+        }
+    }
+
+    /**
+     * The overlap an admin asks for in a rotation: {@code overlapSeconds} in the JSON body, else in the query; null
+     * when neither names one; 400 unless it is a whole number of seconds, 0 or more.
+     */
+    public static Integer overlap(String body, String query) throws ConnectError {
+        String value = query;
+        if (body != null && !body.isBlank()) {
+            JsonNode n;
+            try {
+                n = JsonSerialization.mapper.readTree(body);
+            } catch (IOException ex) {
+                n = null;
+            }
+            if (n == null || !n.isObject()) {
+                throw ConnectError.badRequest("invalid_request", "the body must be a JSON object (or empty)");
+            }
+            if (n.hasNonNull("overlapSeconds")) {
+                JsonNode o = n.get("overlapSeconds");
+                value = o.isIntegralNumber() || o.isTextual() ? o.asText() : "invalid";
+            }
+        }
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            long v = Long.parseLong(value.trim());
+            if (v >= 0) {
+                return (int) Math.min(v, Integer.MAX_VALUE); // cut to the option anyway
+            }
+        } catch (NumberFormatException ex) {
+            // answered below
+        }
+        throw ConnectError.badRequest("invalid_request", "overlapSeconds must be a whole number of seconds, 0 or more");
     }
 
     /** Removes an endpoint and its queued deliveries; whether there was one. */
@@ -178,6 +265,9 @@ public final class WebhookEndpoints {
         m.put("enabled", e.enabled());
         m.put("disabledAt", e.enabled() ? null : Instant.ofEpochMilli(e.disabledAt()).toString());
         m.put("disabledReason", e.disabledReason());
+        m.put("secretRotatedAt", e.secretRotatedAt() == null ? null : Instant.ofEpochMilli(e.secretRotatedAt()).toString());
+        m.put("previousSecretExpiresAt", e.previousActive(System.currentTimeMillis())
+                ? Instant.ofEpochMilli(e.previousExpiresAt()).toString() : null);
         return m;
     }
 }

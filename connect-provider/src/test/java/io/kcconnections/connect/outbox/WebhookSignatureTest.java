@@ -52,4 +52,47 @@ class WebhookSignatureTest {
         assertEquals(List.of(5, 30, 120, 600, 3600), bad.webhookOut().backoffSeconds());
         assertTrue(bad.problems().stream().anyMatch(p -> p.contains("WEBHOOK_OUT_BACKOFF")));
     }
+
+    private static String hmac(String secret, String signed) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(Base64.getDecoder().decode(secret.substring("whsec_".length())), "HmacSHA256"));
+        return "v1," + Base64.getEncoder().encodeToString(mac.doFinal(signed.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void duringTheOverlapTheHeaderCarriesTheNewSignatureThenThePreviousOneSpaceSeparated() throws Exception {
+        String current = WebhookSignature.newSecret();
+        String previous = WebhookSignature.newSecret();
+        long now = 1_700_000_000_000L;
+        String header = WebhookSignature.header(current, previous, now + 1, now, "msg_2", 1700000000, "{\"b\":2}");
+        String[] parts = header.split(" ");
+        assertEquals(2, parts.length, header);
+        assertEquals(hmac(current, "msg_2.1700000000.{\"b\":2}"), parts[0], "the new secret's signature first");
+        assertEquals(hmac(previous, "msg_2.1700000000.{\"b\":2}"), parts[1], "then the previous secret's");
+        assertNotEquals(parts[0], parts[1]);
+    }
+
+    @Test
+    void anExpiredOrMissingPreviousSecretIsLeftOut() throws Exception {
+        String current = WebhookSignature.newSecret();
+        String previous = WebhookSignature.newSecret();
+        long now = 1_700_000_000_000L;
+        String only = hmac(current, "msg_3.1700000000.{}");
+        assertEquals(only, WebhookSignature.header(current, previous, now, now, "msg_3", 1700000000, "{}"), "expired now");
+        assertEquals(only, WebhookSignature.header(current, previous, now - 1, now, "msg_3", 1700000000, "{}"));
+        assertEquals(only, WebhookSignature.header(current, null, now + 60_000, now, "msg_3", 1700000000, "{}"));
+        assertEquals(only, WebhookSignature.header(current, previous, null, now, "msg_3", 1700000000, "{}"));
+    }
+
+    @Test
+    void theSecretOverlapOptionDefaultsToADayAndRefusesBadValues() {
+        assertEquals(86400, ConnectSettings.from(n -> null, java.util.Map.of()).webhookOut().secretOverlapSeconds());
+        assertEquals(0, ConnectSettings.from(n -> "webhook-secret-overlap-seconds".equals(n) ? "0" : null,
+                java.util.Map.of()).webhookOut().secretOverlapSeconds());
+        ConnectSettings bad = ConnectSettings.from(n -> null, java.util.Map.of("CONNECT_WEBHOOK_SECRET_OVERLAP_SECONDS", "-5"));
+        assertEquals(86400, bad.webhookOut().secretOverlapSeconds());
+        assertTrue(bad.problems().stream().anyMatch(p -> p.contains("WEBHOOK_SECRET_OVERLAP")), bad.problems()::toString);
+        assertEquals("86400", ConnectSettings.from(n -> null, java.util.Map.of()).effective()
+                .get("webhook-secret-overlap-seconds"));
+    }
 }
