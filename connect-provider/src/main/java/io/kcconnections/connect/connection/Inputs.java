@@ -1,11 +1,14 @@
 package io.kcconnections.connect.connection;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.ws.rs.core.MultivaluedMap;
+import org.keycloak.util.JsonSerialization;
 
 /** What callers send, checked before anything is looked up or stored; and values echoed back, made safe. */
 public final class Inputs {
@@ -113,5 +116,19 @@ public final class Inputs {
     /** Text a provider sent, cut to the column it is stored in. */
     static String truncate(String s) {
         return s == null || s.length() <= 255 ? s : s.substring(0, 255);
+    }
+
+    /** An admin's or app's JSON body as an object; 400 {@code invalid_request} when it is empty, not JSON or not an object. */
+    public static JsonNode jsonObject(String body) throws ConnectError {
+        JsonNode n;
+        try {
+            n = body == null || body.isBlank() ? null : JsonSerialization.mapper.readTree(body);
+        } catch (IOException e) {
+            n = null;
+        }
+        if (n == null || !n.isObject()) {
+            throw ConnectError.badRequest("invalid_request", "the body must be a JSON object");
+        }
+        return n;
     }
 }

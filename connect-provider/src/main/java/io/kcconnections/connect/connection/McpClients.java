@@ -1,6 +1,5 @@
 package io.kcconnections.connect.connection;
 
-import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +16,6 @@ import io.kcconnections.connect.store.Stores;
 import io.kcconnections.connect.store.TokenCodec;
 import jakarta.persistence.PersistenceException;
 import org.keycloak.models.RealmModel;
-import org.keycloak.util.JsonSerialization;
 
 /**
  * The realm's clients at MCP authorization servers as an admin manages them: list, configure the client to use for
@@ -42,15 +40,7 @@ public final class McpClients {
 
         /** From a JSON object body; 400 when it is not one. */
         public static Request parse(String body) throws ConnectError {
-            JsonNode j;
-            try {
-                j = body == null || body.isBlank() ? null : JsonSerialization.mapper.readTree(body);
-            } catch (IOException e) {
-                j = null;
-            }
-            if (j == null || !j.isObject()) {
-                throw ConnectError.badRequest("invalid_request", "the body must be a JSON object");
-            }
+            JsonNode j = Inputs.jsonObject(body);
             return new Request(text(j, "issuer"), text(j, "clientId"), text(j, "clientSecret"),
                     text(j, "tokenEndpointAuthMethod"));
         }

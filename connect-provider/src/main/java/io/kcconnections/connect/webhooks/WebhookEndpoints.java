@@ -1,6 +1,5 @@
 package io.kcconnections.connect.webhooks;
 
-import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,7 +20,6 @@ import io.kcconnections.connect.store.Stores;
 import io.kcconnections.connect.store.WebhookOut;
 import org.jboss.logging.Logger;
 import org.keycloak.models.ClientModel;
-import org.keycloak.util.JsonSerialization;
 
 /**
  * The endpoints apps register to hear about their connections ({@code /admin/realms/{realm}/connect/webhook-endpoints}):
@@ -50,15 +48,7 @@ public final class WebhookEndpoints {
     public record Input(String clientId, String url, List<String> events) {
 
         public static Input parse(String json) throws ConnectError {
-            JsonNode n;
-            try {
-                n = json == null || json.isBlank() ? null : JsonSerialization.mapper.readTree(json);
-            } catch (IOException e) {
-                n = null;
-            }
-            if (n == null || !n.isObject()) {
-                throw ConnectError.badRequest("invalid_request", "the body must be a JSON object");
-            }
+            JsonNode n = Inputs.jsonObject(json);
             List<String> events = new ArrayList<>();
             if (n.hasNonNull("events")) {
                 if (!n.get("events").isArray()) {
@@ -185,15 +175,7 @@ public final class WebhookEndpoints {
     public static Integer overlap(String body, String query) throws ConnectError {
         String value = query;
         if (body != null && !body.isBlank()) {
-            JsonNode n;
-            try {
-                n = JsonSerialization.mapper.readTree(body);
-            } catch (IOException ex) {
-                n = null;
-            }
-            if (n == null || !n.isObject()) {
-                throw ConnectError.badRequest("invalid_request", "the body must be a JSON object (or empty)");
-            }
+            JsonNode n = Inputs.jsonObject(body);
             if (n.hasNonNull("overlapSeconds")) {
                 JsonNode o = n.get("overlapSeconds");
                 value = o.isIntegralNumber() || o.isTextual() ? o.asText() : "invalid";

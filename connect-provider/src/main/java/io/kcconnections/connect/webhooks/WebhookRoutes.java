@@ -1,6 +1,5 @@
 package io.kcconnections.connect.webhooks;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -12,13 +11,13 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kcconnections.connect.config.VaultReference;
 import io.kcconnections.connect.connection.ConnectError;
+import io.kcconnections.connect.connection.Inputs;
 import io.kcconnections.connect.connection.ConnectService;
 import io.kcconnections.connect.crypto.KeyRing;
 import io.kcconnections.connect.limits.RateLimits;
 import io.kcconnections.connect.store.Stores;
 import io.kcconnections.connect.store.Webhooks;
 import org.jboss.logging.Logger;
-import org.keycloak.util.JsonSerialization;
 import org.keycloak.vault.VaultStringSecret;
 
 /**
@@ -58,15 +57,7 @@ public final class WebhookRoutes {
 
         /** The JSON body of the admin's PUT. */
         public static Input parse(String json) throws ConnectError {
-            JsonNode n;
-            try {
-                n = json == null || json.isBlank() ? null : JsonSerialization.mapper.readTree(json);
-            } catch (IOException e) {
-                n = null;
-            }
-            if (n == null || !n.isObject()) {
-                throw ConnectError.badRequest("invalid_request", "the body must be a JSON object");
-            }
+            JsonNode n = Inputs.jsonObject(json);
             return new Input(text(n, "scheme"), text(n, "secret"), text(n, "header"), text(n, "encoding"),
                     text(n, "prefix"), text(n, "deliveryIdHeader"), number(n, "toleranceSeconds"), number(n, "maxBytes"),
                     number(n, "rateLimitPerMinute"), text(n, "accountIdPointer"));
