@@ -22,8 +22,8 @@ import com.sun.net.httpserver.HttpServer;
  * A receiver of webhooks out for cluster tests. Every POST is recorded with its Standard Webhooks headers, its body,
  * the answer given and the node that sent it: before answering, the sink asks {@code leaseOwnerOf} for the lease owner
  * of the delivery's outbox row (claimed, so leased, while it is being sent), whose first 8 characters are the node's
- * lease id. Under {@code /flaky} the first attempt of each webhook-id is answered 500, later ones 204; anywhere else
- * 204. Until every node of {@code overlap} has sent something (or {@code holdMillis} passed), each request is held:
+ * lease id. Under {@code /flaky} the first attempt of each webhook-id is answered 500, later ones 204; under
+ * {@code /slow} every request is answered 204 after {@code slowMillis}; anywhere else 204 at once. Until every node of {@code overlap} has sent something (or {@code holdMillis} passed), each request is held:
  * the first node's pass stays busy with its claimed rows while the other node claims the rest, so both take part and
  * their claims run side by side. Requests are served concurrently.
  */
@@ -39,6 +39,7 @@ public final class WebhookSink implements AutoCloseable {
     private final Function<String, String> leaseOwnerOf;
     private final Set<String> overlap;
     private final long holdMillis;
+    private final long slowMillis;
     private final Set<String> nodesSeen = ConcurrentHashMap.newKeySet();
     private final Set<String> failedOnce = ConcurrentHashMap.newKeySet();
     public final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
@@ -47,11 +48,14 @@ public final class WebhookSink implements AutoCloseable {
      * @param leaseOwnerOf the lease owner of a delivery's outbox row, by its {@code webhook-id}
      * @param overlap      node lease ids to wait for before answering anything
      * @param holdMillis   the most a request is held for them
+     * @param slowMillis   how long {@code /slow} takes to answer
      */
-    public WebhookSink(Function<String, String> leaseOwnerOf, Set<String> overlap, long holdMillis) throws IOException {
+    public WebhookSink(Function<String, String> leaseOwnerOf, Set<String> overlap, long holdMillis, long slowMillis)
+            throws IOException {
         this.leaseOwnerOf = leaseOwnerOf;
         this.overlap = overlap;
         this.holdMillis = holdMillis;
+        this.slowMillis = slowMillis;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setExecutor(pool);
         server.createContext("/", this::handle);
@@ -73,10 +77,15 @@ public final class WebhookSink implements AutoCloseable {
                 nodesSeen.add(node);
             }
             holdForOverlap();
+            if (path.equals("/slow")) {
+                Thread.sleep(slowMillis);
+            }
             int status = path.equals("/flaky") && id != null && failedOnce.add(id) ? 500 : 204;
             deliveries.add(new Delivery(path, id, x.getRequestHeaders().getFirst("webhook-timestamp"),
                     x.getRequestHeaders().getFirst("webhook-signature"), body, status, owner, node));
             x.sendResponseHeaders(status, -1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             x.close();
         }

@@ -109,6 +109,7 @@ class ClusterIT {
         env.put("CONNECT_HEALTH_INTERVAL_SECONDS", "5");
         env.put("CONNECT_WEBHOOK_OUT_INTERVAL_SECONDS", "1");
         env.put("CONNECT_WEBHOOK_OUT_BACKOFF_SECONDS", "1,5");
+        env.put("CONNECT_WEBHOOK_OUT_LEASE_SECONDS", "10"); // deliveries of 5 s at most
         env.put("CONNECT_PROVIDERS", "ckc");
         env.put("CONNECT_CKC_AUTHORIZE_URL", oidc + "/auth");
         env.put("CONNECT_CKC_TOKEN_URL", proxy.url());
@@ -450,6 +451,34 @@ class ClusterIT {
     void webhooksDeliveredOncePerEvent() throws Exception {
         assertNotNull(realm, "connections made");
         Set<String> nodes = Set.of(leaseId(node1), leaseId(node2));
+        try (WebhookSink sink = new WebhookSink(this::leaseOwner, nodes, 3000, 0)) {
+            webhookEvents(sink, List.of("/ok", "/flaky"));
+            Map<String, Long> byNode = new java.util.TreeMap<>();
+            sink.deliveries.forEach(d -> byNode.merge(String.valueOf(d.node()), 1L, Long::sum));
+            System.out.printf("[cluster] webhook deliveries by node lease id %s: %s%n", nodes, byNode);
+            assertTrue(byNode.keySet().containsAll(nodes), () -> "both nodes sent deliveries: " + byNode);
+        }
+    }
+
+    @Test
+    @Order(6)
+    @DisplayName("webhooks out on two nodes to a receiver answering after 3 s (leases of 10 s, so deliveries of 5 s at"
+            + " most): a node claims no more than its senders finish while the lease holds, so no row delivered is"
+            + " claimed again by the other node before its outcome is written: each event still exactly once")
+    void slowReceiverStillOncePerEvent() throws Exception {
+        assertNotNull(realm, "connections made");
+        try (WebhookSink sink = new WebhookSink(this::leaseOwner, Set.of(), 0, 3000)) {
+            webhookEvents(sink, List.of("/slow"));
+        }
+    }
+
+    /**
+     * Registers demo-backend's endpoints at the sink's {@code paths}, makes {@link #HOOKED} client connections of the
+     * keycloak provider through node 1, 2, 1, … and removes each through the other node, waits until no outbox row is
+     * pending, and checks each endpoint's deliveries ({@link #deliveredOnce}). Removes what it made: connections,
+     * endpoints (their outbox rows go with them) and the provider.
+     */
+    private void webhookEvents(WebhookSink sink, List<String> paths) throws Exception {
         ObjectNode cfg = Http.JSON.createObjectNode();
         cfg.put("clientId", TestServer.UPSTREAM_CLIENT).put("clientSecret", TestServer.UPSTREAM_SECRET);
         cfg.putObject("values").put("base_url", node1.baseUrl()).put("realm", "upstream");
@@ -459,15 +488,16 @@ class ClusterIT {
         assertEquals(200, sa.status(), sa::toString);
         String app = SecretLedger.note(sa.json().get("access_token").asText());
         String hooks = "/" + realm + "/connect/webhook-endpoints";
+        String outbox = "select o.* from CONNECT_WEBHOOK_OUTBOX o join REALM r on r.ID = o.REALM_ID where r.NAME = ?";
         Map<String, String[]> endpoints = new LinkedHashMap<>(); // path -> {id, secret}
         List<String> open = new ArrayList<>();
-        try (WebhookSink sink = new WebhookSink(this::leaseOwner, nodes, 4000)) {
-            for (String path : List.of("/ok", "/flaky")) {
+        try {
+            for (String path : paths) {
                 Http.Resp r = admin.post(hooks, Map.of("clientId", "demo-backend", "url", sink.url(path)));
                 assertEquals(201, r.status(), r::toString);
                 endpoints.put(path, new String[]{r.json().get("id").asText(), SecretLedger.note(r.json().get("secret").asText())});
             }
-            for (int i = 0; i < 2 * HOOKED; i++) { // made through node 1, 2, 1, …; removed through the other
+            for (int i = 0; i < 2 * HOOKED; i++) {
                 String cid = "wh-" + i % HOOKED;
                 String at = (i % 2 == 0 ? node1 : node2).baseUrl() + "/realms/" + realm + "/connect/";
                 Http.Resp r = i < HOOKED ? Http.postForm(at + "client-connections", Map.of("provider", "keycloak",
@@ -479,21 +509,14 @@ class ClusterIT {
                     open.remove(cid);
                 }
             }
-            String pending = "select o.ID from CONNECT_WEBHOOK_OUTBOX o join REALM r on r.ID = o.REALM_ID where r.NAME = ?"
-                    + " and o.STATUS = 'pending'";
             long until = System.currentTimeMillis() + 120_000;
-            while (!select(pending).isEmpty() && System.currentTimeMillis() < until) {
+            while (!select(outbox + " and o.STATUS = 'pending'").isEmpty() && System.currentTimeMillis() < until) {
                 Thread.sleep(500);
             }
             Thread.sleep(3000); // a second sending of any row would arrive by now
-            List<Map<String, Object>> outbox = select("select o.* from CONNECT_WEBHOOK_OUTBOX o join REALM r"
-                    + " on r.ID = o.REALM_ID where r.NAME = ?");
-            endpoints.forEach((path, e) -> deliveredOnce(sink, path, e[1], outbox.stream()
+            List<Map<String, Object>> rows = select(outbox);
+            endpoints.forEach((path, e) -> deliveredOnce(sink, path, e[1], rows.stream()
                     .filter(o -> o.get("ENDPOINT_ID").equals(e[0])).toList()));
-            Map<String, Long> byNode = new java.util.TreeMap<>();
-            sink.deliveries.forEach(d -> byNode.merge(String.valueOf(d.node()), 1L, Long::sum));
-            System.out.printf("[cluster] webhook deliveries by node lease id %s: %s%n", nodes, byNode);
-            assertTrue(byNode.keySet().containsAll(nodes), () -> "both nodes sent deliveries: " + byNode);
         } finally {
             for (String cid : open) {
                 Http.delete(node1.baseUrl() + "/realms/" + realm + "/connect/connections/" + cid + "?provider=keycloak", app);
@@ -503,8 +526,7 @@ class ClusterIT {
             }
             assertEquals(204, admin.delete("/" + realm + "/connect/providers/keycloak").status());
         }
-        assertTrue(select("select o.ID from CONNECT_WEBHOOK_OUTBOX o join REALM r on r.ID = o.REALM_ID where r.NAME = ?")
-                .isEmpty(), "the endpoints' rows went with them");
+        assertTrue(select(outbox).isEmpty(), "the endpoints' rows went with them");
     }
 
     /**
@@ -554,7 +576,7 @@ class ClusterIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     @DisplayName("background passes on both nodes plus reads on both: each due connection refreshed exactly once")
     void refreshedOncePerExpiry() throws Exception {
         assertNotNull(realm, "connections made");
@@ -588,7 +610,7 @@ class ClusterIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     @DisplayName("kill -9 of node 2 in the middle of a pass: node 1 finishes after the lease, nothing lost, nothing left claimed")
     void killOneNodeMidPass() throws Exception {
         assertNotNull(realm, "connections made");
