@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,6 +31,7 @@ import io.kcconnections.it.harness.TestRealm;
 import io.kcconnections.it.harness.TestServer;
 import io.kcconnections.it.fakes.ApiKeyServer;
 import io.kcconnections.it.fakes.FaultProxy;
+import io.kcconnections.it.fakes.WebhookSink;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,13 +44,15 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Two Keycloak nodes clustered on loopback (Infinispan, JDBC_PING) against one PostgreSQL database, both running
  * background passes every 5 s, with token reads on both. The upstream rotates refresh tokens and allows no reuse,
  * so a double refresh would break a connection. Each node reaches the upstream through its own fault proxy, so the
- * test can hold node 2's provider calls while it kills node 2.
+ * test can hold node 2's provider calls while it kills node 2. Both nodes also deliver webhooks out every second, to
+ * a local receiver that tells which node sent each delivery.
  * <p>
  * PostgreSQL only (H2 is a single-process database here); {@code bin/test} runs it in the PostgreSQL pass.
  */
@@ -57,6 +61,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ClusterIT {
 
     private static final int CONNECTIONS = 12;
+    /** Client connections made and removed for the webhooks-out case. */
+    private static final int HOOKED = 20;
 
     private KeycloakServer node1;
     private KeycloakServer node2;
@@ -101,6 +107,9 @@ class ClusterIT {
         env.put("CONNECT_REFRESH_PAGE_SIZE", "4");
         env.put("CONNECT_ROW_CACHE_SECONDS", "300");
         env.put("CONNECT_HEALTH_INTERVAL_SECONDS", "5");
+        env.put("CONNECT_WEBHOOK_OUT_INTERVAL_SECONDS", "1");
+        env.put("CONNECT_WEBHOOK_OUT_BACKOFF_SECONDS", "1,5");
+        env.put("CONNECT_WEBHOOK_OUT_LEASE_SECONDS", "10"); // deliveries of 5 s at most
         env.put("CONNECT_PROVIDERS", "ckc");
         env.put("CONNECT_CKC_AUTHORIZE_URL", oidc + "/auth");
         env.put("CONNECT_CKC_TOKEN_URL", proxy.url());
@@ -256,9 +265,14 @@ class ClusterIT {
     }
 
     private List<Map<String, Object>> rows() throws Exception {
+        return select("select cc.* from CONNECT_CONNECTION cc join REALM r on r.ID = cc.REALM_ID where r.NAME = ?"
+                + " order by cc.CONNECTION_ID");
+    }
+
+    /** The rows of a query taking the realm's name, column names in upper case. */
+    private List<Map<String, Object>> select(String sql) throws Exception {
         List<Map<String, Object>> out = new ArrayList<>();
-        try (Connection c = node1.jdbc(); PreparedStatement ps = c.prepareStatement("select cc.* from CONNECT_CONNECTION cc"
-                + " join REALM r on r.ID = cc.REALM_ID where r.NAME = ? order by cc.CONNECTION_ID")) {
+        try (Connection c = node1.jdbc(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, realm);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -430,6 +444,139 @@ class ClusterIT {
 
     @Test
     @Order(5)
+    @DisplayName("webhooks out on two nodes (1-second passes on both): 20 client connections made and removed through"
+            + " both nodes queue 40+ events for each of two endpoints; both nodes deliver, each event exactly once and"
+            + " signed, every outbox row ends delivered; the endpoint failing each first attempt (500) gets each event"
+            + " twice under one webhook-id and delivered once")
+    void webhooksDeliveredOncePerEvent() throws Exception {
+        assertNotNull(realm, "connections made");
+        Set<String> nodes = Set.of(leaseId(node1), leaseId(node2));
+        try (WebhookSink sink = new WebhookSink(this::leaseOwner, nodes, 3000, 0)) {
+            webhookEvents(sink, List.of("/ok", "/flaky"));
+            Map<String, Long> byNode = new java.util.TreeMap<>();
+            sink.deliveries.forEach(d -> byNode.merge(String.valueOf(d.node()), 1L, Long::sum));
+            System.out.printf("[cluster] webhook deliveries by node lease id %s: %s%n", nodes, byNode);
+            assertTrue(byNode.keySet().containsAll(nodes), () -> "both nodes sent deliveries: " + byNode);
+        }
+    }
+
+    @Test
+    @Order(6)
+    @DisplayName("webhooks out on two nodes to a receiver answering after 3 s (leases of 10 s, so deliveries of 5 s at"
+            + " most): a node claims no more than its senders finish while the lease holds, so no row delivered is"
+            + " claimed again by the other node before its outcome is written: each event still exactly once")
+    void slowReceiverStillOncePerEvent() throws Exception {
+        assertNotNull(realm, "connections made");
+        try (WebhookSink sink = new WebhookSink(this::leaseOwner, Set.of(), 0, 3000)) {
+            webhookEvents(sink, List.of("/slow"));
+        }
+    }
+
+    /**
+     * Registers demo-backend's endpoints at the sink's {@code paths}, makes {@link #HOOKED} client connections of the
+     * keycloak provider through node 1, 2, 1, … and removes each through the other node, waits until no outbox row is
+     * pending, and checks each endpoint's deliveries ({@link #deliveredOnce}). Removes what it made: connections,
+     * endpoints (their outbox rows go with them) and the provider.
+     */
+    private void webhookEvents(WebhookSink sink, List<String> paths) throws Exception {
+        ObjectNode cfg = Http.JSON.createObjectNode();
+        cfg.put("clientId", TestServer.UPSTREAM_CLIENT).put("clientSecret", TestServer.UPSTREAM_SECRET);
+        cfg.putObject("values").put("base_url", node1.baseUrl()).put("realm", "upstream");
+        assertEquals(201, admin.put("/" + realm + "/connect/providers/keycloak", cfg).status());
+        Http.Resp sa = Http.postForm(node1.baseUrl() + "/realms/" + realm + "/protocol/openid-connect/token", Map.of(
+                "grant_type", "client_credentials", "client_id", "demo-backend", "client_secret", "demo-backend-secret"), null);
+        assertEquals(200, sa.status(), sa::toString);
+        String app = SecretLedger.note(sa.json().get("access_token").asText());
+        String hooks = "/" + realm + "/connect/webhook-endpoints";
+        String outbox = "select o.* from CONNECT_WEBHOOK_OUTBOX o join REALM r on r.ID = o.REALM_ID where r.NAME = ?";
+        Map<String, String[]> endpoints = new LinkedHashMap<>(); // path -> {id, secret}
+        List<String> open = new ArrayList<>();
+        try {
+            for (String path : paths) {
+                Http.Resp r = admin.post(hooks, Map.of("clientId", "demo-backend", "url", sink.url(path)));
+                assertEquals(201, r.status(), r::toString);
+                endpoints.put(path, new String[]{r.json().get("id").asText(), SecretLedger.note(r.json().get("secret").asText())});
+            }
+            for (int i = 0; i < 2 * HOOKED; i++) {
+                String cid = "wh-" + i % HOOKED;
+                String at = (i % 2 == 0 ? node1 : node2).baseUrl() + "/realms/" + realm + "/connect/";
+                Http.Resp r = i < HOOKED ? Http.postForm(at + "client-connections", Map.of("provider", "keycloak",
+                        "connection_id", cid), app) : Http.delete(at + "connections/" + cid + "?provider=keycloak", app);
+                assertEquals(i < HOOKED ? 201 : 204, r.status(), r::toString);
+                if (i < HOOKED) {
+                    open.add(cid);
+                } else {
+                    open.remove(cid);
+                }
+            }
+            long until = System.currentTimeMillis() + 120_000;
+            while (!select(outbox + " and o.STATUS = 'pending'").isEmpty() && System.currentTimeMillis() < until) {
+                Thread.sleep(500);
+            }
+            Thread.sleep(3000); // a second sending of any row would arrive by now
+            List<Map<String, Object>> rows = select(outbox);
+            endpoints.forEach((path, e) -> deliveredOnce(sink, path, e[1], rows.stream()
+                    .filter(o -> o.get("ENDPOINT_ID").equals(e[0])).toList()));
+        } finally {
+            for (String cid : open) {
+                Http.delete(node1.baseUrl() + "/realms/" + realm + "/connect/connections/" + cid + "?provider=keycloak", app);
+            }
+            for (String[] e : endpoints.values()) {
+                assertEquals(204, admin.delete(hooks + "/" + e[0]).status());
+            }
+            assertEquals(204, admin.delete("/" + realm + "/connect/providers/keycloak").status());
+        }
+        assertTrue(select(outbox).isEmpty(), "the endpoints' rows went with them");
+    }
+
+    /**
+     * Every outbox row of the endpoint at {@code path} delivered, and received under its webhook-id with its payload
+     * and a valid signature: once (answered 204) at {@code /ok}; twice at {@code /flaky}, 500 then 204. No other
+     * webhook-id arrived there, and every delivery came from a node holding the row's lease.
+     */
+    private void deliveredOnce(WebhookSink sink, String path, String secret, List<Map<String, Object>> rows) {
+        boolean flaky = path.equals("/flaky");
+        assertTrue(rows.size() >= 2 * HOOKED, () -> path + ": created and deleted events queued: " + rows.size());
+        Map<String, Long> types = new java.util.TreeMap<>();
+        rows.forEach(o -> types.merge((String) o.get("EVENT_TYPE"), 1L, Long::sum));
+        assertEquals((long) HOOKED, types.get("connection.created"), () -> path + ": " + types);
+        assertEquals((long) HOOKED, types.get("connection.deleted"), () -> path + ": " + types);
+        Map<String, List<WebhookSink.Delivery>> got = new LinkedHashMap<>();
+        sink.to(path).forEach(d -> got.computeIfAbsent(WebhookSink.rowId(d.id()), k -> new ArrayList<>()).add(d));
+        Map<String, Map<String, Object>> byId = new LinkedHashMap<>();
+        rows.forEach(o -> byId.put((String) o.get("ID"), o));
+        assertEquals(byId.keySet(), got.keySet(), () -> path + ": the webhook-ids received are the outbox rows' ids");
+        List<Integer> expected = flaky ? List.of(500, 204) : List.of(204);
+        got.forEach((id, ds) -> {
+            Map<String, Object> o = byId.get(id);
+            assertEquals(expected, ds.stream().map(WebhookSink.Delivery::answered).toList(),
+                    () -> path + ": " + id + " received " + ds);
+            assertEquals("delivered", o.get("STATUS"), o::toString);
+            assertEquals(expected.size(), ((Number) o.get("ATTEMPTS")).intValue(), o::toString);
+            assertEquals(204, ((Number) o.get("LAST_STATUS")).intValue(), o::toString);
+            assertNull(o.get("LEASE_OWNER"), o::toString);
+            for (WebhookSink.Delivery d : ds) {
+                assertEquals(o.get("PAYLOAD"), d.body(), "the row's payload");
+                assertEquals(WebhookSink.sign(secret, d.id(), d.timestamp(), d.body()), d.signature(), "signature of " + d);
+                assertTrue(d.node() != null && d.leaseOwner() != null, () -> "sent while leased: " + d);
+            }
+        });
+    }
+
+    private String leaseOwner(String webhookId) {
+        try (Connection c = node1.jdbc(); PreparedStatement ps = c.prepareStatement(
+                "select LEASE_OWNER from CONNECT_WEBHOOK_OUTBOX where ID = ?")) {
+            ps.setString(1, WebhookSink.rowId(webhookId));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    @Order(7)
     @DisplayName("background passes on both nodes plus reads on both: each due connection refreshed exactly once")
     void refreshedOncePerExpiry() throws Exception {
         assertNotNull(realm, "connections made");
@@ -463,7 +610,7 @@ class ClusterIT {
     }
 
     @Test
-    @Order(6)
+    @Order(8)
     @DisplayName("kill -9 of node 2 in the middle of a pass: node 1 finishes after the lease, nothing lost, nothing left claimed")
     void killOneNodeMidPass() throws Exception {
         assertNotNull(realm, "connections made");

@@ -26,7 +26,8 @@ import org.keycloak.models.utils.KeycloakModelUtils;
 
 /**
  * Delivers the webhook outbox: on every node, once per interval, claims due rows a page at a time
- * ({@code FOR UPDATE SKIP LOCKED} plus a lease, committed at once, so exactly one node holds each), posts each signed
+ * ({@code FOR UPDATE SKIP LOCKED} plus a lease, committed at once, so exactly one node holds each; a page no larger
+ * than its senders finish within half the lease, see {@link #pageSize}), posts each signed
  * (Standard Webhooks: the row id as {@code webhook-id}, a fresh timestamp and signature per attempt; a second
  * signature with the endpoint's previous secret while it still signs after a rotation) outside any
  * transaction, and records the outcome while its lease holds: 2xx delivered; anything else (3xx included: redirects
@@ -152,7 +153,7 @@ public final class OutboxPass implements Runnable {
         } catch (KeyRingSource.KeyUnavailableException e) {
             keyProblem = "signing key unavailable";
         }
-        for (WebhookOut.Message m : store.claimDue(owner, now, leaseUntil, PAGE)) {
+        for (WebhookOut.Message m : store.claimDue(owner, now, leaseUntil, pageSize(settings))) {
             WebhookOut.Endpoint e = store.endpoint(m.realmId(), m.endpointId()).orElse(null);
             if (e == null) {
                 out.add(new Claimed(m, null, "endpoint removed"));
@@ -186,6 +187,18 @@ public final class OutboxPass implements Runnable {
                     + "deliveries carry the current secret's signature only", e.id());
             return null;
         }
+    }
+
+    /**
+     * How many rows a pass claims at once: no more than its {@link #CONCURRENCY} senders finish within half the lease
+     * when every delivery takes its whole deadline, at most {@link #PAGE}. A page's outcomes are written when its last
+     * delivery ends; were the page larger, a slow receiver could keep rows past their lease, another node would claim
+     * them and send them again, and the first node's outcomes would be lost (with a 10 s lease, 32 rows and a receiver
+     * answering in 3 s: each event sent over and over, never recorded delivered).
+     */
+    static int pageSize(WebhookOutSettings settings) {
+        int rounds = Math.max(1, settings.leaseSeconds() / 2 / Math.max(1, settings.deadlineSeconds()));
+        return Math.min(PAGE, CONCURRENCY * rounds);
     }
 
     /** One attempt of one row; its outcome as the row should record it. */
