@@ -20,7 +20,7 @@ import type { Credential } from "./api";
 
 type Props = {
   credential: Credential;
-  providerName?: string;
+  title: string;
   locale: string;
   busy: boolean;
   onRemove: (c: Credential) => void;
@@ -31,14 +31,16 @@ const HEALTH: Record<string, { color: "green" | "red"; icon: JSX.Element }> = {
   unhealthy: { color: "red", icon: <ExclamationCircleIcon /> },
 };
 
-/** One stored credential: what it is for, its type, health and dates (never a secret value); remove. */
-export const CredentialItem = ({ credential: c, providerName, locale, busy, onRemove }: Props) => {
+/**
+ * One stored credential under {@code title} (what it is for): its type, health and dates (never a secret value);
+ * remove.
+ */
+export const CredentialItem = ({ credential: c, title, locale, busy, onRemove }: Props) => {
   const { t } = useTranslation();
   const status = c.health?.status ?? "unknown";
   const health = HEALTH[status];
   const when = (iso?: string | null) => (iso ? new Date(iso).toLocaleString(locale) : t("kccNever"));
   const id = `kcc-credential-${c.connection_id}`;
-  const target = providerName ?? c.fields?.base_url ?? c.fields?.host ?? c.connection_id;
 
   return (
     <DataListItem aria-labelledby={`${id}-name`} id={id} data-testid="kcc-credential" data-connection-id={c.connection_id}>
@@ -49,7 +51,7 @@ export const CredentialItem = ({ credential: c, providerName, locale, busy, onRe
               <Stack>
                 <StackItem>
                   <Title headingLevel="h3" size="md" id={`${id}-name`}>
-                    {target}
+                    {title}
                   </Title>
                 </StackItem>
                 <StackItem>{t(`kccCredentialType_${c.type}`, { defaultValue: c.type })}</StackItem>

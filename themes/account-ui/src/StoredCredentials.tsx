@@ -24,7 +24,7 @@ export const StoredCredentials = ({ credentials, nameOf, locale, busy, onRemove 
       <Title headingLevel="h2" size="lg" className="pf-v5-u-mt-lg pf-v5-u-mb-sm">{t("kccCredentials")}</Title>
       <DataList aria-label={t("kccCredentials")} data-testid="kcc-credentials">
         {credentials.map((c) => (
-          <CredentialItem key={c.connection_id} credential={c} providerName={nameOf(c.provider)} locale={locale}
+          <CredentialItem key={c.connection_id} credential={c} title={label(c)} locale={locale}
             busy={busy} onRemove={setToRemove} />
         ))}
       </DataList>

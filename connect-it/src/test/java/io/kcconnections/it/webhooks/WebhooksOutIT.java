@@ -374,6 +374,7 @@ class WebhooksOutIT {
         String viewer = TestRealmUrls.adminToken(realm, "hook-viewer");
         assertEquals(403, Http.sendJson("POST", url, Map.of("clientId", "demo-app", "url", hook("/x")), viewer).status());
         assertEquals(403, Http.sendJson("POST", url + "/any/enable", Map.of(), viewer).status());
+        assertEquals(401, Http.sendJson("POST", url + "/any/enable", Map.of(), null).status());
         assertEquals(403, Http.sendJson("POST", url + "/any/rotate-secret", Map.of(), viewer).status());
         assertEquals(401, Http.sendJson("POST", url + "/any/rotate-secret", Map.of(), null).status());
         assertEquals(200, Http.get(url, viewer).status());

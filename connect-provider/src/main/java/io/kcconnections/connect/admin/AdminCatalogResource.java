@@ -1,7 +1,5 @@
 package io.kcconnections.connect.admin;
 
-import io.kcconnections.connect.catalog.LoginSupport;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +12,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import io.kcconnections.connect.catalog.LoginSupport;
 import io.kcconnections.connect.connection.ConnectService;
 import io.kcconnections.connect.rest.Responses;
 import io.kcconnections.connect.spi.template.ProviderTemplate;

@@ -1,5 +1,7 @@
 package io.kcconnections.connect.catalog;
 
+import java.util.List;
+
 import io.kcconnections.connect.spi.template.AccountSpec;
 import io.kcconnections.connect.spi.template.LoginSpec;
 import io.kcconnections.connect.spi.template.ProviderTemplate;
@@ -77,7 +79,7 @@ public final class LoginSupport {
      *
      * @param open per-connection parameters without a value
      */
-    static String configProblem(ProviderTemplate t, ProviderConfig c, java.util.List<String> open) {
+    static String configProblem(ProviderTemplate t, ProviderConfig c, List<String> open) {
         if (!Boolean.TRUE.equals(c.loginEnabled())) {
             return null;
         }

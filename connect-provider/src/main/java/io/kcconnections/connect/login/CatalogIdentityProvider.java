@@ -94,16 +94,18 @@ public final class CatalogIdentityProvider extends AbstractIdentityProvider<Iden
     @Override
     public void importNewUser(KeycloakSession session, RealmModel realm, UserModel user, BrokeredIdentityContext context) {
         super.importNewUser(session, realm, user, context);
-        if (Boolean.TRUE.equals(context.getContextData().get(EMAIL_VERIFIED)) && context.getEmail() != null
-                && context.getEmail().equalsIgnoreCase(user.getEmail())) {
-            user.setEmailVerified(true);
-        }
+        markVerifiedByProvider(user, context);
     }
 
     /** Keycloak's update after the import sets "verified" from the admin's Trust email; the provider's flag counts too. */
     @Override
     protected void setEmailVerified(UserModel user, BrokeredIdentityContext context) {
         super.setEmailVerified(user, context);
+        markVerifiedByProvider(user, context);
+    }
+
+    /** The user's email is verified when it is the one the provider said it verified. */
+    private static void markVerifiedByProvider(UserModel user, BrokeredIdentityContext context) {
         if (Boolean.TRUE.equals(context.getContextData().get(EMAIL_VERIFIED)) && context.getEmail() != null
                 && context.getEmail().equalsIgnoreCase(user.getEmail())) {
             user.setEmailVerified(true);

@@ -23,13 +23,13 @@ import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.models.RealmModel;
 
+import io.kcconnections.connect.catalog.LoginSupport;
+import io.kcconnections.connect.catalog.ProviderRegistry;
+import io.kcconnections.connect.catalog.ResolvedProvider;
 import io.kcconnections.connect.connection.ConnectService;
 import io.kcconnections.connect.net.HostPolicy;
 import io.kcconnections.connect.net.OutboundHttp;
 import io.kcconnections.connect.net.OutboundRequest;
-import io.kcconnections.connect.catalog.LoginSupport;
-import io.kcconnections.connect.catalog.ProviderRegistry;
-import io.kcconnections.connect.catalog.ResolvedProvider;
 import io.kcconnections.connect.spi.template.ClientAuthMethod;
 import io.kcconnections.connect.spi.template.LoginSpec;
 

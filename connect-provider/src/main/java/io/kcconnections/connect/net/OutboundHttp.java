@@ -3,8 +3,6 @@ package io.kcconnections.connect.net;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 
 import io.kcconnections.connect.config.ConnectSettings;
 import org.apache.http.HttpEntity;
@@ -179,12 +177,8 @@ public final class OutboundHttp {
         try {
             return Math.max(0, Long.parseLong(v.trim()));
         } catch (NumberFormatException e) {
-            try {
-                long at = ZonedDateTime.parse(v.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
-                return Math.max(0, (at - System.currentTimeMillis()) / 1000);
-            } catch (RuntimeException e2) {
-                return null;
-            }
+            Long millis = RetryAfter.millis(v, System.currentTimeMillis()); // an HTTP date
+            return millis == null ? null : millis / 1000;
         }
     }
 }

@@ -10,8 +10,9 @@ import org.keycloak.timer.ScheduledTask;
  * Deletes connections that can never work again (needing a new consent, or expired without a refresh token) once
  * they have stayed so for the retention period. Authorization states need no cleanup: they live in Keycloak's
  * single-use object store, which expires them itself. Also drops finished webhook deliveries past their retention and
- * webhook endpoints' previous secrets once their overlap after a rotation has ended (delivery ignores them already). Runs in one short transaction through Keycloak's
- * {@code ScheduledTaskRunner}; the delete is idempotent, so two nodes running it at once are harmless.
+ * webhook endpoints' previous secrets once their overlap after a rotation has ended (delivery ignores them already).
+ * Runs in one short transaction through Keycloak's {@code ScheduledTaskRunner}; the delete is idempotent, so two
+ * nodes running it at once are harmless.
  */
 public final class CleanupTask implements ScheduledTask {
 

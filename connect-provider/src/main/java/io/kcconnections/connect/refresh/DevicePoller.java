@@ -1,11 +1,11 @@
 package io.kcconnections.connect.refresh;
 
-import io.kcconnections.connect.background.TimerWorker;
-import io.kcconnections.connect.store.Stores;
 import java.util.List;
 
+import io.kcconnections.connect.background.TimerWorker;
 import io.kcconnections.connect.config.ConnectSettings;
 import io.kcconnections.connect.store.Connection;
+import io.kcconnections.connect.store.Stores;
 import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;

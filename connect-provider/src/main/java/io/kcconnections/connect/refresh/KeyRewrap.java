@@ -2,10 +2,10 @@ package io.kcconnections.connect.refresh;
 
 import java.util.List;
 
+import io.kcconnections.connect.background.TimerWorker;
 import io.kcconnections.connect.crypto.KeyRing;
 import io.kcconnections.connect.crypto.KeyRingSource;
 import io.kcconnections.connect.store.ClientRegistration;
-import io.kcconnections.connect.background.TimerWorker;
 import io.kcconnections.connect.store.Connection;
 import io.kcconnections.connect.store.Credential;
 import io.kcconnections.connect.store.Stores;

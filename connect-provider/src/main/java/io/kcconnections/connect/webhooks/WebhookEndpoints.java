@@ -143,14 +143,14 @@ public final class WebhookEndpoints {
         String kid = ring.primaryKeyId();
         String secret = WebhookSignature.newSecret();
         String previousCipher = previous == null ? null : ring.encrypt(previous, WebhookOut.previousSecretAad(realmId, id));
+        String previousKid = previous == null ? null : kid;
         Long until = previous == null ? null : now + overlap * 1000L;
         String cipher = ring.encrypt(secret, WebhookOut.secretAad(realmId, id));
-        if (!store.rotate(e, cipher, kid, previousCipher, previous == null ? null : kid, until, now)) {
+        if (!store.rotate(e, cipher, kid, previousCipher, previousKid, until, now)) {
             throw new ConnectError(409, "conflict", "the endpoint changed meanwhile; try again");
         }
         WebhookOut.Endpoint rotated = new WebhookOut.Endpoint(e.id(), realmId, e.clientId(), e.url(), e.eventTypes(),
-                cipher, kid, e.createdAt(), e.disabledAt(), e.disabledReason(), previousCipher, previous == null ? null : kid,
-                until, now);
+                cipher, kid, e.createdAt(), e.disabledAt(), e.disabledReason(), previousCipher, previousKid, until, now);
         ClientModel c = connect.realm().getClientById(e.clientId());
         Map<String, Object> view = view(rotated, c == null ? null : c.getClientId());
         view.put("secret", secret);
